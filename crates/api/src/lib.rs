@@ -1,1 +1,131 @@
-//! api
+//! The AWS JSON 1.0 protocol of AWS Step Functions: `POST /` with
+//! `X-Amz-Target: AWSStepFunctions.<Operation>`. The API layer validates requests, calls the
+//! engine's [`Service`] and shapes responses; it never sees storage.
+
+mod input;
+mod operations;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use engine::service::{Service, ServiceError};
+use serde_json::{json, Value};
+
+pub use operations::OPERATIONS;
+
+/// An API error: HTTP 400 with `{"__type": code, "message": …}` unless it is the server's fault.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    pub status: StatusCode,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            code: code.to_string(),
+            message: message.into(),
+            status: StatusCode::BAD_REQUEST,
+        }
+    }
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new("ValidationException", message)
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let mut err = ApiError::new(e.code, e.message);
+        if e.code == "InternalFailure" {
+            err.status = StatusCode::INTERNAL_SERVER_ERROR;
+        }
+        err
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"__type": self.code, "message": self.message}).to_string();
+        (
+            self.status,
+            [
+                ("content-type", "application/x-amz-json-1.0"),
+                ("x-amzn-errortype", self.code.as_str()),
+            ],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// What one request knows besides its body.
+pub struct RequestContext {
+    /// The region of the request's SigV4 credential scope (or the server's default).
+    pub region: String,
+}
+
+pub fn router(service: Arc<Service>) -> Router {
+    Router::new().route("/", post(handle)).with_state(service)
+}
+
+/// The region named in `Authorization: AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/states/…`.
+fn region_from_headers(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get("authorization")?.to_str().ok()?;
+    let cred = auth.split("Credential=").nth(1)?;
+    let scope: Vec<&str> = cred.split([',', ' ']).next()?.split('/').collect();
+    scope.get(2).map(|s| s.to_string())
+}
+
+async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some(operation) = target.strip_prefix("AWSStepFunctions.") else {
+        return ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {target}"),
+        )
+        .into_response();
+    };
+    let request: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => {
+                return ApiError::new(
+                    "SerializationException",
+                    "Start of structure or map found where not expected.",
+                )
+                .into_response()
+            }
+            Err(e) => {
+                return ApiError::new(
+                    "SerializationException",
+                    format!("Could not parse the request body as JSON: {e}"),
+                )
+                .into_response()
+            }
+        }
+    };
+    let ctx = RequestContext {
+        region: region_from_headers(&headers)
+            .unwrap_or_else(|| service.config.default_region.clone()),
+    };
+    match operations::dispatch(&service, &ctx, operation, &request).await {
+        Ok(v) => (
+            StatusCode::OK,
+            [("content-type", "application/x-amz-json-1.0")],
+            v.to_string(),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

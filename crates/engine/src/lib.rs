@@ -1,1 +1,7 @@
-//! engine
+//! Execution semantics of AWS Step Functions. The engine never sees HTTP.
+
+pub mod execution;
+pub mod history;
+pub mod service;
+
+pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};

@@ -1,1 +1,249 @@
-fn main() {}
+//! The `stepfn` binary: `serve`, `run` and `validate`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use engine::execution::{Execution, ExecutionInfo, Status};
+use engine::service::{self, Clock, Config, Service, SystemClock};
+
+#[derive(Parser)]
+#[command(
+    name = "stepfn",
+    version,
+    about = "A self-hosted engine wire-compatible with AWS Step Functions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the AWS Step Functions API (and the web console) over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8083", env = "STEPFN_LISTEN")]
+        listen: String,
+        /// Account id used in ARNs.
+        #[arg(long, default_value = "123456789012", env = "AWS_ACCOUNT_ID")]
+        account_id: String,
+        /// Region used when a request does not name one.
+        #[arg(long, default_value = "us-east-1", env = "AWS_DEFAULT_REGION")]
+        region: String,
+        /// Multiplies every Wait and retry back-off (0.01 makes a minute last 0.6 s).
+        #[arg(long, default_value_t = 1.0, env = "WAIT_TIME_SCALE")]
+        wait_time_scale: f64,
+    },
+    /// Run one state machine locally, without a server, and print its output.
+    Run {
+        /// The definition file (Amazon States Language JSON).
+        definition: PathBuf,
+        /// The execution input as JSON text.
+        #[arg(long, conflicts_with = "input_file")]
+        input: Option<String>,
+        /// A file holding the execution input.
+        #[arg(long)]
+        input_file: Option<PathBuf>,
+        /// STANDARD (records history) or EXPRESS.
+        #[arg(long = "type", default_value = "STANDARD")]
+        machine_type: String,
+        #[arg(long, default_value_t = 1.0, env = "WAIT_TIME_SCALE")]
+        wait_time_scale: f64,
+    },
+    /// Validate a definition and print AWS-style diagnostics.
+    Validate {
+        definition: PathBuf,
+        #[arg(long = "type", default_value = "STANDARD")]
+        machine_type: String,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve {
+            listen,
+            account_id,
+            region,
+            wait_time_scale,
+        } => serve(listen, account_id, region, wait_time_scale),
+        Command::Run {
+            definition,
+            input,
+            input_file,
+            machine_type,
+            wait_time_scale,
+        } => run(
+            definition,
+            input,
+            input_file,
+            &machine_type,
+            wait_time_scale,
+        ),
+        Command::Validate {
+            definition,
+            machine_type,
+        } => validate(definition, &machine_type),
+    }
+}
+
+fn serve(listen: String, account_id: String, region: String, wait_time_scale: f64) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let store: Arc<dyn store::Store> = Arc::new(store::MemoryStore::new());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock { wait_time_scale });
+        let service = Service::new(
+            Config {
+                account_id,
+                default_region: region,
+            },
+            store,
+            clock,
+        );
+        tokio::spawn(service.clone().run_timers());
+        let app = api::router(service);
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!("stepfn listening on http://{listen}");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}
+
+fn read_definition(path: &PathBuf) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn run(
+    definition: PathBuf,
+    input: Option<String>,
+    input_file: Option<PathBuf>,
+    machine_type: &str,
+    wait_time_scale: f64,
+) -> Result<()> {
+    let text = read_definition(&definition)?;
+    let t = if machine_type == "EXPRESS" {
+        asl::validate::MachineType::Express
+    } else {
+        asl::validate::MachineType::Standard
+    };
+    let diagnostics = asl::validate::validate_definition(&text, t);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == asl::validate::Severity::Error)
+    {
+        bail!(
+            "{}",
+            asl::validate::invalid_definition_message(&diagnostics)
+        );
+    }
+    let machine = Arc::new(asl::model::parse_definition(&text).map_err(anyhow::Error::msg)?);
+    let input_text = match (input, input_file) {
+        (Some(i), _) => i,
+        (None, Some(f)) => {
+            std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?
+        }
+        (None, None) => "{}".to_string(),
+    };
+    let input: serde_json::Value =
+        serde_json::from_str(&input_text).context("the input is not valid JSON")?;
+    let clock = SystemClock { wait_time_scale };
+    let name = uuid::Uuid::new_v4().to_string();
+    let info = Arc::new(ExecutionInfo {
+        execution_arn: format!("arn:aws:states:us-east-1:123456789012:execution:local:{name}"),
+        name,
+        state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:local".into(),
+        state_machine_name: "local".into(),
+        role_arn: "arn:aws:iam::123456789012:role/local".into(),
+        start_ms: clock.now_ms(),
+        redrive_count: 0,
+    });
+    let live = std::io::stderr().is_terminal();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let exec = runtime.block_on(async {
+        let mut exec = Execution::start(info, machine, &input_text, input, live);
+        if live {
+            for e in exec.events.drain(..) {
+                eprintln!("{:>5} {}", e.id, e.event_type);
+            }
+        }
+        service::drive_to_end(&mut exec, &clock).await;
+        if live {
+            for e in exec.events.drain(..) {
+                eprintln!("{:>5} {}", e.id, e.event_type);
+            }
+        }
+        exec
+    });
+    match exec.status {
+        Status::Succeeded => {
+            println!(
+                "{}",
+                serde_json::to_string(&exec.output.unwrap_or_default()).unwrap_or_default()
+            );
+            Ok(())
+        }
+        status => {
+            eprintln!(
+                "{}: {}\n{}",
+                status.as_str(),
+                exec.error.unwrap_or_default(),
+                exec.cause.unwrap_or_default()
+            );
+            std::process::exit(1);
+        }
+    }
+}
+
+fn validate(definition: PathBuf, machine_type: &str) -> Result<()> {
+    let text = read_definition(&definition)?;
+    let t = if machine_type == "EXPRESS" {
+        asl::validate::MachineType::Express
+    } else {
+        asl::validate::MachineType::Standard
+    };
+    let diagnostics = asl::validate::validate_definition(&text, t);
+    if diagnostics.is_empty() {
+        println!("OK");
+        return Ok(());
+    }
+    let mut failed = false;
+    for d in &diagnostics {
+        let severity = match d.severity {
+            asl::validate::Severity::Error => {
+                failed = true;
+                "ERROR"
+            }
+            asl::validate::Severity::Warning => "WARNING",
+        };
+        println!(
+            "{severity} {} at {}: {}",
+            d.code,
+            d.location.as_deref().unwrap_or("/"),
+            d.message
+        );
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}

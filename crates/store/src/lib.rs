@@ -1,1 +1,91 @@
-//! store
+//! Persistence: the records the service keeps and the [`Store`] trait over them.
+//!
+//! This issue ships the in-memory store ([`MemoryStore`]); the durable SQLite and PostgreSQL
+//! stores implement the same trait.
+
+mod memory;
+
+pub use memory::MemoryStore;
+use serde_json::{Map, Value};
+
+/// A state machine (its current revision) as DescribeStateMachine shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineRecord {
+    pub arn: String,
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    /// STANDARD or EXPRESS.
+    pub machine_type: String,
+    pub creation_ms: i64,
+    pub status: String,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    pub revision_id: String,
+    pub description: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// An execution as DescribeExecution and ListExecutions show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionRecord {
+    pub arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub status: String,
+    pub start_ms: i64,
+    pub stop_ms: Option<i64>,
+    pub input: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub machine_type: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub trace_header: Option<String>,
+}
+
+/// A stored history event (see `engine::history::HistoryEvent`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    pub id: u64,
+    pub previous_event_id: u64,
+    pub timestamp_ms: i64,
+    pub event_type: String,
+    pub details: Map<String, Value>,
+    pub frame: u32,
+    pub hidden: bool,
+    pub nondeterministic: Vec<Value>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum StoreError {
+    #[error("already exists")]
+    AlreadyExists,
+    #[error("not found")]
+    NotFound,
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything the service persists. Implementations are safe to share between threads.
+pub trait Store: Send + Sync {
+    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()>;
+    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()>;
+    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>>;
+    fn delete_state_machine(&self, arn: &str) -> Result<()>;
+    /// In creation order.
+    fn list_state_machines(&self) -> Result<Vec<StateMachineRecord>>;
+
+    fn insert_execution(&self, record: ExecutionRecord) -> Result<()>;
+    fn update_execution(&self, record: ExecutionRecord) -> Result<()>;
+    fn get_execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
+    /// Newest first; `state_machine_arn` None lists all.
+    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>>;
+
+    fn append_events(&self, execution_arn: &str, events: Vec<EventRecord>) -> Result<()>;
+    fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>>;
+}

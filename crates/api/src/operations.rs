@@ -1,0 +1,542 @@
+//! One function per operation: read the request, call the service, shape the response.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use engine::service::{self, Service};
+use engine::{EventRecord, ExecutionRecord, StateMachineRecord};
+use serde_json::{json, Map, Value};
+
+use crate::input::{Input, Violations};
+use crate::{ApiError, RequestContext};
+
+/// The 37 operations of the service model, in its order.
+pub const OPERATIONS: [&str; 37] = [
+    "CreateActivity",
+    "CreateStateMachine",
+    "CreateStateMachineAlias",
+    "DeleteActivity",
+    "DeleteStateMachine",
+    "DeleteStateMachineAlias",
+    "DeleteStateMachineVersion",
+    "DescribeActivity",
+    "DescribeExecution",
+    "DescribeMapRun",
+    "DescribeStateMachine",
+    "DescribeStateMachineAlias",
+    "DescribeStateMachineForExecution",
+    "GetActivityTask",
+    "GetExecutionHistory",
+    "ListActivities",
+    "ListExecutions",
+    "ListMapRuns",
+    "ListStateMachineAliases",
+    "ListStateMachineVersions",
+    "ListStateMachines",
+    "ListTagsForResource",
+    "PublishStateMachineVersion",
+    "RedriveExecution",
+    "SendTaskFailure",
+    "SendTaskHeartbeat",
+    "SendTaskSuccess",
+    "StartExecution",
+    "StartSyncExecution",
+    "StopExecution",
+    "TagResource",
+    "TestState",
+    "UntagResource",
+    "UpdateMapRun",
+    "UpdateStateMachine",
+    "UpdateStateMachineAlias",
+    "ValidateStateMachineDefinition",
+];
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub async fn dispatch(
+    service: &Arc<Service>,
+    ctx: &RequestContext,
+    operation: &str,
+    request: &Value,
+) -> Result<Value> {
+    let input = Input::new(request);
+    match operation {
+        "CreateStateMachine" => create_state_machine(service, ctx, &input),
+        "DescribeStateMachine" => describe_state_machine(service, &input),
+        "UpdateStateMachine" => update_state_machine(service, &input),
+        "DeleteStateMachine" => {
+            service.delete_state_machine(arn_member(&input, "stateMachineArn")?)?;
+            Ok(json!({}))
+        }
+        "ListStateMachines" => list_state_machines(service, &input),
+        "StartExecution" => start_execution(service, &input),
+        "StartSyncExecution" => start_sync_execution(service, &input).await,
+        "DescribeExecution" => {
+            let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
+            Ok(describe_execution_json(&rec))
+        }
+        "StopExecution" => stop_execution(service, &input),
+        "ListExecutions" => list_executions(service, &input),
+        "GetExecutionHistory" => get_execution_history(service, &input),
+        "DescribeStateMachineForExecution" => {
+            let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
+            let machine = service.describe_state_machine(&rec.state_machine_arn).ok();
+            Ok(json!({
+                "stateMachineArn": rec.state_machine_arn,
+                "name": machine.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+                "definition": rec.definition,
+                "roleArn": rec.role_arn,
+                "updateDate": seconds(rec.start_ms),
+                "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
+                "tracingConfiguration": {"enabled": false},
+            }))
+        }
+        "ValidateStateMachineDefinition" => validate_definition(&input),
+        op if OPERATIONS.contains(&op) => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("The operation {op} is not available on this server yet"),
+        )),
+        op => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {op}"),
+        )),
+    }
+}
+
+/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps.
+fn seconds(ms: i64) -> Value {
+    json!(ms as f64 / 1000.0)
+}
+
+fn arn_member<'a>(input: &Input<'a>, name: &str) -> Result<&'a str> {
+    let arn = input.str(name)?;
+    let mut v = Violations::default();
+    v.length(name, Some(arn), 1, 256);
+    v.check()?;
+    Ok(arn)
+}
+
+/// AWS's name rule for state machines, executions, activities, aliases.
+pub fn check_name(name: &str) -> Result<()> {
+    let bad = name.is_empty()
+        || name.chars().count() > 80
+        || name.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+        });
+    if bad {
+        return Err(ApiError::new(
+            "InvalidName",
+            format!("Invalid Name: '{name}'"),
+        ));
+    }
+    Ok(())
+}
+
+fn tags_of(input: &Input) -> Result<Vec<(String, String)>> {
+    let mut tags = Vec::new();
+    for t in input.opt_array("tags")?.into_iter().flatten() {
+        let key = t.get("key").and_then(Value::as_str).unwrap_or_default();
+        let value = t.get("value").and_then(Value::as_str).unwrap_or_default();
+        tags.push((key.to_string(), value.to_string()));
+    }
+    Ok(tags)
+}
+
+fn create_state_machine(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
+    let name = input.str("name")?;
+    let definition = input.str("definition")?;
+    let role_arn = input.str("roleArn")?;
+    let machine_type = input.opt_str("type")?.unwrap_or("STANDARD");
+    let mut v = Violations::default();
+    v.length("name", Some(name), 1, 80);
+    v.length("definition", Some(definition), 1, 1_048_576);
+    v.length("roleArn", Some(role_arn), 1, 256);
+    v.one_of("type", Some(machine_type), &["STANDARD", "EXPRESS"]);
+    v.check()?;
+    check_name(name)?;
+    let rec = service.create_state_machine(service::CreateStateMachine {
+        region: ctx.region.clone(),
+        name: name.to_string(),
+        definition: definition.to_string(),
+        role_arn: role_arn.to_string(),
+        machine_type: machine_type.to_string(),
+        logging_configuration: input.opt_object("loggingConfiguration")?.cloned(),
+        tracing_configuration: input.opt_object("tracingConfiguration")?.cloned(),
+        encryption_configuration: input.opt_object("encryptionConfiguration")?.cloned(),
+        tags: tags_of(input)?,
+    })?;
+    Ok(json!({"stateMachineArn": rec.arn, "creationDate": seconds(rec.creation_ms)}))
+}
+
+fn describe_state_machine_json(rec: &StateMachineRecord) -> Value {
+    let mut out = Map::new();
+    out.insert("stateMachineArn".into(), json!(rec.arn));
+    out.insert("name".into(), json!(rec.name));
+    out.insert("status".into(), json!(rec.status));
+    out.insert("definition".into(), json!(rec.definition));
+    out.insert("roleArn".into(), json!(rec.role_arn));
+    out.insert("type".into(), json!(rec.machine_type));
+    out.insert("creationDate".into(), seconds(rec.creation_ms));
+    out.insert(
+        "loggingConfiguration".into(),
+        rec.logging_configuration
+            .clone()
+            .unwrap_or_else(|| json!({"level": "OFF", "includeExecutionData": false})),
+    );
+    out.insert(
+        "tracingConfiguration".into(),
+        rec.tracing_configuration
+            .clone()
+            .unwrap_or_else(|| json!({"enabled": false})),
+    );
+    if let Some(e) = &rec.encryption_configuration {
+        out.insert("encryptionConfiguration".into(), e.clone());
+    }
+    out.insert("revisionId".into(), json!(rec.revision_id));
+    Value::Object(out)
+}
+
+fn describe_state_machine(service: &Service, input: &Input) -> Result<Value> {
+    let rec = service.describe_state_machine(arn_member(input, "stateMachineArn")?)?;
+    Ok(describe_state_machine_json(&rec))
+}
+
+fn update_state_machine(service: &Service, input: &Input) -> Result<Value> {
+    let arn = arn_member(input, "stateMachineArn")?;
+    let req = service::UpdateStateMachine {
+        arn: arn.to_string(),
+        definition: input.opt_str("definition")?.map(str::to_string),
+        role_arn: input.opt_str("roleArn")?.map(str::to_string),
+        logging_configuration: input.opt_object("loggingConfiguration")?.cloned(),
+        tracing_configuration: input.opt_object("tracingConfiguration")?.cloned(),
+        encryption_configuration: input.opt_object("encryptionConfiguration")?.cloned(),
+    };
+    if req.definition.is_none()
+        && req.role_arn.is_none()
+        && req.logging_configuration.is_none()
+        && req.tracing_configuration.is_none()
+        && req.encryption_configuration.is_none()
+    {
+        return Err(ApiError::new(
+            "MissingRequiredParameter",
+            "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration or the TracingConfiguration must be specified",
+        ));
+    }
+    let rec = service.update_state_machine(req)?;
+    Ok(json!({"updateDate": seconds(service.now_ms()), "revisionId": rec.revision_id}))
+}
+
+/// Pages a list: `nextToken` is the base64 of the next offset.
+fn paginate<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>)> {
+    let max = input.opt_int("maxResults")?;
+    let mut v = Violations::default();
+    v.range("maxResults", max, 0, 1000);
+    v.check()?;
+    let max = match max {
+        None | Some(0) => 100,
+        Some(n) => n as usize,
+    };
+    let start = match input.opt_str("nextToken")? {
+        None => 0,
+        Some(token) => base64::engine::general_purpose::STANDARD
+            .decode(token)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| {
+                s.strip_prefix("offset:")
+                    .and_then(|n| n.parse::<usize>().ok())
+            })
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
+    };
+    let end = (start + max).min(items.len());
+    let next = (end < items.len())
+        .then(|| base64::engine::general_purpose::STANDARD.encode(format!("offset:{end}")));
+    let page = items.into_iter().skip(start).take(end - start).collect();
+    Ok((page, next))
+}
+
+fn with_token(mut v: Value, next: Option<String>) -> Value {
+    if let (Some(t), Value::Object(m)) = (next, &mut v) {
+        m.insert("nextToken".into(), json!(t));
+    }
+    v
+}
+
+fn list_state_machines(service: &Service, input: &Input) -> Result<Value> {
+    let all = service.list_state_machines()?;
+    let (page, next) = paginate(all, input)?;
+    let items: Vec<Value> = page
+        .iter()
+        .map(|m| {
+            json!({
+                "stateMachineArn": m.arn,
+                "name": m.name,
+                "type": m.machine_type,
+                "creationDate": seconds(m.creation_ms),
+            })
+        })
+        .collect();
+    Ok(with_token(json!({"stateMachines": items}), next))
+}
+
+fn start_request(input: &Input) -> Result<service::StartExecution> {
+    let arn = arn_member(input, "stateMachineArn")?;
+    let name = input.opt_str("name")?;
+    let exec_input = input.opt_str("input")?;
+    let trace = input.opt_str("traceHeader")?;
+    let mut v = Violations::default();
+    v.length("name", name, 1, 80);
+    v.length("traceHeader", trace, 0, 256);
+    v.check()?;
+    if let Some(n) = name {
+        check_name(n)?;
+    }
+    Ok(service::StartExecution {
+        state_machine_arn: arn.to_string(),
+        name: name.map(str::to_string),
+        input: exec_input.map(str::to_string),
+        trace_header: trace.map(str::to_string),
+    })
+}
+
+fn start_execution(service: &Arc<Service>, input: &Input) -> Result<Value> {
+    let rec = service.start_execution(start_request(input)?)?;
+    Ok(json!({"executionArn": rec.arn, "startDate": seconds(rec.start_ms)}))
+}
+
+async fn start_sync_execution(service: &Arc<Service>, input: &Input<'_>) -> Result<Value> {
+    let req = start_request(input)?;
+    let rec = service.start_sync_execution(req).await?;
+    let mut out = Map::new();
+    out.insert("executionArn".into(), json!(rec.arn));
+    out.insert("stateMachineArn".into(), json!(rec.state_machine_arn));
+    out.insert("name".into(), json!(rec.name));
+    out.insert("startDate".into(), seconds(rec.start_ms));
+    out.insert(
+        "stopDate".into(),
+        seconds(rec.stop_ms.unwrap_or(rec.start_ms)),
+    );
+    out.insert("status".into(), json!(rec.status));
+    if let Some(e) = &rec.error {
+        out.insert("error".into(), json!(e));
+    }
+    if let Some(c) = &rec.cause {
+        out.insert("cause".into(), json!(c));
+    }
+    out.insert("input".into(), json!(rec.input));
+    out.insert("inputDetails".into(), json!({"included": true}));
+    if let Some(o) = &rec.output {
+        out.insert("output".into(), json!(o));
+        out.insert("outputDetails".into(), json!({"included": true}));
+    }
+    let duration = (rec.stop_ms.unwrap_or(rec.start_ms) - rec.start_ms).max(0);
+    out.insert(
+        "billingDetails".into(),
+        json!({
+            "billedMemoryUsedInMB": 64,
+            "billedDurationInMilliseconds": (duration.div_euclid(100) + 1) * 100,
+        }),
+    );
+    if let Some(t) = &rec.trace_header {
+        out.insert("traceHeader".into(), json!(t));
+    }
+    Ok(Value::Object(out))
+}
+
+fn describe_execution_json(rec: &ExecutionRecord) -> Value {
+    let mut out = Map::new();
+    out.insert("executionArn".into(), json!(rec.arn));
+    out.insert("stateMachineArn".into(), json!(rec.state_machine_arn));
+    out.insert("name".into(), json!(rec.name));
+    out.insert("status".into(), json!(rec.status));
+    out.insert("startDate".into(), seconds(rec.start_ms));
+    if let Some(s) = rec.stop_ms {
+        out.insert("stopDate".into(), seconds(s));
+    }
+    out.insert("input".into(), json!(rec.input));
+    out.insert("inputDetails".into(), json!({"included": true}));
+    if let Some(o) = &rec.output {
+        out.insert("output".into(), json!(o));
+        out.insert("outputDetails".into(), json!({"included": true}));
+    }
+    if let Some(e) = &rec.error {
+        out.insert("error".into(), json!(e));
+    }
+    if let Some(c) = &rec.cause {
+        out.insert("cause".into(), json!(c));
+    }
+    if let Some(t) = &rec.trace_header {
+        out.insert("traceHeader".into(), json!(t));
+    }
+    out.insert("redriveCount".into(), json!(0));
+    out.insert(
+        "redriveStatus".into(),
+        json!(match rec.status.as_str() {
+            "RUNNING" | "SUCCEEDED" => "NOT_REDRIVABLE",
+            _ => "REDRIVABLE",
+        }),
+    );
+    if rec.status == "SUCCEEDED" {
+        out.insert(
+            "redriveStatusReason".into(),
+            json!("Execution is SUCCEEDED and cannot be redriven"),
+        );
+    }
+    Value::Object(out)
+}
+
+fn stop_execution(service: &Service, input: &Input) -> Result<Value> {
+    let arn = arn_member(input, "executionArn")?;
+    let error = input.opt_str("error")?;
+    let cause = input.opt_str("cause")?;
+    let mut v = Violations::default();
+    v.length("error", error, 0, 256);
+    v.length("cause", cause, 0, 32768);
+    v.check()?;
+    let rec = service.stop_execution(arn, error.map(str::to_string), cause.map(str::to_string))?;
+    Ok(json!({"stopDate": seconds(rec.stop_ms.unwrap_or_else(|| service.now_ms()))}))
+}
+
+const STATUSES: [&str; 6] = [
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "ABORTED",
+    "PENDING_REDRIVE",
+];
+
+fn list_executions(service: &Service, input: &Input) -> Result<Value> {
+    let status = input.opt_str("statusFilter")?;
+    let mut v = Violations::default();
+    v.one_of(
+        "statusFilter",
+        status,
+        &[
+            "SUCCEEDED",
+            "TIMED_OUT",
+            "PENDING_REDRIVE",
+            "ABORTED",
+            "FAILED",
+            "RUNNING",
+        ],
+    );
+    v.check()?;
+    let _ = STATUSES;
+    let arn = arn_member(input, "stateMachineArn")?;
+    let mut all = service.list_executions(arn)?;
+    if let Some(s) = status {
+        all.retain(|e| e.status == s);
+    }
+    let (page, next) = paginate(all, input)?;
+    let items: Vec<Value> = page
+        .iter()
+        .map(|e| {
+            let mut m = Map::new();
+            m.insert("executionArn".into(), json!(e.arn));
+            m.insert("stateMachineArn".into(), json!(e.state_machine_arn));
+            m.insert("name".into(), json!(e.name));
+            m.insert("status".into(), json!(e.status));
+            m.insert("startDate".into(), seconds(e.start_ms));
+            if let Some(s) = e.stop_ms {
+                m.insert("stopDate".into(), seconds(s));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    Ok(with_token(json!({"executions": items}), next))
+}
+
+fn event_json(e: &EventRecord, include_data: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("timestamp".into(), seconds(e.timestamp_ms));
+    out.insert("type".into(), json!(e.event_type));
+    out.insert("id".into(), json!(e.id));
+    out.insert("previousEventId".into(), json!(e.previous_event_id));
+    if let Some(member) = engine::history::details_member(&e.event_type) {
+        let mut details = e.details.clone();
+        if !include_data {
+            for (data, companion) in engine::history::DATA_MEMBERS {
+                if details.shift_remove(data).is_some() {
+                    details.shift_remove(companion);
+                }
+            }
+        }
+        if !details.is_empty() || e.event_type.ends_with("Exited") {
+            out.insert(member.into(), Value::Object(details));
+        }
+    }
+    Value::Object(out)
+}
+
+fn get_execution_history(service: &Service, input: &Input) -> Result<Value> {
+    let arn = arn_member(input, "executionArn")?;
+    let reverse = input.opt_bool("reverseOrder")?.unwrap_or(false);
+    let include = input.opt_bool("includeExecutionData")?.unwrap_or(true);
+    let mut events = service.get_execution_history(arn)?;
+    if reverse {
+        events.reverse();
+    }
+    let (page, next) = paginate(events, input)?;
+    let items: Vec<Value> = page.iter().map(|e| event_json(e, include)).collect();
+    Ok(with_token(json!({"events": items}), next))
+}
+
+fn validate_definition(input: &Input) -> Result<Value> {
+    let definition = input.str("definition")?;
+    let machine_type = input.opt_str("type")?;
+    let severity = input.opt_str("severity")?;
+    let max = input.opt_int("maxResults")?;
+    let mut v = Violations::default();
+    v.length("definition", Some(definition), 1, 1_048_576);
+    v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
+    v.one_of("severity", severity, &["ERROR", "WARNING"]);
+    v.range("maxResults", max, 0, 100);
+    v.check()?;
+    let t = if machine_type == Some("EXPRESS") {
+        asl::validate::MachineType::Express
+    } else {
+        asl::validate::MachineType::Standard
+    };
+    let mut diagnostics = asl::validate::validate_definition(definition, t);
+    if severity == Some("ERROR") {
+        diagnostics.retain(|d| d.severity == asl::validate::Severity::Error);
+    }
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.severity == asl::validate::Severity::Error);
+    let limit = match max {
+        None | Some(0) => 100,
+        Some(n) => n as usize,
+    };
+    let truncated = diagnostics.len() > limit;
+    diagnostics.truncate(limit);
+    let items: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut m = Map::new();
+            m.insert(
+                "severity".into(),
+                json!(match d.severity {
+                    asl::validate::Severity::Error => "ERROR",
+                    asl::validate::Severity::Warning => "WARNING",
+                }),
+            );
+            m.insert("code".into(), json!(d.code));
+            m.insert("message".into(), json!(d.message));
+            if let Some(l) = &d.location {
+                m.insert("location".into(), json!(l));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    Ok(json!({
+        "result": if failed { "FAIL" } else { "OK" },
+        "diagnostics": items,
+        "truncated": truncated,
+    }))
+}

@@ -1,0 +1,2129 @@
+//! The interpreter: moves one execution from state to state.
+//!
+//! An execution is a tree of *frames*: the top level, each Parallel branch and each Map iteration.
+//! The interpreter is deterministic: given the same definition, input and sequence of outside
+//! inputs (a timer fired, a task finished, a stop was asked for), it produces the same history.
+//! That is what makes it event-sourced: [`Execution::replay`] rebuilds a running execution from
+//! its history alone by running the interpreter again and feeding it, in order, the outside
+//! inputs the recorded events show, and checks every event it produces against the record.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use asl::jsonata::StatesVar;
+use asl::model::{
+    error_matches, Assign, ChoiceCondition, NumberField, PathField, State, StateKind, StateMachine,
+    Transition, WaitSpec,
+};
+use asl::{Environment, QueryLanguage, Scope, StatesError, Variables};
+use serde_json::{json, Map, Value};
+
+use crate::history::HistoryEvent;
+
+/// AWS's limit on the size of a state's input or output, and on execution input.
+pub const PAYLOAD_LIMIT_BYTES: usize = 256 * 1024;
+/// AWS's limit on the number of events in one execution's history.
+pub const HISTORY_EVENT_LIMIT: u64 = 25_000;
+
+/// The fixed facts of an execution, shown in the context object.
+#[derive(Debug, Clone)]
+pub struct ExecutionInfo {
+    pub execution_arn: String,
+    pub name: String,
+    pub state_machine_arn: String,
+    pub state_machine_name: String,
+    pub role_arn: String,
+    pub start_ms: i64,
+    pub redrive_count: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// Something the outside world tells a running execution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// A Wait state's or a retry back-off's timer for this frame fired.
+    TimerFired { frame: u32 },
+    /// StopExecution.
+    Stop {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    /// The execution's TimeoutSeconds passed.
+    TimedOut,
+}
+
+/// A timer the execution asks the runtime to set; when it fires, deliver
+/// [`Signal::TimerFired`]. Stale timers (the frame moved on) are ignored on delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerRequest {
+    pub frame: u32,
+    pub due_ms: i64,
+}
+
+#[derive(Debug)]
+struct Frame {
+    machine: Arc<StateMachine>,
+    /// The frame that runs the Parallel or Map state this frame belongs to, and this frame's
+    /// branch or item index there.
+    parent: Option<(u32, usize)>,
+    vars: Map<String, Value>,
+    last_event: u64,
+    /// Events of this frame are not part of this execution's visible history.
+    hidden: bool,
+    step: Step,
+}
+
+#[derive(Debug)]
+enum Step {
+    /// About to enter the named state with this input.
+    Enter {
+        name: String,
+        input: Value,
+    },
+    /// Inside a state.
+    Run(Box<Running>),
+    Done(Value),
+    Failed,
+    /// Stopped because a sibling failed or the execution ended.
+    Cancelled,
+}
+
+#[derive(Debug)]
+struct Running {
+    state: Arc<State>,
+    /// The raw state input.
+    input: Value,
+    entered_id: u64,
+    entered_ms: i64,
+    /// How many times each retrier has fired.
+    retry_counts: Vec<u64>,
+    /// Total retries (`$$.State.RetryCount`).
+    retry_count: u64,
+    phase: Phase,
+}
+
+#[derive(Debug)]
+enum Phase {
+    Start,
+    Waiting {
+        due_ms: i64,
+        effective_input: Value,
+    },
+    Backoff {
+        due_ms: i64,
+    },
+    Parallel {
+        children: Vec<u32>,
+        remaining: usize,
+    },
+    Map(Box<MapProgress>),
+}
+
+#[derive(Debug)]
+struct MapProgress {
+    effective_input: Value,
+    items: Vec<Value>,
+    children: Vec<Option<u32>>,
+    results: Vec<Value>,
+    next: usize,
+    running: usize,
+    finished: usize,
+    failed: usize,
+    max_concurrency: usize,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    first_failure: Option<StatesError>,
+    map_run: Option<String>,
+}
+
+/// Records non-deterministic values, or plays back recorded ones during a replay.
+struct RecordingEnv<'a> {
+    replay: &'a mut VecDeque<Value>,
+    drawn: &'a mut Vec<Value>,
+    now_ms: i64,
+}
+
+impl Environment for RecordingEnv<'_> {
+    fn uuid(&mut self) -> String {
+        if let Some(Value::String(s)) = self.replay.pop_front() {
+            self.drawn.push(Value::String(s.clone()));
+            return s;
+        }
+        let s = uuid::Uuid::new_v4().to_string();
+        self.drawn.push(Value::String(s.clone()));
+        s
+    }
+    fn random(&mut self) -> f64 {
+        if let Some(v) = self.replay.pop_front().and_then(|v| v.as_f64()) {
+            self.drawn.push(json!(v));
+            return v;
+        }
+        let v: f64 = rand::random();
+        self.drawn.push(json!(v));
+        v
+    }
+    fn now_iso(&mut self) -> String {
+        format_timestamp(self.now_millis())
+    }
+    fn now_millis(&mut self) -> i64 {
+        if let Some(v) = self.replay.pop_front().and_then(|v| v.as_i64()) {
+            self.drawn.push(json!(v));
+            return v;
+        }
+        self.drawn.push(json!(self.now_ms));
+        self.now_ms
+    }
+}
+
+/// ISO-8601 with milliseconds and `Z`, as the context object shows times.
+pub fn format_timestamp(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// Variable lookup through a frame and its ancestors.
+struct FrameVars<'a> {
+    frames: &'a [Frame],
+    frame: u32,
+}
+
+impl Variables for FrameVars<'_> {
+    fn get_var(&self, name: &str) -> Option<&Value> {
+        let mut id = Some(self.frame);
+        while let Some(i) = id {
+            let f = &self.frames[i as usize];
+            if let Some(v) = f.vars.get(name) {
+                return Some(v);
+            }
+            id = f.parent.map(|(p, _)| p);
+        }
+        None
+    }
+}
+
+pub struct Execution {
+    pub info: Arc<ExecutionInfo>,
+    machine: Arc<StateMachine>,
+    input: Value,
+    /// Keep the history (STANDARD); EXPRESS executions do not.
+    record: bool,
+    pub events: Vec<HistoryEvent>,
+    event_count: u64,
+    frames: Vec<Frame>,
+    work: VecDeque<u32>,
+    pub status: Status,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// Current time as the runtime last told it.
+    now_ms: i64,
+    timers: Vec<TimerRequest>,
+    /// Recorded events not yet matched during a replay.
+    replay_events: VecDeque<HistoryEvent>,
+    replay_values: VecDeque<Value>,
+    drawn: Vec<Value>,
+    /// Number of states entered: the benchmark's transition count.
+    pub transitions: u64,
+    divergence: Option<ReplayError>,
+}
+
+/// Why a replay could not rebuild an execution.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("the history does not start with ExecutionStarted")]
+    NoStart,
+    #[error("event {id}: expected {expected}, the interpreter produced {actual}")]
+    Diverged {
+        id: u64,
+        expected: String,
+        actual: String,
+    },
+    #[error("event {0} cannot be explained by any outside input")]
+    Unexplained(u64),
+}
+
+impl Execution {
+    /// Starts a new execution: records ExecutionStarted and runs as far as it can.
+    /// `input_text` is the input exactly as the caller sent it.
+    pub fn start(
+        info: Arc<ExecutionInfo>,
+        machine: Arc<StateMachine>,
+        input_text: &str,
+        input: Value,
+        record: bool,
+    ) -> Execution {
+        let now = info.start_ms;
+        let mut exec = Execution::new(info, machine, input, record, now);
+        exec.begin(input_text);
+        exec.run();
+        exec
+    }
+
+    fn new(
+        info: Arc<ExecutionInfo>,
+        machine: Arc<StateMachine>,
+        input: Value,
+        record: bool,
+        now_ms: i64,
+    ) -> Execution {
+        Execution {
+            info,
+            machine,
+            input,
+            record,
+            events: Vec::new(),
+            event_count: 0,
+            frames: Vec::new(),
+            work: VecDeque::new(),
+            status: Status::Running,
+            output: None,
+            error: None,
+            cause: None,
+            now_ms,
+            timers: Vec::new(),
+            replay_events: VecDeque::new(),
+            replay_values: VecDeque::new(),
+            drawn: Vec::new(),
+            transitions: 0,
+            divergence: None,
+        }
+    }
+
+    fn begin(&mut self, input_text: &str) {
+        let role = self.info.role_arn.clone();
+        self.emit_raw(0, "ExecutionStarted", false, |_| {
+            let mut d = Map::new();
+            d.insert("input".into(), Value::String(input_text.to_string()));
+            d.insert("inputDetails".into(), json!({"truncated": false}));
+            d.insert("roleArn".into(), Value::String(role));
+            d
+        });
+        let machine = self.machine.clone();
+        let start = machine.start_at.clone();
+        let input = self.input.clone();
+        self.frames.push(Frame {
+            machine,
+            parent: None,
+            vars: Map::new(),
+            last_event: 0,
+            hidden: false,
+            step: Step::Enter { name: start, input },
+        });
+        self.work.push_back(0);
+    }
+
+    /// Rebuilds a running (or finished) execution from its recorded history.
+    pub fn replay(
+        info: Arc<ExecutionInfo>,
+        machine: Arc<StateMachine>,
+        history: Vec<HistoryEvent>,
+    ) -> Result<Execution, ReplayError> {
+        let first = history.first().ok_or(ReplayError::NoStart)?;
+        if first.event_type != "ExecutionStarted" {
+            return Err(ReplayError::NoStart);
+        }
+        let input_text = first
+            .details
+            .get("input")
+            .and_then(Value::as_str)
+            .unwrap_or("{}")
+            .to_string();
+        let input = serde_json::from_str(&input_text).unwrap_or(Value::Null);
+        let mut exec = Execution::new(info, machine, input, true, first.timestamp_ms);
+        exec.replay_values = history
+            .iter()
+            .flat_map(|e| e.nondeterministic.iter().cloned())
+            .collect();
+        exec.replay_events = history.into();
+        exec.begin(&input_text);
+        exec.run();
+        while exec.divergence.is_none() {
+            let Some(next) = exec.replay_events.front() else {
+                break;
+            };
+            let signal = exec
+                .explain(next)
+                .ok_or(ReplayError::Unexplained(next.id))?;
+            exec.deliver(signal);
+        }
+        match exec.divergence.take() {
+            Some(err) => Err(err),
+            None => Ok(exec),
+        }
+    }
+}
+
+/// What evaluating a state produced, before the interpreter records it.
+enum Work {
+    Exit {
+        output: Value,
+        next: Option<String>,
+        assigned: Option<Map<String, Value>>,
+    },
+    Fail(StatesError),
+    /// A language error: recorded as EvaluationFailed first when it is a JSONata one.
+    EvalError(StatesError),
+    Wait {
+        due_ms: i64,
+        effective_input: Value,
+    },
+    StartParallel {
+        effective_input: Value,
+    },
+    StartMap(Box<MapProgress>),
+}
+
+/// What a state's evaluation sees.
+struct Ctx<'a> {
+    frames: &'a [Frame],
+    frame: u32,
+    info: &'a ExecutionInfo,
+    exec_input: &'a Value,
+    env: RecordingEnv<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    fn vars(&self) -> FrameVars<'a> {
+        FrameVars {
+            frames: self.frames,
+            frame: self.frame,
+        }
+    }
+
+    fn context(&self, run: &Running, map_item: Option<(usize, &Value)>) -> Value {
+        if !run.state.uses_context {
+            return Value::Null;
+        }
+        let info = self.info;
+        let mut state = Map::new();
+        state.insert("Name".into(), Value::String(run.state.name.clone()));
+        state.insert(
+            "EnteredTime".into(),
+            Value::String(format_timestamp(run.entered_ms)),
+        );
+        if matches!(run.state.kind, StateKind::Task(_)) {
+            state.insert("RetryCount".into(), json!(run.retry_count));
+        }
+        let mut ctx = Map::new();
+        ctx.insert(
+            "Execution".into(),
+            json!({
+                "Id": info.execution_arn,
+                "Input": self.exec_input,
+                "StartTime": format_timestamp(info.start_ms),
+                "Name": info.name,
+                "RoleArn": info.role_arn,
+                "RedriveCount": info.redrive_count,
+            }),
+        );
+        ctx.insert(
+            "StateMachine".into(),
+            json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}),
+        );
+        ctx.insert("State".into(), Value::Object(state));
+        if let Some((index, value)) = map_item {
+            ctx.insert(
+                "Map".into(),
+                json!({"Item": {"Index": index, "Value": value}}),
+            );
+        }
+        Value::Object(ctx)
+    }
+}
+
+/// Applies an optional JSONPath path (InputPath, OutputPath): absent is `$`, null is `{}`.
+fn apply_path(
+    field: &PathField,
+    value: Value,
+    context: &Value,
+    vars: &dyn Variables,
+    site: &str,
+) -> Result<Value, StatesError> {
+    match field {
+        PathField::Default => Ok(value),
+        PathField::Null => Ok(Value::Object(Map::new())),
+        PathField::Path(path) => {
+            let scope = Scope::new(&value, context, vars);
+            path.eval(&scope).map_err(|e| {
+                StatesError::runtime(format!("Invalid {site} '{}' : {}", path.text(), e.cause))
+            })
+        }
+    }
+}
+
+fn apply_result_path(field: &PathField, input: Value, result: Value) -> Result<Value, StatesError> {
+    match field {
+        PathField::Default => Ok(result),
+        PathField::Null => Ok(input),
+        PathField::Path(path) => asl::template::set_reference_path(input, path, result),
+    }
+}
+
+fn evaluate_assign(
+    assign: &Assign,
+    json_path_input: &Value,
+    states: &StatesVar,
+    ctx: &mut Ctx,
+    context: &Value,
+) -> Result<Map<String, Value>, StatesError> {
+    let vars = FrameVars {
+        frames: ctx.frames,
+        frame: ctx.frame,
+    };
+    let value = match assign {
+        Assign::JsonPath(t) => {
+            let scope = Scope::new(json_path_input, context, &vars);
+            t.eval(&scope, &mut ctx.env, "Assign")?
+        }
+        Assign::Jsonata(t) => t.eval(states, &vars, &mut ctx.env, "Assign")?,
+    };
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Ok(Map::new()),
+    }
+}
+
+/// Evaluates a number/string field of Wait, Fail, Map (literal, path or JSONata).
+fn evaluate_field(
+    field: &NumberField,
+    input: &Value,
+    context: &Value,
+    ctx: &mut Ctx,
+    name: &str,
+) -> Result<Value, StatesError> {
+    let vars = FrameVars {
+        frames: ctx.frames,
+        frame: ctx.frame,
+    };
+    match field {
+        NumberField::Literal(v) => Ok(v.clone()),
+        NumberField::Path(path) => {
+            let scope = Scope::new(input, context, &vars);
+            path.eval(&scope)
+        }
+        NumberField::Jsonata(t) => {
+            let states = StatesVar {
+                input,
+                context,
+                result: None,
+                error_output: None,
+            };
+            t.eval(&states, &vars, &mut ctx.env, name)
+        }
+    }
+}
+
+fn type_name_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Runs the work of one state (after it was entered) up to its exit, failure or first wait.
+fn evaluate_state(ctx: &mut Ctx, run: &Running) -> Work {
+    let state = run.state.clone();
+    match evaluate_state_inner(ctx, run, &state) {
+        Ok(w) => w,
+        Err(e) => Work::EvalError(e),
+    }
+}
+
+fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<Work, StatesError> {
+    let context = ctx.context(run, None);
+    let jsonata = state.query_language == QueryLanguage::Jsonata;
+    match &state.kind {
+        StateKind::Pass { result } => {
+            if jsonata {
+                return jsonata_exit(ctx, run, state, &context, None, None);
+            }
+            let vars = ctx.vars();
+            let mut effective = apply_path(
+                &state.input_path,
+                run.input.clone(),
+                &context,
+                &vars,
+                "path",
+            )?;
+            if let Some(params) = &state.parameters {
+                let scope = Scope::new(&effective, &context, &vars);
+                effective = params.eval(&scope, &mut ctx.env, "Parameters")?;
+            }
+            let result = match result {
+                Some(r) => r.clone(),
+                None => effective,
+            };
+            jsonpath_exit(ctx, run, state, &context, result, None)
+        }
+        StateKind::Succeed => {
+            if jsonata {
+                return jsonata_exit(ctx, run, state, &context, None, None);
+            }
+            let vars = ctx.vars();
+            let effective = apply_path(
+                &state.input_path,
+                run.input.clone(),
+                &context,
+                &vars,
+                "path",
+            )?;
+            let output = apply_path(&state.output_path, effective, &context, &vars, "path")?;
+            Ok(Work::Exit {
+                output,
+                next: None,
+                assigned: None,
+            })
+        }
+        StateKind::Fail(spec) => {
+            let error = match &spec.error {
+                Some(f) => value_to_text(evaluate_field(f, &run.input, &context, ctx, "Error")?),
+                None => String::new(),
+            };
+            let cause = match &spec.cause {
+                Some(f) => value_to_text(evaluate_field(f, &run.input, &context, ctx, "Cause")?),
+                None => String::new(),
+            };
+            Ok(Work::Fail(StatesError::new(error, cause)))
+        }
+        StateKind::Choice { choices, default } => {
+            let vars = ctx.vars();
+            let effective = if jsonata {
+                run.input.clone()
+            } else {
+                apply_path(
+                    &state.input_path,
+                    run.input.clone(),
+                    &context,
+                    &vars,
+                    "path",
+                )?
+            };
+            drop(vars);
+            for branch in choices {
+                let matched = match &branch.condition {
+                    ChoiceCondition::Rule(rule) => {
+                        let vars = ctx.vars();
+                        let scope = Scope::new(&effective, &context, &vars);
+                        rule.eval(&scope)?
+                    }
+                    ChoiceCondition::Jsonata(t) => {
+                        let vars = ctx.vars();
+                        let states = StatesVar {
+                            input: &effective,
+                            context: &context,
+                            result: None,
+                            error_output: None,
+                        };
+                        match t.eval(&states, &vars, &mut ctx.env, "Condition")? {
+                            Value::Bool(b) => b,
+                            other => {
+                                return Err(StatesError::query_evaluation(format!(
+                                    "The JSONata expression specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {}",
+                                    type_name_of(&other),
+                                    other
+                                )))
+                            }
+                        }
+                    }
+                };
+                if matched {
+                    return choice_exit(
+                        ctx,
+                        run,
+                        state,
+                        &context,
+                        effective,
+                        branch.next.clone(),
+                        branch.assign.as_ref(),
+                        branch.output.as_ref(),
+                    );
+                }
+            }
+            match default {
+                Some(next) => choice_exit(
+                    ctx,
+                    run,
+                    state,
+                    &context,
+                    effective,
+                    next.clone(),
+                    state.assign.as_ref(),
+                    state.output.as_ref(),
+                ),
+                None => Ok(Work::Fail(StatesError::new(
+                    asl::error::NO_CHOICE_MATCHED,
+                    "No Matches!",
+                ))),
+            }
+        }
+        StateKind::Wait(spec) => {
+            let vars = ctx.vars();
+            let effective = if jsonata {
+                run.input.clone()
+            } else {
+                apply_path(
+                    &state.input_path,
+                    run.input.clone(),
+                    &context,
+                    &vars,
+                    "path",
+                )?
+            };
+            drop(vars);
+            let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
+            Ok(Work::Wait {
+                due_ms,
+                effective_input: effective,
+            })
+        }
+        StateKind::Parallel { .. } => {
+            let effective = effective_task_input(ctx, run, state, &context)?;
+            Ok(Work::StartParallel {
+                effective_input: effective,
+            })
+        }
+        StateKind::Map(spec) => {
+            let vars = ctx.vars();
+            let effective = if jsonata {
+                run.input.clone()
+            } else {
+                apply_path(
+                    &state.input_path,
+                    run.input.clone(),
+                    &context,
+                    &vars,
+                    "path",
+                )?
+            };
+            drop(vars);
+            let items_value = if jsonata {
+                match &spec.items {
+                    Some(t) => {
+                        let vars = ctx.vars();
+                        let states = StatesVar {
+                            input: &effective,
+                            context: &context,
+                            result: None,
+                            error_output: None,
+                        };
+                        t.eval(&states, &vars, &mut ctx.env, "Items")?
+                    }
+                    None => effective.clone(),
+                }
+            } else {
+                let vars = ctx.vars();
+                match &spec.items_path {
+                    PathField::Path(p) => {
+                        let scope = Scope::new(&effective, &context, &vars);
+                        p.eval(&scope).map_err(|e| {
+                            StatesError::runtime(format!(
+                                "Invalid path '{}' : {}",
+                                p.text(),
+                                e.cause
+                            ))
+                        })?
+                    }
+                    _ => effective.clone(),
+                }
+            };
+            let items = match items_value {
+                Value::Array(a) => a,
+                other => {
+                    let text = serde_json::to_string(&other).unwrap_or_default();
+                    let err = format!("Map state input must be an array but was: {text}");
+                    return Err(if jsonata {
+                        StatesError::query_evaluation(err)
+                    } else {
+                        StatesError::runtime(err)
+                    });
+                }
+            };
+            let max_concurrency = match &spec.max_concurrency {
+                Some(f) => {
+                    let v = evaluate_field(f, &effective, &context, ctx, "MaxConcurrency")?;
+                    v.as_u64().unwrap_or(0) as usize
+                }
+                None => 0,
+            };
+            let tolerated_count = match &spec.tolerated_failure_count {
+                Some(f) => {
+                    evaluate_field(f, &effective, &context, ctx, "ToleratedFailureCount")?.as_u64()
+                }
+                None => None,
+            };
+            let tolerated_percentage = match &spec.tolerated_failure_percentage {
+                Some(f) => {
+                    evaluate_field(f, &effective, &context, ctx, "ToleratedFailurePercentage")?
+                        .as_f64()
+                }
+                None => None,
+            };
+            let n = items.len();
+            Ok(Work::StartMap(Box::new(MapProgress {
+                effective_input: effective,
+                items,
+                children: vec![None; n],
+                results: vec![Value::Null; n],
+                next: 0,
+                running: 0,
+                finished: 0,
+                failed: 0,
+                max_concurrency: if max_concurrency == 0 {
+                    usize::MAX
+                } else {
+                    max_concurrency
+                },
+                tolerated_count,
+                tolerated_percentage,
+                first_failure: None,
+                map_run: None,
+            })))
+        }
+        StateKind::Task(_) => Ok(Work::Fail(StatesError::runtime(format!(
+            "The resource '{}' of state '{}' is not supported by this server yet",
+            task_resource(state),
+            state.name
+        )))),
+    }
+}
+
+fn task_resource(state: &State) -> &str {
+    match &state.kind {
+        StateKind::Task(t) => &t.resource,
+        _ => "",
+    }
+}
+
+/// InputPath then Parameters (JSONPath) or the raw input (JSONata: Arguments apply per branch).
+fn effective_task_input(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+) -> Result<Value, StatesError> {
+    if state.is_jsonata() {
+        if let Some(args) = &state.arguments {
+            let vars = ctx.vars();
+            let states = StatesVar {
+                input: &run.input,
+                context,
+                result: None,
+                error_output: None,
+            };
+            return args.eval(&states, &vars, &mut ctx.env, "Arguments");
+        }
+        return Ok(run.input.clone());
+    }
+    let vars = ctx.vars();
+    let mut effective = apply_path(&state.input_path, run.input.clone(), context, &vars, "path")?;
+    if let Some(params) = &state.parameters {
+        let scope = Scope::new(&effective, context, &vars);
+        effective = params.eval(&scope, &mut ctx.env, "Parameters")?;
+    }
+    Ok(effective)
+}
+
+fn value_to_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Computes when a Wait state ends.
+fn wait_due(
+    ctx: &mut Ctx,
+    run: &Running,
+    spec: &WaitSpec,
+    effective: &Value,
+    context: &Value,
+) -> Result<i64, StatesError> {
+    match spec {
+        WaitSpec::Seconds(field) => {
+            let v = evaluate_field(field, effective, context, ctx, "Seconds")?;
+            let seconds = match (&v, field) {
+                (Value::Number(n), _) if n.as_i64().is_some() => n.as_i64().unwrap_or(0),
+                (_, NumberField::Path(p)) => {
+                    let shown = serde_json::to_string(&v).unwrap_or_default();
+                    if v.as_f64().is_some_and(|f| f < 0.0) && v.as_i64().is_some() {
+                        return Err(StatesError::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {} == {shown}",
+                            p.text()
+                        )));
+                    }
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {shown}",
+                        p.text()
+                    )));
+                }
+                _ => {
+                    return Err(StatesError::query_evaluation(format!(
+                        "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {}",
+                        type_name_of(&v),
+                        v
+                    )))
+                }
+            };
+            if seconds < 0 {
+                if let NumberField::Path(p) = field {
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter references a negative value: {} == {seconds}",
+                        p.text()
+                    )));
+                }
+            }
+            const MAX_WAIT_SECONDS: i64 = 31_622_400; // one year and a day
+            if seconds > MAX_WAIT_SECONDS {
+                return Err(StatesError::runtime("Wait state delay is too long."));
+            }
+            Ok(run.entered_ms + seconds.max(0) * 1000)
+        }
+        WaitSpec::Timestamp(field) => {
+            let v = evaluate_field(field, effective, context, ctx, "Timestamp")?;
+            let text = v.as_str().unwrap_or_default();
+            match chrono::DateTime::parse_from_rfc3339(text) {
+                Ok(t) if text.contains('T') => {
+                    let due = t.timestamp_millis();
+                    if due - run.entered_ms > 31_622_400_000 {
+                        return Err(StatesError::runtime("Wait state delay is too long."));
+                    }
+                    Ok(due)
+                }
+                _ => match field {
+                    NumberField::Path(p) => Err(StatesError::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.text(),
+                        text
+                    ))),
+                    _ => Err(StatesError::runtime(format!(
+                        "The Timestamp parameter does not reference a valid ISO-8601 extended offset date-time format string: {text}"
+                    ))),
+                },
+            }
+        }
+    }
+}
+
+/// The JSONPath end of a state: ResultSelector was applied already; Assign (on the result),
+/// ResultPath, OutputPath.
+fn jsonpath_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    result: Value,
+    next_override: Option<String>,
+) -> Result<Work, StatesError> {
+    let assigned = match &state.assign {
+        Some(a) => {
+            let states = StatesVar {
+                input: &run.input,
+                context,
+                result: Some(&result),
+                error_output: None,
+            };
+            Some(evaluate_assign(a, &result, &states, ctx, context)?)
+        }
+        None => None,
+    };
+    let combined = apply_result_path(&state.result_path, run.input.clone(), result)?;
+    let vars = ctx.vars();
+    let output = apply_path(&state.output_path, combined, context, &vars, "path")?;
+    Ok(Work::Exit {
+        output,
+        next: next_override.or_else(|| next_of(state)),
+        assigned,
+    })
+}
+
+/// The JSONata end of a state: Output and Assign both see `$states.result` and the variables
+/// as they were before this state assigns any.
+fn jsonata_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+) -> Result<Work, StatesError> {
+    let states = StatesVar {
+        input: &run.input,
+        context,
+        result,
+        error_output,
+    };
+    let assigned = match &state.assign {
+        Some(a) => Some(evaluate_assign(a, &run.input, &states, ctx, context)?),
+        None => None,
+    };
+    let output = match &state.output {
+        Some(t) => {
+            let vars = ctx.vars();
+            t.eval(&states, &vars, &mut ctx.env, "Output")?
+        }
+        None => result.cloned().unwrap_or_else(|| run.input.clone()),
+    };
+    Ok(Work::Exit {
+        output,
+        next: next_of(state),
+        assigned,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn choice_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    effective: Value,
+    next: String,
+    assign: Option<&Assign>,
+    output: Option<&asl::jsonata::JsonataTemplate>,
+) -> Result<Work, StatesError> {
+    let states = StatesVar {
+        input: &run.input,
+        context,
+        result: None,
+        error_output: None,
+    };
+    let assigned = match assign {
+        Some(a) => Some(evaluate_assign(a, &effective, &states, ctx, context)?),
+        None => None,
+    };
+    let output = if state.is_jsonata() {
+        match output {
+            Some(t) => {
+                let vars = ctx.vars();
+                t.eval(&states, &vars, &mut ctx.env, "Output")?
+            }
+            None => run.input.clone(),
+        }
+    } else {
+        let vars = ctx.vars();
+        apply_path(&state.output_path, effective, context, &vars, "path")?
+    };
+    Ok(Work::Exit {
+        output,
+        next: Some(next),
+        assigned,
+    })
+}
+
+fn next_of(state: &State) -> Option<String> {
+    match &state.transition {
+        Transition::Next(n) => Some(n.clone()),
+        Transition::End => None,
+    }
+}
+
+fn compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+impl Execution {
+    /// Tells the execution what time it is (the runtime's clock) before it runs.
+    pub fn set_now(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+    }
+
+    /// Timers asked for since the last call.
+    pub fn take_timers(&mut self) -> Vec<TimerRequest> {
+        std::mem::take(&mut self.timers)
+    }
+
+    /// Every timer the execution is waiting on now (after a replay).
+    pub fn pending_timers(&self) -> Vec<TimerRequest> {
+        self.frames
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match &f.step {
+                Step::Run(r) => match r.phase {
+                    Phase::Waiting { due_ms, .. } | Phase::Backoff { due_ms } => {
+                        Some(TimerRequest {
+                            frame: i as u32,
+                            due_ms,
+                        })
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == Status::Running
+    }
+
+    /// Records one event. During a replay the event must match the next recorded one, whose
+    /// id and timestamp are kept.
+    fn emit_raw(
+        &mut self,
+        frame: u32,
+        event_type: &'static str,
+        hidden: bool,
+        details: impl FnOnce(&Self) -> Map<String, Value>,
+    ) -> u64 {
+        let prev = self.frames.get(frame as usize).map_or(0, |f| f.last_event);
+        self.emit_with_prev(frame, event_type, hidden, prev, details)
+    }
+
+    fn emit_with_prev(
+        &mut self,
+        frame: u32,
+        event_type: &'static str,
+        hidden: bool,
+        prev: u64,
+        details: impl FnOnce(&Self) -> Map<String, Value>,
+    ) -> u64 {
+        let id = if hidden {
+            0
+        } else {
+            self.event_count += 1;
+            self.event_count
+        };
+        if let Some(f) = self.frames.get_mut(frame as usize) {
+            if !hidden {
+                f.last_event = id;
+            }
+        }
+        if let Some(recorded) = self.replay_events.pop_front() {
+            if recorded.event_type != event_type || recorded.frame != frame {
+                self.divergence.get_or_insert(ReplayError::Diverged {
+                    id: recorded.id,
+                    expected: format!("{} in frame {}", recorded.event_type, recorded.frame),
+                    actual: format!("{event_type} in frame {frame}"),
+                });
+            }
+            self.now_ms = recorded.timestamp_ms;
+            self.drawn.clear();
+            self.events.push(recorded);
+            return id;
+        }
+        if self.record {
+            let details = details(self);
+            let event = HistoryEvent {
+                id,
+                previous_event_id: prev,
+                timestamp_ms: self.now_ms,
+                event_type,
+                details,
+                frame,
+                hidden,
+                nondeterministic: std::mem::take(&mut self.drawn),
+            };
+            self.events.push(event);
+        } else {
+            self.drawn.clear();
+        }
+        id
+    }
+
+    fn emit(
+        &mut self,
+        frame: u32,
+        event_type: &'static str,
+        details: impl FnOnce(&Self) -> Map<String, Value>,
+    ) -> u64 {
+        let hidden = self.frames.get(frame as usize).is_some_and(|f| f.hidden);
+        self.emit_raw(frame, event_type, hidden, details)
+    }
+
+    /// Runs every frame that can make progress, until all wait or the execution ends.
+    pub fn run(&mut self) {
+        while let Some(f) = self.work.pop_front() {
+            if self.status != Status::Running {
+                self.work.clear();
+                break;
+            }
+            if self.divergence.is_some() {
+                break;
+            }
+            self.step(f);
+        }
+    }
+
+    fn step(&mut self, f: u32) {
+        let frame = &mut self.frames[f as usize];
+        match std::mem::replace(&mut frame.step, Step::Cancelled) {
+            Step::Enter { name, input } => self.enter(f, &name, input),
+            Step::Run(run) => {
+                if matches!(run.phase, Phase::Start) {
+                    self.execute(f, run);
+                } else {
+                    self.frames[f as usize].step = Step::Run(run);
+                }
+            }
+            other => self.frames[f as usize].step = other,
+        }
+    }
+
+    fn enter(&mut self, f: u32, name: &str, input: Value) {
+        let Some(state) = self.frames[f as usize].machine.state(name).cloned() else {
+            self.fail_frame(
+                f,
+                StatesError::runtime(format!("The state '{name}' does not exist")),
+            );
+            return;
+        };
+        if self.record && self.event_count + 2 >= HISTORY_EVENT_LIMIT {
+            self.fail_frame(
+                0,
+                StatesError::runtime(format!(
+                    "The execution reached the maximum number of history events ({HISTORY_EVENT_LIMIT})."
+                )),
+            );
+            return;
+        }
+        self.transitions += 1;
+        let event_type = entered_type(&state);
+        let entered_id = self.emit(f, event_type, |_| {
+            let mut d = Map::new();
+            d.insert("input".into(), Value::String(compact(&input)));
+            d.insert("inputDetails".into(), json!({"truncated": false}));
+            d.insert("name".into(), Value::String(state.name.clone()));
+            d
+        });
+        let run = Box::new(Running {
+            retry_counts: vec![0; state.retry.len()],
+            state,
+            input,
+            entered_id,
+            entered_ms: self.now_ms,
+            retry_count: 0,
+            phase: Phase::Start,
+        });
+        self.frames[f as usize].step = Step::Run(run);
+        self.work.push_back(f);
+    }
+
+    fn ctx(&mut self, f: u32) -> Ctx<'_> {
+        Ctx {
+            frames: &self.frames,
+            frame: f,
+            info: &self.info,
+            exec_input: &self.input,
+            env: RecordingEnv {
+                replay: &mut self.replay_values,
+                drawn: &mut self.drawn,
+                now_ms: self.now_ms,
+            },
+        }
+    }
+
+    fn execute(&mut self, f: u32, mut run: Box<Running>) {
+        let work = {
+            let mut ctx = self.ctx(f);
+            evaluate_state(&mut ctx, &run)
+        };
+        match work {
+            Work::Exit {
+                output,
+                next,
+                assigned,
+            } => self.exit_state(f, run, output, next, assigned),
+            Work::Fail(err) => self.state_failed(f, run, err),
+            Work::EvalError(err) => {
+                let err = self.prefixed(&run, err);
+                if err.error == asl::error::QUERY_EVALUATION_ERROR {
+                    let name = run.state.name.clone();
+                    self.emit(f, "EvaluationFailed", |_| {
+                        let mut d = Map::new();
+                        d.insert("cause".into(), Value::String(err.cause.clone()));
+                        d.insert("error".into(), Value::String(err.error.clone()));
+                        d.insert("state".into(), Value::String(name));
+                        d
+                    });
+                }
+                self.state_failed(f, run, err)
+            }
+            Work::Wait {
+                due_ms,
+                effective_input,
+            } => {
+                run.phase = Phase::Waiting {
+                    due_ms,
+                    effective_input,
+                };
+                self.timers.push(TimerRequest { frame: f, due_ms });
+                self.frames[f as usize].step = Step::Run(run);
+            }
+            Work::StartParallel { effective_input } => self.start_parallel(f, run, effective_input),
+            Work::StartMap(progress) => self.start_map(f, run, progress),
+        }
+    }
+
+    /// Adds AWS's "An error occurred while executing the state …" prefix to a language error.
+    fn prefixed(&self, run: &Running, err: StatesError) -> StatesError {
+        StatesError::new(
+            err.error,
+            format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                run.state.name, run.entered_id, err.cause
+            ),
+        )
+    }
+
+    fn exit_state(
+        &mut self,
+        f: u32,
+        run: Box<Running>,
+        output: Value,
+        next: Option<String>,
+        assigned: Option<Map<String, Value>>,
+    ) {
+        let state = &run.state;
+        if matches!(state.kind, StateKind::Fail(_)) {
+            return;
+        }
+        let event_type = exited_type(state);
+        let name = state.name.clone();
+        self.emit(f, event_type, |_| {
+            let mut d = Map::new();
+            if let Some(vars) = &assigned {
+                let shown: Map<String, Value> = vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(compact(v))))
+                    .collect();
+                d.insert("assignedVariables".into(), Value::Object(shown));
+                d.insert(
+                    "assignedVariablesDetails".into(),
+                    json!({"truncated": false}),
+                );
+            }
+            d.insert("name".into(), Value::String(name));
+            d.insert("output".into(), Value::String(compact(&output)));
+            d.insert("outputDetails".into(), json!({"truncated": false}));
+            d
+        });
+        if let Some(vars) = assigned {
+            let frame = &mut self.frames[f as usize];
+            for (k, v) in vars {
+                frame.vars.insert(k, v);
+            }
+        }
+        let frame = &mut self.frames[f as usize];
+        match next {
+            Some(name) => {
+                frame.step = Step::Enter {
+                    name,
+                    input: output,
+                };
+                self.work.push_back(f);
+            }
+            None => self.finish_frame(f, output),
+        }
+    }
+
+    /// A state failed: retry it, catch the error, or fail the frame.
+    fn state_failed(&mut self, f: u32, mut run: Box<Running>, err: StatesError) {
+        let state = run.state.clone();
+        let retriable = !matches!(
+            state.kind,
+            StateKind::Fail(_)
+                | StateKind::Pass { .. }
+                | StateKind::Choice { .. }
+                | StateKind::Wait(_)
+                | StateKind::Succeed
+        );
+        if retriable {
+            for (i, retrier) in state.retry.iter().enumerate() {
+                if !error_matches(&retrier.error_equals, &err.error) {
+                    continue;
+                }
+                let attempts = run.retry_counts[i];
+                if attempts >= retrier.max_attempts {
+                    break;
+                }
+                run.retry_counts[i] += 1;
+                let mut delay =
+                    retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
+                if let Some(max) = retrier.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if retrier.jitter_full {
+                    let mut ctx = self.ctx(f);
+                    delay *= ctx.env.random();
+                }
+                let due_ms = self.now_ms + (delay * 1000.0) as i64;
+                run.phase = Phase::Backoff { due_ms };
+                self.timers.push(TimerRequest { frame: f, due_ms });
+                self.frames[f as usize].step = Step::Run(run);
+                return;
+            }
+        }
+        let failed_type = match state.kind {
+            StateKind::Map(_) => Some("MapStateFailed"),
+            StateKind::Parallel { .. } => Some("ParallelStateFailed"),
+            _ => None,
+        };
+        if let Some(t) = failed_type {
+            self.emit(f, t, |_| Map::new());
+        }
+        if let Some(catcher) = state
+            .catch
+            .iter()
+            .find(|c| error_matches(&c.error_equals, &err.error))
+        {
+            let catcher = catcher.clone();
+            let error_output = json!({"Error": err.error, "Cause": err.cause});
+            let work = {
+                let mut ctx = self.ctx(f);
+                let context = ctx.context(&run, None);
+                catch_output(&mut ctx, &run, &state, &catcher, &context, error_output)
+            };
+            match work {
+                Ok((output, assigned)) => {
+                    self.exit_state(f, run, output, Some(catcher.next.clone()), assigned)
+                }
+                Err(e) => {
+                    let e = self.prefixed(&run, e);
+                    self.fail_frame(f, e)
+                }
+            }
+            return;
+        }
+        self.fail_frame(f, err);
+    }
+
+    fn finish_frame(&mut self, f: u32, output: Value) {
+        let frame = &mut self.frames[f as usize];
+        match frame.parent {
+            None => {
+                frame.step = Step::Done(output.clone());
+                self.emit(f, "ExecutionSucceeded", |_| {
+                    let mut d = Map::new();
+                    d.insert("output".into(), Value::String(compact(&output)));
+                    d.insert("outputDetails".into(), json!({"truncated": false}));
+                    d
+                });
+                self.status = Status::Succeeded;
+                self.output = Some(output);
+            }
+            Some((parent, index)) => {
+                frame.step = Step::Done(Value::Null);
+                self.child_done(parent, f, index, Ok(output));
+            }
+        }
+    }
+
+    fn fail_frame(&mut self, f: u32, err: StatesError) {
+        let frame = &mut self.frames[f as usize];
+        match frame.parent {
+            None => {
+                frame.step = Step::Failed;
+                self.emit(f, "ExecutionFailed", |_| {
+                    let mut d = Map::new();
+                    if !err.cause.is_empty() {
+                        d.insert("cause".into(), Value::String(err.cause.clone()));
+                    }
+                    if !err.error.is_empty() {
+                        d.insert("error".into(), Value::String(err.error.clone()));
+                    }
+                    d
+                });
+                self.finish_failed(Status::Failed, err);
+            }
+            Some((parent, index)) => {
+                frame.step = Step::Failed;
+                self.child_done(parent, f, index, Err(err));
+            }
+        }
+    }
+
+    fn finish_failed(&mut self, status: Status, err: StatesError) {
+        self.status = status;
+        self.error = (!err.error.is_empty()).then_some(err.error);
+        self.cause = (!err.cause.is_empty()).then_some(err.cause);
+        self.work.clear();
+    }
+
+    /// Marks a frame and all its descendants as cancelled.
+    fn cancel_frame(&mut self, f: u32) {
+        let frame = &mut self.frames[f as usize];
+        let step = std::mem::replace(&mut frame.step, Step::Cancelled);
+        if let Step::Run(run) = step {
+            match run.phase {
+                Phase::Parallel { children, .. } => {
+                    for c in children {
+                        self.cancel_frame(c);
+                    }
+                }
+                Phase::Map(progress) => {
+                    for c in progress.children.into_iter().flatten() {
+                        self.cancel_frame(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn new_child(
+        &mut self,
+        parent: u32,
+        index: usize,
+        machine: Arc<StateMachine>,
+        input: Value,
+        prev: u64,
+        hidden: bool,
+    ) -> u32 {
+        let id = self.frames.len() as u32;
+        let start = machine.start_at.clone();
+        self.frames.push(Frame {
+            machine,
+            parent: Some((parent, index)),
+            vars: Map::new(),
+            last_event: prev,
+            hidden,
+            step: Step::Enter { name: start, input },
+        });
+        self.work.push_back(id);
+        id
+    }
+
+    fn start_parallel(&mut self, f: u32, mut run: Box<Running>, effective_input: Value) {
+        self.emit(f, "ParallelStateStarted", |_| Map::new());
+        let StateKind::Parallel { branches } = &run.state.kind else {
+            return;
+        };
+        let branches = branches.clone();
+        let prev = self.frames[f as usize].last_event;
+        let mut children = Vec::with_capacity(branches.len());
+        for (i, branch) in branches.into_iter().enumerate() {
+            children.push(self.new_child(f, i, branch, effective_input.clone(), prev, false));
+        }
+        let remaining = children.len();
+        run.phase = Phase::Parallel {
+            children,
+            remaining,
+        };
+        self.frames[f as usize].step = Step::Run(run);
+        if remaining == 0 {
+            self.complete_parallel(f);
+        }
+    }
+
+    fn start_map(&mut self, f: u32, mut run: Box<Running>, mut progress: Box<MapProgress>) {
+        let length = progress.items.len();
+        self.emit(f, "MapStateStarted", |_| {
+            let mut d = Map::new();
+            d.insert("length".into(), json!(length));
+            d
+        });
+        let StateKind::Map(spec) = &run.state.kind else {
+            return;
+        };
+        if spec.distributed {
+            let map_run = format!(
+                "{}/{}:{}",
+                self.info
+                    .execution_arn
+                    .replacen(":execution:", ":mapRun:", 1)
+                    .rsplit_once(':')
+                    .map(|(a, _)| a.to_string())
+                    .unwrap_or_default(),
+                spec.label.clone().unwrap_or_else(|| run.state.name.clone()),
+                run.entered_id
+            );
+            let shown = map_run.clone();
+            self.emit(f, "MapRunStarted", |_| {
+                let mut d = Map::new();
+                d.insert("mapRunArn".into(), Value::String(shown));
+                d
+            });
+            progress.map_run = Some(map_run);
+        }
+        run.phase = Phase::Map(progress);
+        self.frames[f as usize].step = Step::Run(run);
+        self.launch_iterations(f);
+    }
+
+    /// Starts as many Map iterations as MaxConcurrency allows; finishes the Map when all are done.
+    fn launch_iterations(&mut self, f: u32) {
+        loop {
+            let (index, item, run_state, distributed) = {
+                let Step::Run(run) = &mut self.frames[f as usize].step else {
+                    return;
+                };
+                let Phase::Map(p) = &mut run.phase else {
+                    return;
+                };
+                if p.finished == p.items.len() {
+                    break;
+                }
+                if p.next >= p.items.len() || p.running >= p.max_concurrency {
+                    return;
+                }
+                let index = p.next;
+                p.next += 1;
+                p.running += 1;
+                let StateKind::Map(spec) = &run.state.kind else {
+                    return;
+                };
+                (
+                    index,
+                    p.items[index].clone(),
+                    run.state.clone(),
+                    spec.distributed,
+                )
+            };
+            let input = {
+                let mut ctx = self.ctx(f);
+                let Step::Run(run) = &ctx.frames[f as usize].step else {
+                    return;
+                };
+                let run: &Running = run;
+                item_input(&mut ctx, run, &run_state, index, item)
+            };
+            let input = match input {
+                Ok(v) => v,
+                Err(e) => {
+                    let Step::Run(run) =
+                        std::mem::replace(&mut self.frames[f as usize].step, Step::Cancelled)
+                    else {
+                        return;
+                    };
+                    self.cancel_children(f, &run);
+                    let e = self.prefixed(&run, e);
+                    self.state_failed(f, run, e);
+                    return;
+                }
+            };
+            let name = run_state.name.clone();
+            if !distributed {
+                self.emit(f, "MapIterationStarted", |_| {
+                    let mut d = Map::new();
+                    d.insert("index".into(), json!(index));
+                    d.insert("name".into(), Value::String(name));
+                    d
+                });
+            }
+            let StateKind::Map(spec) = &run_state.kind else {
+                return;
+            };
+            let prev = self.frames[f as usize].last_event;
+            let child = self.new_child(
+                f,
+                index,
+                spec.processor.clone(),
+                input,
+                prev,
+                distributed || self.frames[f as usize].hidden,
+            );
+            if let Step::Run(run) = &mut self.frames[f as usize].step {
+                if let Phase::Map(p) = &mut run.phase {
+                    p.children[index] = Some(child);
+                }
+            }
+        }
+        self.complete_map(f);
+    }
+
+    fn cancel_children(&mut self, _f: u32, run: &Running) {
+        let children: Vec<u32> = match &run.phase {
+            Phase::Parallel { children, .. } => children.clone(),
+            Phase::Map(p) => p.children.iter().flatten().copied().collect(),
+            _ => Vec::new(),
+        };
+        for c in children {
+            self.cancel_frame(c);
+        }
+    }
+
+    /// A Parallel branch or Map iteration ended.
+    fn child_done(
+        &mut self,
+        parent: u32,
+        child: u32,
+        index: usize,
+        result: Result<Value, StatesError>,
+    ) {
+        let child_last = self.frames[child as usize].last_event;
+        let Step::Run(run) = &mut self.frames[parent as usize].step else {
+            return;
+        };
+        let state_name = run.state.name.clone();
+        let run: &mut Running = run;
+        match &mut run.phase {
+            Phase::Parallel {
+                children,
+                remaining,
+                ..
+            } => match result {
+                Ok(output) => {
+                    self.frames[child as usize].step = Step::Done(output);
+                    if let Step::Run(run) = &mut self.frames[parent as usize].step {
+                        if let Phase::Parallel { remaining, .. } = &mut run.phase {
+                            *remaining -= 1;
+                            if *remaining == 0 {
+                                self.frames[parent as usize].last_event = child_last;
+                                self.complete_parallel(parent);
+                            }
+                        }
+                    }
+                }
+                Err(err) => {
+                    let others: Vec<u32> =
+                        children.iter().copied().filter(|c| *c != child).collect();
+                    *remaining = 0;
+                    for c in others {
+                        self.cancel_frame(c);
+                    }
+                    self.frames[parent as usize].last_event = child_last;
+                    let Step::Run(run) =
+                        std::mem::replace(&mut self.frames[parent as usize].step, Step::Cancelled)
+                    else {
+                        return;
+                    };
+                    self.state_failed(parent, run, err);
+                }
+            },
+            Phase::Map(p) => {
+                p.running -= 1;
+                p.finished += 1;
+                p.children[index] = None;
+                let distributed = p.map_run.is_some();
+                let hidden = self.frames[parent as usize].hidden;
+                match result {
+                    Ok(output) => {
+                        if let Step::Run(run) = &mut self.frames[parent as usize].step {
+                            if let Phase::Map(p) = &mut run.phase {
+                                p.results[index] = output;
+                            }
+                        }
+                        if !distributed {
+                            self.emit_with_prev(
+                                parent,
+                                "MapIterationSucceeded",
+                                hidden,
+                                child_last,
+                                |_| {
+                                    let mut d = Map::new();
+                                    d.insert("index".into(), json!(index));
+                                    d.insert("name".into(), Value::String(state_name));
+                                    d
+                                },
+                            );
+                            self.frames[parent as usize].last_event = child_last;
+                        }
+                        self.launch_iterations(parent);
+                    }
+                    Err(err) => {
+                        let over = {
+                            let Step::Run(run) = &mut self.frames[parent as usize].step else {
+                                return;
+                            };
+                            let Phase::Map(p) = &mut run.phase else {
+                                return;
+                            };
+                            p.failed += 1;
+                            p.first_failure.get_or_insert(err.clone());
+                            let total = p.items.len().max(1) as f64;
+                            let count_ok = p.tolerated_count.is_some_and(|c| p.failed as u64 <= c);
+                            let pct_ok = p
+                                .tolerated_percentage
+                                .is_some_and(|pct| (p.failed as f64) * 100.0 / total <= pct);
+                            !(count_ok || pct_ok)
+                        };
+                        if !distributed {
+                            self.emit_with_prev(
+                                parent,
+                                "MapIterationFailed",
+                                hidden,
+                                child_last,
+                                |_| {
+                                    let mut d = Map::new();
+                                    d.insert("index".into(), json!(index));
+                                    d.insert("name".into(), Value::String(state_name));
+                                    d
+                                },
+                            );
+                            self.frames[parent as usize].last_event = child_last;
+                        }
+                        if over {
+                            let Step::Run(run) = std::mem::replace(
+                                &mut self.frames[parent as usize].step,
+                                Step::Cancelled,
+                            ) else {
+                                return;
+                            };
+                            self.cancel_children(parent, &run);
+                            let err = if distributed {
+                                self.emit(parent, "MapRunFailed", |_| Map::new());
+                                StatesError::new(
+                                    asl::error::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                    "The specified tolerated failure threshold was exceeded",
+                                )
+                            } else {
+                                err
+                            };
+                            self.state_failed(parent, run, err);
+                        } else {
+                            self.launch_iterations(parent);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn complete_parallel(&mut self, f: u32) {
+        let Step::Run(mut run) =
+            std::mem::replace(&mut self.frames[f as usize].step, Step::Cancelled)
+        else {
+            return;
+        };
+        let Phase::Parallel { children, .. } = std::mem::replace(&mut run.phase, Phase::Start)
+        else {
+            return;
+        };
+        let results: Vec<Value> = children
+            .iter()
+            .map(|c| match &self.frames[*c as usize].step {
+                Step::Done(v) => v.clone(),
+                _ => Value::Null,
+            })
+            .collect();
+        self.finish_with_result(f, run, Value::Array(results));
+    }
+
+    fn complete_map(&mut self, f: u32) {
+        let Step::Run(mut run) =
+            std::mem::replace(&mut self.frames[f as usize].step, Step::Cancelled)
+        else {
+            return;
+        };
+        let Phase::Map(progress) = std::mem::replace(&mut run.phase, Phase::Start) else {
+            return;
+        };
+        if progress.map_run.is_some() {
+            self.emit(f, "MapRunSucceeded", |_| Map::new());
+        }
+        self.emit(f, "MapStateSucceeded", |_| Map::new());
+        self.finish_with_result(f, run, Value::Array(progress.results));
+    }
+
+    /// The end of a Parallel or Map state: ResultSelector, ResultPath, OutputPath (JSONPath) or
+    /// Output (JSONata), Assign.
+    fn finish_with_result(&mut self, f: u32, run: Box<Running>, result: Value) {
+        let state = run.state.clone();
+        let work = {
+            let mut ctx = self.ctx(f);
+            let context = ctx.context(&run, None);
+            if state.is_jsonata() {
+                jsonata_exit(&mut ctx, &run, &state, &context, Some(&result), None)
+            } else {
+                let selected = match &state.result_selector {
+                    Some(t) => {
+                        let vars = ctx.vars();
+                        let scope = Scope::new(&result, &context, &vars);
+                        t.eval(&scope, &mut ctx.env, "ResultSelector")
+                    }
+                    None => Ok(result),
+                };
+                selected.and_then(|r| jsonpath_exit(&mut ctx, &run, &state, &context, r, None))
+            }
+        };
+        match work {
+            Ok(Work::Exit {
+                output,
+                next,
+                assigned,
+            }) => self.exit_state(f, run, output, next, assigned),
+            Ok(_) => {}
+            Err(e) => {
+                let e = self.prefixed(&run, e);
+                self.state_failed(f, run, e)
+            }
+        }
+    }
+
+    /// Delivers an outside input and runs as far as the execution can go.
+    pub fn deliver(&mut self, signal: Signal) {
+        if self.status != Status::Running {
+            return;
+        }
+        match signal {
+            Signal::TimerFired { frame } => {
+                let Some(fr) = self.frames.get_mut(frame as usize) else {
+                    return;
+                };
+                let Step::Run(run) = std::mem::replace(&mut fr.step, Step::Cancelled) else {
+                    // Not waiting any more: a stale timer.
+                    if let Some(fr) = self.frames.get_mut(frame as usize) {
+                        if matches!(fr.step, Step::Cancelled) {
+                            // keep cancelled
+                        }
+                    }
+                    return;
+                };
+                let mut run = run;
+                match std::mem::replace(&mut run.phase, Phase::Start) {
+                    Phase::Waiting {
+                        effective_input, ..
+                    } => self.wait_done(frame, run, effective_input),
+                    Phase::Backoff { .. } => {
+                        run.retry_count += 1;
+                        self.frames[frame as usize].step = Step::Run(run);
+                        self.work.push_back(frame);
+                    }
+                    other => {
+                        run.phase = other;
+                        self.frames[frame as usize].step = Step::Run(run);
+                    }
+                }
+            }
+            Signal::Stop { error, cause } => {
+                self.emit(0, "ExecutionAborted", |_| {
+                    let mut d = Map::new();
+                    if let Some(c) = &cause {
+                        d.insert("cause".into(), Value::String(c.clone()));
+                    }
+                    if let Some(e) = &error {
+                        d.insert("error".into(), Value::String(e.clone()));
+                    }
+                    d
+                });
+                self.cancel_frame(0);
+                self.status = Status::Aborted;
+                self.error = error;
+                self.cause = cause;
+                self.work.clear();
+            }
+            Signal::TimedOut => {
+                self.emit(0, "ExecutionTimedOut", |_| {
+                    let mut d = Map::new();
+                    d.insert("error".into(), Value::String(asl::error::TIMEOUT.into()));
+                    d.insert(
+                        "cause".into(),
+                        Value::String("The execution timed out.".into()),
+                    );
+                    d
+                });
+                self.cancel_frame(0);
+                self.finish_failed(
+                    Status::TimedOut,
+                    StatesError::new(asl::error::TIMEOUT, "The execution timed out."),
+                );
+            }
+        }
+        self.run();
+    }
+
+    fn wait_done(&mut self, f: u32, run: Box<Running>, effective_input: Value) {
+        let state = run.state.clone();
+        let work = {
+            let mut ctx = self.ctx(f);
+            let context = ctx.context(&run, None);
+            if state.is_jsonata() {
+                jsonata_exit(&mut ctx, &run, &state, &context, None, None)
+            } else {
+                let states = StatesVar {
+                    input: &run.input,
+                    context: &context,
+                    result: None,
+                    error_output: None,
+                };
+                let assigned = match &state.assign {
+                    Some(a) => {
+                        evaluate_assign(a, &effective_input, &states, &mut ctx, &context).map(Some)
+                    }
+                    None => Ok(None),
+                };
+                assigned.and_then(|assigned| {
+                    let vars = ctx.vars();
+                    apply_path(&state.output_path, effective_input, &context, &vars, "path").map(
+                        |output| Work::Exit {
+                            output,
+                            next: next_of(&state),
+                            assigned,
+                        },
+                    )
+                })
+            }
+        };
+        match work {
+            Ok(Work::Exit {
+                output,
+                next,
+                assigned,
+            }) => self.exit_state(f, run, output, next, assigned),
+            Ok(_) => {}
+            Err(e) => {
+                let e = self.prefixed(&run, e);
+                self.state_failed(f, run, e)
+            }
+        }
+    }
+
+    /// Which outside input produced this recorded event (during a replay).
+    fn explain(&self, event: &HistoryEvent) -> Option<Signal> {
+        match event.event_type {
+            "ExecutionAborted" => Some(Signal::Stop {
+                error: event
+                    .details
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                cause: event
+                    .details
+                    .get("cause")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            }),
+            "ExecutionTimedOut" => Some(Signal::TimedOut),
+            _ => {
+                let frame = self.frames.get(event.frame as usize)?;
+                match &frame.step {
+                    Step::Run(run)
+                        if matches!(run.phase, Phase::Waiting { .. } | Phase::Backoff { .. }) =>
+                    {
+                        Some(Signal::TimerFired { frame: event.frame })
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// The input of one Map iteration: the item, or ItemSelector evaluated with `$$.Map.Item`.
+fn item_input(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    index: usize,
+    item: Value,
+) -> Result<Value, StatesError> {
+    let StateKind::Map(spec) = &state.kind else {
+        return Ok(item);
+    };
+    let Phase::Map(progress) = &run.phase else {
+        return Ok(item);
+    };
+    if let Some(t) = &spec.item_selector {
+        let context = ctx.context(run, Some((index, &item)));
+        let context = if context.is_null() {
+            json!({"Map": {"Item": {"Index": index, "Value": item}}})
+        } else {
+            context
+        };
+        let vars = ctx.vars();
+        let scope = Scope::new(&progress.effective_input, &context, &vars);
+        return t.eval(&scope, &mut ctx.env, "ItemSelector");
+    }
+    if let Some(t) = &spec.item_selector_jsonata {
+        let mut context = ctx.context(run, Some((index, &item)));
+        if context.is_null() {
+            context = json!({"Map": {"Item": {"Index": index, "Value": item}}});
+        }
+        let vars = ctx.vars();
+        let states = StatesVar {
+            input: &progress.effective_input,
+            context: &context,
+            result: None,
+            error_output: None,
+        };
+        return t.eval(&states, &vars, &mut ctx.env, "ItemSelector");
+    }
+    Ok(item)
+}
+
+/// The output (and variables) of a state whose error a catcher caught.
+fn catch_output(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    catcher: &asl::model::Catcher,
+    context: &Value,
+    error_output: Value,
+) -> Result<(Value, Option<Map<String, Value>>), StatesError> {
+    if state.is_jsonata() {
+        let states = StatesVar {
+            input: &run.input,
+            context,
+            result: None,
+            error_output: Some(&error_output),
+        };
+        let assigned = match &catcher.assign {
+            Some(a) => Some(evaluate_assign(a, &error_output, &states, ctx, context)?),
+            None => None,
+        };
+        let output = match &catcher.output {
+            Some(t) => {
+                let vars = ctx.vars();
+                t.eval(&states, &vars, &mut ctx.env, "Output")?
+            }
+            None => error_output,
+        };
+        return Ok((output, assigned));
+    }
+    let states = StatesVar {
+        input: &run.input,
+        context,
+        result: None,
+        error_output: Some(&error_output),
+    };
+    let assigned = match &catcher.assign {
+        Some(a) => Some(evaluate_assign(a, &error_output, &states, ctx, context)?),
+        None => None,
+    };
+    let output = apply_result_path(&catcher.result_path, run.input.clone(), error_output)?;
+    Ok((output, assigned))
+}
+
+fn entered_type(state: &State) -> &'static str {
+    match state.kind {
+        StateKind::Pass { .. } => "PassStateEntered",
+        StateKind::Task(_) => "TaskStateEntered",
+        StateKind::Choice { .. } => "ChoiceStateEntered",
+        StateKind::Wait(_) => "WaitStateEntered",
+        StateKind::Succeed => "SucceedStateEntered",
+        StateKind::Fail(_) => "FailStateEntered",
+        StateKind::Parallel { .. } => "ParallelStateEntered",
+        StateKind::Map(_) => "MapStateEntered",
+    }
+}
+
+fn exited_type(state: &State) -> &'static str {
+    match state.kind {
+        StateKind::Pass { .. } => "PassStateExited",
+        StateKind::Task(_) => "TaskStateExited",
+        StateKind::Choice { .. } => "ChoiceStateExited",
+        StateKind::Wait(_) => "WaitStateExited",
+        StateKind::Succeed => "SucceedStateExited",
+        StateKind::Fail(_) => "FailStateExited",
+        StateKind::Parallel { .. } => "ParallelStateExited",
+        StateKind::Map(_) => "MapStateExited",
+    }
+}

@@ -1,0 +1,737 @@
+//! The service: state machines and executions as the API operations see them, the runtime that
+//! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use asl::model::StateMachine;
+use asl::validate::{self, MachineType};
+use serde_json::Value;
+use store::{EventRecord, ExecutionRecord, StateMachineRecord, Store};
+
+use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
+use crate::history::{self, HistoryEvent};
+
+/// An error as the API reports it: an AWS error code and its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ServiceError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ServiceError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError {
+            code,
+            message: message.into(),
+        }
+    }
+    fn internal(e: impl std::fmt::Display) -> Self {
+        Self::new("InternalFailure", e.to_string())
+    }
+}
+
+impl From<store::StoreError> for ServiceError {
+    fn from(e: store::StoreError) -> Self {
+        ServiceError::internal(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+    /// How long to really sleep for a wait of `ms` milliseconds of execution time.
+    fn scaled(&self, ms: i64) -> Duration;
+}
+
+pub struct SystemClock {
+    pub wait_time_scale: f64,
+}
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+    fn scaled(&self, ms: i64) -> Duration {
+        Duration::from_millis((ms.max(0) as f64 * self.wait_time_scale) as u64)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub account_id: String,
+    pub default_region: String,
+}
+
+/// The parameters of CreateStateMachine, validated for shape by the API layer.
+#[derive(Debug, Clone, Default)]
+pub struct CreateStateMachine {
+    pub region: String,
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub machine_type: String,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    pub tags: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UpdateStateMachine {
+    pub arn: String,
+    pub definition: Option<String>,
+    pub role_arn: Option<String>,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StartExecution {
+    pub state_machine_arn: String,
+    pub name: Option<String>,
+    pub input: Option<String>,
+    pub trace_header: Option<String>,
+}
+
+/// The account/region/name parts of a Step Functions ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnParts {
+    pub partition: String,
+    pub region: String,
+    pub account: String,
+    pub resource_type: String,
+    pub rest: Vec<String>,
+}
+
+/// Parses `arn:PARTITION:states:REGION:ACCOUNT:TYPE:…`.
+pub fn parse_arn(arn: &str) -> Option<ArnParts> {
+    let mut parts = arn.split(':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let partition = parts.next()?.to_string();
+    if parts.next()? != "states" {
+        return None;
+    }
+    let region = parts.next()?.to_string();
+    let account = parts.next()?.to_string();
+    let resource_type = parts.next()?.to_string();
+    let rest: Vec<String> = parts.map(str::to_string).collect();
+    if partition.is_empty() || region.is_empty() || account.is_empty() || rest.is_empty() {
+        return None;
+    }
+    Some(ArnParts {
+        partition,
+        region,
+        account,
+        resource_type,
+        rest,
+    })
+}
+
+fn invalid_arn(arn: &str) -> ServiceError {
+    ServiceError::new(
+        "InvalidArn",
+        format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
+    )
+}
+
+struct Running {
+    execution: Mutex<Execution>,
+    record: Mutex<ExecutionRecord>,
+}
+
+struct TimerEntry {
+    due_ms: i64,
+    seq: u64,
+    execution_arn: String,
+    frame: u32,
+}
+
+impl PartialEq for TimerEntry {
+    fn eq(&self, other: &Self) -> bool {
+        (self.due_ms, self.seq) == (other.due_ms, other.seq)
+    }
+}
+impl Eq for TimerEntry {}
+impl PartialOrd for TimerEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for TimerEntry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.due_ms, self.seq).cmp(&(other.due_ms, other.seq))
+    }
+}
+
+#[derive(Default)]
+struct Timers {
+    heap: BinaryHeap<Reverse<TimerEntry>>,
+    seq: u64,
+}
+
+pub struct Service {
+    pub config: Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    /// Compiled definitions, by definition text.
+    compiled: Mutex<HashMap<String, Arc<StateMachine>>>,
+    running: Mutex<HashMap<String, Arc<Running>>>,
+    timers: Mutex<Timers>,
+    timer_wakeup: tokio::sync::Notify,
+}
+
+impl Service {
+    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Arc<Service> {
+        Arc::new(Service {
+            config,
+            store,
+            clock,
+            compiled: Mutex::new(HashMap::new()),
+            running: Mutex::new(HashMap::new()),
+            timers: Mutex::new(Timers::default()),
+            timer_wakeup: tokio::sync::Notify::new(),
+        })
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
+    pub async fn run_timers(self: Arc<Self>) {
+        loop {
+            let next_due = {
+                let t = lock(&self.timers);
+                t.heap.peek().map(|Reverse(e)| e.due_ms)
+            };
+            match next_due {
+                None => self.timer_wakeup.notified().await,
+                Some(due) => {
+                    let now = self.clock.now_ms();
+                    if due > now {
+                        let sleep = self.clock.scaled(due - now);
+                        tokio::select! {
+                            _ = tokio::time::sleep(sleep) => {}
+                            _ = self.timer_wakeup.notified() => continue,
+                        }
+                    }
+                    let fired = {
+                        let mut t = lock(&self.timers);
+                        let mut fired = Vec::new();
+                        let horizon = self.clock.now_ms().max(due);
+                        while t.heap.peek().is_some_and(|Reverse(e)| e.due_ms <= horizon) {
+                            if let Some(Reverse(e)) = t.heap.pop() {
+                                fired.push(e);
+                            }
+                        }
+                        fired
+                    };
+                    for entry in fired {
+                        self.signal(
+                            &entry.execution_arn,
+                            Signal::TimerFired { frame: entry.frame },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_timers(&self, execution_arn: &str, timers: Vec<crate::execution::TimerRequest>) {
+        if timers.is_empty() {
+            return;
+        }
+        {
+            let mut t = lock(&self.timers);
+            for timer in timers {
+                t.seq += 1;
+                let seq = t.seq;
+                t.heap.push(Reverse(TimerEntry {
+                    due_ms: timer.due_ms,
+                    seq,
+                    execution_arn: execution_arn.to_string(),
+                    frame: timer.frame,
+                }));
+            }
+        }
+        self.timer_wakeup.notify_one();
+    }
+
+    fn compile(&self, definition: &str) -> Result<Arc<StateMachine>> {
+        if let Some(m) = lock(&self.compiled).get(definition) {
+            return Ok(m.clone());
+        }
+        let machine = asl::model::parse_definition(definition).map_err(|e| {
+            ServiceError::new(
+                "InvalidDefinition",
+                format!("Invalid State Machine Definition: '{e}'"),
+            )
+        })?;
+        let machine = Arc::new(machine);
+        lock(&self.compiled).insert(definition.to_string(), machine.clone());
+        Ok(machine)
+    }
+
+    fn validate(&self, definition: &str, machine_type: &str) -> Result<()> {
+        let t = if machine_type == "EXPRESS" {
+            MachineType::Express
+        } else {
+            MachineType::Standard
+        };
+        let diagnostics = validate::validate_definition(definition, t);
+        if diagnostics
+            .iter()
+            .any(|d| d.severity == validate::Severity::Error)
+        {
+            return Err(ServiceError::new(
+                "InvalidDefinition",
+                validate::invalid_definition_message(&diagnostics),
+            ));
+        }
+        self.compile(definition).map(|_| ())
+    }
+
+    fn arn(&self, region: &str, kind: &str, rest: &str) -> String {
+        let region = if region.is_empty() {
+            &self.config.default_region
+        } else {
+            region
+        };
+        format!(
+            "arn:aws:states:{region}:{}:{kind}:{rest}",
+            self.config.account_id
+        )
+    }
+
+    // ------------------------------------------------------------------ state machines
+
+    pub fn create_state_machine(&self, req: CreateStateMachine) -> Result<StateMachineRecord> {
+        self.validate(&req.definition, &req.machine_type)?;
+        let arn = self.arn(&req.region, "stateMachine", &req.name);
+        if let Some(existing) = self.store.get_state_machine(&arn)? {
+            let same = existing.definition == req.definition
+                && existing.role_arn == req.role_arn
+                && existing.machine_type == req.machine_type
+                && req
+                    .logging_configuration
+                    .as_ref()
+                    .is_none_or(|l| Some(l) == existing.logging_configuration.as_ref())
+                && req
+                    .tracing_configuration
+                    .as_ref()
+                    .is_none_or(|l| Some(l) == existing.tracing_configuration.as_ref());
+            if same {
+                return Ok(existing);
+            }
+            return Err(ServiceError::new(
+                "StateMachineAlreadyExists",
+                format!("State Machine Already Exists: '{arn}'"),
+            ));
+        }
+        let record = StateMachineRecord {
+            arn,
+            name: req.name,
+            definition: req.definition,
+            role_arn: req.role_arn,
+            machine_type: req.machine_type,
+            creation_ms: self.clock.now_ms(),
+            status: "ACTIVE".into(),
+            logging_configuration: req.logging_configuration,
+            tracing_configuration: req.tracing_configuration,
+            encryption_configuration: req.encryption_configuration,
+            revision_id: uuid::Uuid::new_v4().to_string(),
+            description: None,
+            tags: req.tags,
+        };
+        self.store.insert_state_machine(record.clone())?;
+        Ok(record)
+    }
+
+    fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
+        if parts.resource_type != "stateMachine" {
+            return Err(invalid_arn(arn));
+        }
+        self.store.get_state_machine(arn)?.ok_or_else(|| {
+            ServiceError::new(
+                "StateMachineDoesNotExist",
+                format!("State Machine Does Not Exist: '{arn}'"),
+            )
+        })
+    }
+
+    pub fn describe_state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+        self.state_machine(arn)
+    }
+
+    pub fn update_state_machine(&self, req: UpdateStateMachine) -> Result<StateMachineRecord> {
+        let mut record = self.state_machine(&req.arn)?;
+        if let Some(def) = &req.definition {
+            self.validate(def, &record.machine_type)?;
+        }
+        let mut changed = false;
+        if let Some(def) = req.definition {
+            changed |= def != record.definition;
+            record.definition = def;
+        }
+        if let Some(role) = req.role_arn {
+            changed |= role != record.role_arn;
+            record.role_arn = role;
+        }
+        if let Some(l) = req.logging_configuration {
+            record.logging_configuration = Some(l);
+            changed = true;
+        }
+        if let Some(t) = req.tracing_configuration {
+            record.tracing_configuration = Some(t);
+            changed = true;
+        }
+        if let Some(e) = req.encryption_configuration {
+            record.encryption_configuration = Some(e);
+            changed = true;
+        }
+        if changed {
+            record.revision_id = uuid::Uuid::new_v4().to_string();
+        }
+        self.store.update_state_machine(record.clone())?;
+        Ok(record)
+    }
+
+    pub fn delete_state_machine(&self, arn: &str) -> Result<()> {
+        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
+        if parts.resource_type != "stateMachine" {
+            return Err(invalid_arn(arn));
+        }
+        self.store.delete_state_machine(arn)?;
+        Ok(())
+    }
+
+    pub fn list_state_machines(&self) -> Result<Vec<StateMachineRecord>> {
+        Ok(self.store.list_state_machines()?)
+    }
+
+    // ------------------------------------------------------------------ executions
+
+    fn prepare(
+        &self,
+        req: &StartExecution,
+        express_arn: bool,
+    ) -> Result<(
+        StateMachineRecord,
+        Arc<StateMachine>,
+        Arc<ExecutionInfo>,
+        Value,
+        String,
+    )> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
+        if input_text.len() > PAYLOAD_LIMIT_BYTES {
+            return Err(ServiceError::new(
+                "InvalidExecutionInput",
+                format!(
+                    "Execution input is larger than the maximum size of {PAYLOAD_LIMIT_BYTES} bytes"
+                ),
+            ));
+        }
+        let input: Value = serde_json::from_str(&input_text).map_err(|e| {
+            ServiceError::new(
+                "InvalidExecutionInput",
+                format!("Invalid State Machine Execution Input: '{e}'"),
+            )
+        })?;
+        let name = req
+            .name
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+        let arn = if express_arn {
+            format!(
+                "arn:{}:states:{}:{}:express:{}:{}:{}",
+                parts.partition,
+                parts.region,
+                parts.account,
+                machine.name,
+                name,
+                uuid::Uuid::new_v4()
+            )
+        } else {
+            format!(
+                "arn:{}:states:{}:{}:execution:{}:{}",
+                parts.partition, parts.region, parts.account, machine.name, name
+            )
+        };
+        let compiled = self.compile(&machine.definition)?;
+        let info = Arc::new(ExecutionInfo {
+            execution_arn: arn,
+            name,
+            state_machine_arn: machine.arn.clone(),
+            state_machine_name: machine.name.clone(),
+            role_arn: machine.role_arn.clone(),
+            start_ms: self.clock.now_ms(),
+            redrive_count: 0,
+        });
+        Ok((machine, compiled, info, input, input_text))
+    }
+
+    fn record_for(
+        machine: &StateMachineRecord,
+        info: &ExecutionInfo,
+        input_text: String,
+        trace_header: Option<String>,
+    ) -> ExecutionRecord {
+        ExecutionRecord {
+            arn: info.execution_arn.clone(),
+            state_machine_arn: machine.arn.clone(),
+            name: info.name.clone(),
+            status: "RUNNING".into(),
+            start_ms: info.start_ms,
+            stop_ms: None,
+            input: input_text,
+            output: None,
+            error: None,
+            cause: None,
+            machine_type: machine.machine_type.clone(),
+            definition: machine.definition.clone(),
+            role_arn: machine.role_arn.clone(),
+            trace_header,
+        }
+    }
+
+    /// StartExecution: STANDARD executions are recorded and driven in the background; EXPRESS
+    /// ones run in memory.
+    pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        let express = machine.machine_type == "EXPRESS";
+        if !express {
+            if let Some(name) = &req.name {
+                let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+                let arn = format!(
+                    "arn:{}:states:{}:{}:execution:{}:{}",
+                    parts.partition, parts.region, parts.account, machine.name, name
+                );
+                if let Some(existing) = self.store.get_execution(&arn)? {
+                    let same_input =
+                        existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
+                    if existing.status == "RUNNING" && same_input {
+                        return Ok(existing);
+                    }
+                    return Err(ServiceError::new(
+                        "ExecutionAlreadyExists",
+                        format!("Execution Already Exists: '{arn}'"),
+                    ));
+                }
+            }
+        }
+        let (machine, compiled, info, input, input_text) = self.prepare(&req, express)?;
+        let record = Self::record_for(
+            &machine,
+            &info,
+            input_text.clone(),
+            req.trace_header.clone(),
+        );
+        self.store.insert_execution(record.clone())?;
+        let service = self.clone();
+        let returned = record.clone();
+        tokio::spawn(async move {
+            if express {
+                let mut exec = Execution::start(info, compiled, &input_text, input, false);
+                drive_to_end(&mut exec, service.clock.as_ref()).await;
+                let mut rec = record;
+                finish_record(&mut rec, &exec, service.clock.now_ms());
+                let _ = service.store.update_execution(rec);
+            } else {
+                let exec = Execution::start(info, compiled, &input_text, input, true);
+                service.adopt(record, exec);
+            }
+        });
+        Ok(returned)
+    }
+
+    /// Takes a started STANDARD execution under the runtime's care.
+    fn adopt(&self, record: ExecutionRecord, mut exec: Execution) {
+        let arn = record.arn.clone();
+        let events = std::mem::take(&mut exec.events);
+        let _ = self
+            .store
+            .append_events(&arn, events.into_iter().map(to_record).collect());
+        let timers = exec.take_timers();
+        let running = Arc::new(Running {
+            execution: Mutex::new(exec),
+            record: Mutex::new(record),
+        });
+        self.persist_status(&running);
+        let still_running = lock(&running.execution).is_running();
+        if still_running {
+            lock(&self.running).insert(arn.clone(), running);
+            self.add_timers(&arn, timers);
+        }
+    }
+
+    fn persist_status(&self, running: &Running) {
+        let exec = lock(&running.execution);
+        if exec.is_running() {
+            return;
+        }
+        let mut rec = lock(&running.record);
+        finish_record(&mut rec, &exec, self.clock.now_ms());
+        let _ = self.store.update_execution(rec.clone());
+    }
+
+    /// Delivers a signal to a running STANDARD execution and records what follows.
+    fn signal(&self, arn: &str, signal: Signal) {
+        let Some(running) = lock(&self.running).get(arn).cloned() else {
+            return;
+        };
+        let (events, timers, done) = {
+            let mut exec = lock(&running.execution);
+            exec.set_now(self.clock.now_ms());
+            exec.deliver(signal);
+            (
+                std::mem::take(&mut exec.events),
+                exec.take_timers(),
+                !exec.is_running(),
+            )
+        };
+        let _ = self
+            .store
+            .append_events(arn, events.into_iter().map(to_record).collect());
+        if done {
+            self.persist_status(&running);
+            lock(&self.running).remove(arn);
+        } else {
+            self.add_timers(arn, timers);
+        }
+    }
+
+    /// StartSyncExecution: runs an EXPRESS execution to its end.
+    pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        if machine.machine_type != "EXPRESS" {
+            return Err(ServiceError::new(
+                "StateMachineTypeNotSupported",
+                "This operation is not supported by this type of state machine",
+            ));
+        }
+        let (machine, compiled, info, input, input_text) = self.prepare(&req, true)?;
+        let mut record = Self::record_for(&machine, &info, input_text.clone(), req.trace_header);
+        let mut exec = Execution::start(info, compiled, &input_text, input, false);
+        drive_to_end(&mut exec, self.clock.as_ref()).await;
+        finish_record(&mut record, &exec, self.clock.now_ms());
+        Ok(record)
+    }
+
+    pub fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord> {
+        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
+        if parts.resource_type != "execution" && parts.resource_type != "express" {
+            return Err(invalid_arn(arn));
+        }
+        self.store.get_execution(arn)?.ok_or_else(|| {
+            ServiceError::new(
+                "ExecutionDoesNotExist",
+                format!("Execution Does Not Exist: '{arn}'"),
+            )
+        })
+    }
+
+    pub fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<ExecutionRecord> {
+        let record = self.describe_execution(arn)?;
+        if record.status != "RUNNING" {
+            return Ok(record);
+        }
+        self.signal(arn, Signal::Stop { error, cause });
+        self.describe_execution(arn)
+    }
+
+    pub fn list_executions(&self, state_machine_arn: &str) -> Result<Vec<ExecutionRecord>> {
+        self.state_machine(state_machine_arn)?;
+        Ok(self.store.list_executions(Some(state_machine_arn))?)
+    }
+
+    pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
+        let record = self.describe_execution(arn)?;
+        let _ = record;
+        let mut events = self.store.get_events(arn)?;
+        events.retain(|e| !e.hidden);
+        Ok(events)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn to_record(e: HistoryEvent) -> EventRecord {
+    EventRecord {
+        id: e.id,
+        previous_event_id: e.previous_event_id,
+        timestamp_ms: e.timestamp_ms,
+        event_type: e.event_type.to_string(),
+        details: e.details,
+        frame: e.frame,
+        hidden: e.hidden,
+        nondeterministic: e.nondeterministic,
+    }
+}
+
+/// Converts a stored event back (for replay).
+pub fn from_record(e: EventRecord) -> Option<HistoryEvent> {
+    Some(HistoryEvent {
+        id: e.id,
+        previous_event_id: e.previous_event_id,
+        timestamp_ms: e.timestamp_ms,
+        event_type: history::event_type(&e.event_type)?,
+        details: e.details,
+        frame: e.frame,
+        hidden: e.hidden,
+        nondeterministic: e.nondeterministic,
+    })
+}
+
+fn finish_record(rec: &mut ExecutionRecord, exec: &Execution, now_ms: i64) {
+    rec.status = exec.status.as_str().to_string();
+    if exec.status != Status::Running {
+        rec.stop_ms = Some(now_ms);
+    }
+    rec.output = exec
+        .output
+        .as_ref()
+        .map(|v| serde_json::to_string(v).unwrap_or_default());
+    rec.error = exec.error.clone();
+    rec.cause = exec.cause.clone();
+}
+
+/// Runs an in-memory execution (EXPRESS, `stepfn run`) to its end, sleeping for its timers.
+pub async fn drive_to_end(exec: &mut Execution, clock: &dyn Clock) {
+    let mut timers: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    loop {
+        for t in exec.take_timers() {
+            timers.push(Reverse((t.due_ms, t.frame)));
+        }
+        if !exec.is_running() {
+            return;
+        }
+        let Some(Reverse((due, frame))) = timers.pop() else {
+            return;
+        };
+        let now = clock.now_ms();
+        if due > now {
+            tokio::time::sleep(clock.scaled(due - now)).await;
+        }
+        exec.set_now(clock.now_ms().max(due));
+        exec.deliver(Signal::TimerFired { frame });
+    }
+}
