@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts the release binary on a free port and runs the cases recorded on real AWS
+# (../shared/conformance) against it, then checks the pass-rate bars of the engine issue:
+# at least 97% overall and 90% in every category of the engine's categories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cases="${STEPFN_CONFORMANCE_DIR:-../shared/conformance}"
+if [ ! -f "$cases/run.py" ]; then
+  echo "conformance: skipped, no recorded cases at $cases (set STEPFN_CONFORMANCE_DIR)"
+  exit 0
+fi
+python3 -c 'import boto3' 2>/dev/null || python3 -m pip install -q boto3
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log=$(mktemp)
+WAIT_TIME_SCALE="${WAIT_TIME_SCALE:-1}" ./target/release/stepfn serve --listen "127.0.0.1:$port" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break
+  sleep 0.1
+done
+report=$(mktemp)
+engine_categories="base choice context_object errors express intrinsic jsonata map parallel test_state timeouts validation variables"
+args=()
+for c in $engine_categories; do args+=(--category "$c"); done
+python3 "$cases/run.py" "http://127.0.0.1:$port" "$cases/cases" --history --workers 4 \
+  --json-report "$report" "${args[@]}" > "$report.log" 2>&1 || true
+grep -v '^PASS' "$report.log" | tail -n 80
+python3 scripts/check_conformance.py "$report" 0.97 0.90
