@@ -368,6 +368,8 @@ impl Execution {
                 .ok_or(ReplayError::Unexplained(next.id))?;
             exec.deliver(signal);
         }
+        // The runtime asks `pending_timers` after a replay.
+        exec.timers.clear();
         match exec.divergence.take() {
             Some(err) => Err(err),
             None => Ok(exec),
@@ -1875,16 +1877,16 @@ impl Execution {
         }
         match signal {
             Signal::TimerFired { frame } => {
-                let Some(fr) = self.frames.get_mut(frame as usize) else {
+                let waiting = self.frames.get(frame as usize).is_some_and(|f| {
+                    matches!(&f.step, Step::Run(r) if matches!(r.phase, Phase::Waiting { .. } | Phase::Backoff { .. }))
+                });
+                if !waiting {
+                    // The frame moved on (or was cancelled): a stale timer.
                     return;
-                };
-                let Step::Run(run) = std::mem::replace(&mut fr.step, Step::Cancelled) else {
-                    // Not waiting any more: a stale timer.
-                    if let Some(fr) = self.frames.get_mut(frame as usize) {
-                        if matches!(fr.step, Step::Cancelled) {
-                            // keep cancelled
-                        }
-                    }
+                }
+                let Step::Run(run) =
+                    std::mem::replace(&mut self.frames[frame as usize].step, Step::Cancelled)
+                else {
                     return;
                 };
                 let mut run = run;
