@@ -34,7 +34,7 @@ pub(super) fn reference_path_problem(text: &str, roots: ReferenceRoots) -> Optio
     if roots == ReferenceRoots::InputOnly && path.root() != PathRoot::Input {
         return Some("Reference path must start with '$' and not '$$' or a variable".to_string());
     }
-    if !path.is_definite() {
+    if !path.is_reference_path() {
         return Some(
             "Reference path must not contain wildcards, filters, slices, unions or deep scans"
                 .to_string(),

@@ -715,3 +715,36 @@ fn validates_a_single_state_for_test_state() {
         MachineType::Standard
     )));
 }
+
+#[test]
+fn checks_path_and_intrinsic_syntax() {
+    assert_eq!(
+        errors_of(&machine_with(json!({
+            "Type": "Pass", "End": true,
+            "InputPath": "$.a[", "OutputPath": "a.b", "ResultPath": "$$.Execution",
+            "Parameters": {
+                "ok1.$": "$.a", "ok2.$": "$$.Execution.Id", "ok3.$": "States.Format('{}', $.a)",
+                "bad1.$": "States.Format('{}', $.a", "bad2.$": "States.NoSuchFunction()", "bad3.$": "$.a["
+            }
+        }))),
+        [
+            "SCHEMA_VALIDATION_FAILED: The value for the field 'InputPath' must be a valid JSONPath at /States/X/InputPath",
+            "SCHEMA_VALIDATION_FAILED: The value for the field 'OutputPath' must be a valid JSONPath at /States/X/OutputPath",
+            "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path must start with '$' and not '$$' or a variable at /States/X/ResultPath",
+            "SCHEMA_VALIDATION_FAILED: The value for the field 'bad1.$' must be a valid JSONPath or a valid intrinsic function call at /States/X/Parameters/bad1.$",
+            "SCHEMA_VALIDATION_FAILED: The value for the field 'bad2.$' must be a valid JSONPath or a valid intrinsic function call at /States/X/Parameters/bad2.$",
+            "SCHEMA_VALIDATION_FAILED: The value for the field 'bad3.$' must be a valid JSONPath or a valid intrinsic function call at /States/X/Parameters/bad3.$",
+        ]
+    );
+    assert_eq!(
+        errors_of(&machine_with(json!({"Type": "Pass", "End": true, "ResultPath": "$.items[*].x"}))),
+        ["SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path must not contain wildcards, filters, slices, unions or deep scans at /States/X/ResultPath"]
+    );
+    assert_accepted(&machine_with(json!({
+        "Type": "Pass", "End": true, "InputPath": "$.items[?(@.on == true)]", "ResultPath": "$.a.b[0]",
+        "OutputPath": null, "Assign": {"x.$": "$.a", "y.$": "States.MathAdd($.n, 1)", "z": {"w.$": "$myVar.v"}}
+    })));
+    assert_accepted(&json!({"StartAt": "F", "States": {"F": {
+        "Type": "Fail", "ErrorPath": "States.Format('E{}', $.code)", "CausePath": "$.cause"
+    }}}));
+}
