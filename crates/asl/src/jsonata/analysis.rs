@@ -238,7 +238,7 @@ impl Analysis {
 }
 
 /// A step that only looks a field up: no predicate, no binding, no tuple stream.
-fn is_plain(step: &PathStep) -> bool {
+pub(super) fn is_plain(step: &PathStep) -> bool {
     step.stages.is_empty()
         && step.focus.is_none()
         && step.index_var.is_none()

@@ -88,6 +88,22 @@ pub(super) fn to_json(value: &JValue) -> Option<Value> {
     }
 }
 
+/// A copy of `value` with numbers written as a JSONata result writes them (`1.0` as `1`), for
+/// values read straight from the engine's JSON.
+pub(super) fn normalized(value: &Value) -> Value {
+    match value {
+        Value::Number(number) if number.is_f64() => number_to_json(number_to_f64(number)),
+        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, member)| (key.clone(), normalized(member)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// 2^63: integral floats below it in magnitude are written as JSON integers.
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
 /// 2^64: unsigned integers up to it are still exact as `u64`.
@@ -145,6 +161,15 @@ mod tests {
         );
         assert_eq!(number_to_json(1e19), json!(10_000_000_000_000_000_000_u64));
         assert_eq!(number_to_json(1e300), json!(1e300));
+    }
+
+    #[test]
+    fn normalizing_writes_integral_floats_as_integers() {
+        let value: Value = serde_json::from_str(r#"{"a": [1.0, 2.5, -0.0], "b": 3}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&normalized(&value)).unwrap(),
+            r#"{"a":[1,2.5,0],"b":3}"#
+        );
     }
 
     #[test]

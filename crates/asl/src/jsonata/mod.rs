@@ -22,6 +22,7 @@ mod convert;
 mod functions;
 mod messages;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use jsonata_core::ast::AstNode;
@@ -65,6 +66,10 @@ pub struct JsonataExpr {
     source: String,
     ast: AstNode,
     analysis: Analysis,
+    /// Set when the expression only reads a variable through plain field steps
+    /// (`$states.input.a.b`, `$name.x`): such an expression is answered from the engine's JSON
+    /// directly, without jsonata.
+    field_path: Option<FieldPath>,
 }
 
 impl JsonataExpr {
@@ -80,6 +85,7 @@ impl JsonataExpr {
         }
         Ok(JsonataExpr {
             source: source.to_string(),
+            field_path: FieldPath::of(&ast),
             ast,
             analysis,
         })
@@ -99,9 +105,12 @@ impl JsonataExpr {
         vars: &dyn Variables,
         env: &mut dyn Environment,
     ) -> Result<Option<Value>, StatesError> {
-        let bound = BoundValues::new(&self.analysis.variables, states, vars);
+        let bindings = Bindings::new(&self.analysis.variables, states, vars);
+        if let Some(found) = self.read_field_path(&bindings) {
+            return Ok(found);
+        }
         let result = self
-            .evaluate(&bound, env)
+            .evaluate(&bindings, env)
             .map_err(|error| StatesError::query_evaluation(self.message_of(&error)))?;
         Ok(convert::to_json(&result))
     }
@@ -116,8 +125,8 @@ impl JsonataExpr {
         env: &mut dyn Environment,
         field: &str,
     ) -> Result<Value, StatesError> {
-        let bound = BoundValues::new(&self.analysis.variables, states, vars);
-        self.eval_bound(&bound, env, field)
+        let bindings = Bindings::new(&self.analysis.variables, states, vars);
+        self.eval_bound(&bindings, env, field)
     }
 
     /// [`JsonataExpr::eval_field`], then a check that the result has the type the field needs.
@@ -136,13 +145,17 @@ impl JsonataExpr {
 
     fn eval_bound(
         &self,
-        bound: &BoundValues,
+        bindings: &Bindings,
         env: &mut dyn Environment,
         field: &str,
     ) -> Result<Value, StatesError> {
-        let result = self
-            .evaluate(bound, env)
-            .map_err(|error| evaluation_failed(&self.source, field, &self.message_of(&error)))?;
+        let result = match self.read_field_path(bindings) {
+            Some(Some(value)) => return Ok(value),
+            Some(None) => JValue::Undefined,
+            None => self.evaluate(bindings, env).map_err(|error| {
+                evaluation_failed(&self.source, field, &self.message_of(&error))
+            })?,
+        };
         if result.is_undefined() {
             return Err(StatesError::query_evaluation(format!(
                 "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
@@ -162,14 +175,24 @@ impl JsonataExpr {
         messages::reference_wording(error.message(), &self.analysis).into_owned()
     }
 
+    /// The answer of a plain field path read from the engine's JSON: `Some(None)` when it reads
+    /// nothing, `None` when the expression is not such a path or the path meets an array (whose
+    /// mapping jsonata does).
+    fn read_field_path(&self, bindings: &Bindings) -> Option<Option<Value>> {
+        let path = self.field_path.as_ref()?;
+        let found = path.read(bindings.states, bindings.vars)?;
+        Some(found.map(convert::normalized))
+    }
+
     fn evaluate(
         &self,
-        bound: &BoundValues,
+        bindings: &Bindings,
         env: &mut dyn Environment,
     ) -> Result<JValue, EvaluatorError> {
+        let bound = bindings.converted();
         let mut context = Context::new();
         for name in self.analysis.variables.keys() {
-            if let Some(value) = bound.values.get(name.as_str()) {
+            if let Some(value) = bound.get(name.as_str()) {
                 context.bind(name.clone(), value.clone());
             }
         }
@@ -197,31 +220,121 @@ fn evaluation_failed(source: &str, field: &str, message: &str) -> StatesError {
     ))
 }
 
-/// The values bound for one evaluation (or for all the expressions of one template), converted
-/// once from the engine's JSON.
-struct BoundValues<'n> {
-    values: BTreeMap<&'n str, JValue>,
+/// What the expressions of one evaluation (one expression, or all those of a template) are
+/// evaluated against. The values they read are converted from the engine's JSON once, when the
+/// first expression that needs jsonata runs.
+struct Bindings<'a> {
+    usages: &'a BTreeMap<String, Usage>,
+    states: &'a StatesVar<'a>,
+    vars: &'a dyn Variables,
+    converted: OnceCell<BTreeMap<&'a str, JValue>>,
 }
 
-impl<'n> BoundValues<'n> {
+impl<'a> Bindings<'a> {
     fn new(
-        usages: &'n BTreeMap<String, Usage>,
-        states: &StatesVar,
-        vars: &dyn Variables,
-    ) -> BoundValues<'n> {
-        let mut values = BTreeMap::new();
-        for (name, usage) in usages {
-            let value = if name == "states" {
-                Some(states_value(states, usage))
-            } else {
-                vars.get_var(name)
-                    .map(|value| convert::to_jvalue_for(value, usage))
-            };
-            if let Some(value) = value {
-                values.insert(name.as_str(), value);
-            }
+        usages: &'a BTreeMap<String, Usage>,
+        states: &'a StatesVar<'a>,
+        vars: &'a dyn Variables,
+    ) -> Bindings<'a> {
+        Bindings {
+            usages,
+            states,
+            vars,
+            converted: OnceCell::new(),
         }
-        BoundValues { values }
+    }
+
+    fn converted(&self) -> &BTreeMap<&'a str, JValue> {
+        self.converted.get_or_init(|| {
+            let mut values = BTreeMap::new();
+            for (name, usage) in self.usages {
+                let value = if name == "states" {
+                    Some(states_value(self.states, usage))
+                } else {
+                    self.vars
+                        .get_var(name)
+                        .map(|value| convert::to_jvalue_for(value, usage))
+                };
+                if let Some(value) = value {
+                    values.insert(name.as_str(), value);
+                }
+            }
+            values
+        })
+    }
+}
+
+/// A variable read through plain field steps: `$states.input.order.id`, `$name`, `$name.a`.
+#[derive(Debug, Clone)]
+struct FieldPath {
+    variable: String,
+    fields: Vec<String>,
+}
+
+impl FieldPath {
+    fn of(ast: &AstNode) -> Option<FieldPath> {
+        let (variable, fields) = match ast {
+            AstNode::Variable(name) => (name.clone(), Vec::new()),
+            AstNode::Path { steps } => {
+                let (head, tail) = steps.split_first()?;
+                let AstNode::Variable(name) = &head.node else {
+                    return None;
+                };
+                if !analysis::is_plain(head) {
+                    return None;
+                }
+                let fields = tail
+                    .iter()
+                    .map(|step| match &step.node {
+                        AstNode::Name(field) if analysis::is_plain(step) => Some(field.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                (name.clone(), fields)
+            }
+            _ => return None,
+        };
+        // `$` is the (absent) context item, and `$states` alone is built, not read.
+        if variable.is_empty() || (variable == "states" && fields.is_empty()) {
+            return None;
+        }
+        Some(FieldPath { variable, fields })
+    }
+
+    /// The value the path reads (`Some(None)`: nothing), or `None` when jsonata must answer: the
+    /// variable is not set (the name may be a function), or a step meets an array.
+    fn read<'v>(
+        &self,
+        states: &'v StatesVar<'v>,
+        vars: &'v dyn Variables,
+    ) -> Option<Option<&'v Value>> {
+        let (mut current, steps) = if self.variable == "states" {
+            let (first, rest) = self.fields.split_first()?;
+            let value = match first.as_str() {
+                "input" => Some(states.input),
+                "context" => Some(states.context),
+                "result" => states.result,
+                "errorOutput" => states.error_output,
+                _ => None,
+            };
+            match value {
+                Some(value) => (value, rest),
+                None => return Some(None),
+            }
+        } else {
+            (vars.get_var(&self.variable)?, self.fields.as_slice())
+        };
+        for field in steps {
+            current = match current {
+                Value::Object(members) => match members.get(field) {
+                    Some(member) => member,
+                    None => return Some(None),
+                },
+                Value::Array(_) => return None,
+                _ => return Some(None),
+            };
+        }
+        Some(Some(current))
     }
 }
 
@@ -296,9 +409,9 @@ impl JsonataTemplate {
         if let TemplateNode::Constant(value) = &self.root {
             return Ok(value.clone());
         }
-        let bound = BoundValues::new(&self.usages, states, vars);
+        let bindings = Bindings::new(&self.usages, states, vars);
         let mut location = field.to_string();
-        eval_node(&self.root, &bound, env, &mut location)
+        eval_node(&self.root, &bindings, env, &mut location)
     }
 
     /// [`JsonataTemplate::eval`] for a field whose value must have a given type (`Items` must be
@@ -315,8 +428,8 @@ impl JsonataTemplate {
     ) -> Result<Value, StatesError> {
         match &self.root {
             TemplateNode::Expression(expression) => {
-                let bound = BoundValues::new(&self.usages, states, vars);
-                let value = expression.eval_bound(&bound, env, field)?;
+                let bindings = Bindings::new(&self.usages, states, vars);
+                let value = expression.eval_bound(&bindings, env, field)?;
                 check_result_type(expression.source(), field, &value, expected)?;
                 Ok(value)
             }
@@ -377,20 +490,20 @@ fn compile_node(
 /// down and restored on the way up so one buffer serves the whole walk.
 fn eval_node(
     node: &TemplateNode,
-    bound: &BoundValues,
+    bindings: &Bindings,
     env: &mut dyn Environment,
     location: &mut String,
 ) -> Result<Value, StatesError> {
     match node {
         TemplateNode::Constant(value) => Ok(value.clone()),
-        TemplateNode::Expression(expression) => expression.eval_bound(bound, env, location),
+        TemplateNode::Expression(expression) => expression.eval_bound(bindings, env, location),
         TemplateNode::Object(members) => {
             let mut object = Map::with_capacity(members.len());
             for (key, member) in members {
                 let length = location.len();
                 location.push('/');
                 location.push_str(key);
-                let value = eval_node(member, bound, env, location);
+                let value = eval_node(member, bindings, env, location);
                 location.truncate(length);
                 object.insert(key.clone(), value?);
             }
@@ -401,7 +514,7 @@ fn eval_node(
             for (index, item) in items.iter().enumerate() {
                 let length = location.len();
                 location.push_str(&format!("[{index}]"));
-                let value = eval_node(item, bound, env, location);
+                let value = eval_node(item, bindings, env, location);
                 location.truncate(length);
                 array.push(value?);
             }

@@ -1,0 +1,331 @@
+//! The validator against the behaviour recorded on AWS (`shared/conformance/cases`): every
+//! definition AWS refused must get the recorded message or diagnostics, and every definition
+//! AWS ran must pass without an ERROR.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::{
+    has_errors, invalid_definition_message, validate_definition, validate_state_definition,
+    Diagnostic, MachineType,
+};
+
+/// The recorded cases, found by walking up from this crate (the worktree layout differs from
+/// the main checkout's); `STEPFN_CONFORMANCE_CASES` overrides.
+fn cases_directory() -> Option<PathBuf> {
+    if let Some(directory) = std::env::var_os("STEPFN_CONFORMANCE_CASES") {
+        return Some(PathBuf::from(directory));
+    }
+    let crate_directory = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    crate_directory
+        .ancestors()
+        .map(|ancestor| ancestor.join("shared/conformance/cases"))
+        .find(|candidate| candidate.is_dir())
+}
+
+struct Case {
+    file: String,
+    body: Value,
+}
+
+fn load_cases() -> Option<Vec<Case>> {
+    let Some(directory) = cases_directory() else {
+        println!("conformance cases not found (looked for shared/conformance/cases above the crate): skipped");
+        return None;
+    };
+    let mut cases = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&directory)
+        .expect("the cases directory is readable")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).expect("a case file is readable");
+        let body: Value = serde_json::from_str(&text).expect("a case file is JSON");
+        let file = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        cases.push(Case { file, body });
+    }
+    Some(cases)
+}
+
+fn machine_type(name: Option<&str>) -> MachineType {
+    match name {
+        Some("EXPRESS") => MachineType::Express,
+        _ => MachineType::Standard,
+    }
+}
+
+/// The recordings replace `arn:aws:` by `arn:<partition>:`; do the same to our text.
+fn normalize(text: &str) -> String {
+    text.replace("arn:aws:", "arn:<partition>:")
+}
+
+/// Definitions built with `$concat` from earlier API answers: the only such answer in the
+/// corpus is an activity ARN.
+fn resolve_definition(definition: &Value) -> Option<String> {
+    match definition {
+        Value::String(text) => Some(text.clone()),
+        Value::Object(object) => {
+            let parts = object.get("$concat")?.as_array()?;
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    Value::String(piece) => text.push_str(piece),
+                    Value::Object(reference) if reference.contains_key("$ref") => {
+                        text.push_str("arn:aws:states:us-east-1:111111111111:activity:activity-0");
+                    }
+                    _ => return None,
+                }
+            }
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
+/// TestState takes a single state (with `Type`) or a whole machine (with `States`).
+fn is_single_state(definition: &str) -> bool {
+    serde_json::from_str::<Value>(definition)
+        .ok()
+        .is_some_and(|value| value.get("Type").is_some() && value.get("States").is_none())
+}
+
+fn describe(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {:?} {:?}",
+                d.severity.as_str(),
+                d.code,
+                d.message,
+                d.location
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n    ")
+}
+
+#[test]
+fn recorded_refusals_get_the_recorded_message() {
+    let Some(cases) = load_cases() else {
+        return;
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut check =
+        |file: &str, definition: &str, machine: MachineType, expected: &str, single_state: bool| {
+            checked += 1;
+            let diagnostics = if single_state {
+                validate_state_definition(definition, machine)
+            } else {
+                validate_definition(definition, machine)
+            };
+            let actual = normalize(&invalid_definition_message(&diagnostics));
+            if !has_errors(&diagnostics) || actual != expected {
+                failures.push(format!(
+                    "{file}\n  expected: {expected}\n  actual:   {actual}"
+                ));
+            }
+        };
+    for case in &cases {
+        let body = &case.body;
+        match body["kind"].as_str() {
+            Some("create_error") => {
+                let definition = body["definition"].as_str().unwrap_or_default();
+                let expected = body["expected"]["message"].as_str().unwrap_or_default();
+                check(
+                    &case.file,
+                    definition,
+                    machine_type(body["type"].as_str()),
+                    expected,
+                    false,
+                );
+            }
+            Some("test_state") => {
+                let expected = &body["expected"];
+                let message = expected["message"].as_str().unwrap_or_default();
+                if expected["error_code"] == "InvalidDefinition"
+                    && message.starts_with("Invalid State Machine Definition")
+                {
+                    let definition = body["params"]["definition"].as_str().unwrap_or_default();
+                    let single_state = is_single_state(definition);
+                    check(
+                        &case.file,
+                        definition,
+                        MachineType::Standard,
+                        message,
+                        single_state,
+                    );
+                }
+            }
+            Some("api_sequence") => {
+                for step in body["steps"].as_array().into_iter().flatten() {
+                    let error = &step["expect"]["error"];
+                    if step["op"] == "create_state_machine"
+                        && error["error_code"] == "InvalidDefinition"
+                    {
+                        if let Some(definition) = resolve_definition(&step["params"]["definition"])
+                        {
+                            let expected = error["message"].as_str().unwrap_or_default();
+                            let machine = machine_type(step["params"]["type"].as_str());
+                            check(&case.file, &definition, machine, expected, false);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    println!(
+        "recorded refusals: {} of {checked} give the recorded message",
+        checked - failures.len()
+    );
+    assert!(checked > 0, "no refusal was found in the cases");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn recorded_validations_get_the_recorded_diagnostics() {
+    let Some(cases) = load_cases() else {
+        return;
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in cases.iter().filter(|case| case.body["kind"] == "validate") {
+        checked += 1;
+        let params = &case.body["params"];
+        let definition = params["definition"].as_str().unwrap_or_default();
+        let diagnostics = validate_definition(definition, machine_type(params["type"].as_str()));
+        let actual: Vec<Value> = diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let mut entry = serde_json::json!({
+                    "code": diagnostic.code,
+                    "message": diagnostic.message,
+                    "severity": diagnostic.severity.as_str(),
+                });
+                if let Some(location) = &diagnostic.location {
+                    entry["location"] = Value::String(location.clone());
+                }
+                entry
+            })
+            .collect();
+        let response = &case.body["expected"]["response"];
+        let result = if has_errors(&diagnostics) {
+            "FAIL"
+        } else {
+            "OK"
+        };
+        if Value::Array(actual.clone()) != response["diagnostics"] || result != response["result"] {
+            failures.push(format!(
+                "{}\n  expected: {}\n  actual:   {} {result}",
+                case.file,
+                response,
+                Value::Array(actual)
+            ));
+        }
+    }
+    println!(
+        "recorded validations: {} of {checked} match",
+        checked - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn definitions_aws_ran_pass_without_errors() {
+    let Some(cases) = load_cases() else {
+        return;
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut check = |file: &str, definition: &str, machine: MachineType, single_state: bool| {
+        checked += 1;
+        let diagnostics = if single_state {
+            validate_state_definition(definition, machine)
+        } else {
+            validate_definition(definition, machine)
+        };
+        if has_errors(&diagnostics) {
+            failures.push(format!("{file}\n    {}", describe(&diagnostics)));
+        }
+    };
+    for case in &cases {
+        let body = &case.body;
+        match body["kind"].as_str() {
+            Some("execution") | Some("activity") => {
+                if let Some(definition) = resolve_definition(&body["definition"]) {
+                    check(
+                        &case.file,
+                        &definition,
+                        machine_type(body["type"].as_str()),
+                        false,
+                    );
+                }
+            }
+            Some("test_state") => {
+                let expected = &body["expected"];
+                let refused = expected["error_code"] == "InvalidDefinition"
+                    && expected["message"].as_str().is_some_and(|message| {
+                        message.starts_with("Invalid State Machine Definition")
+                    });
+                if !refused {
+                    let definition = body["params"]["definition"].as_str().unwrap_or_default();
+                    let single_state = is_single_state(definition);
+                    check(&case.file, definition, MachineType::Standard, single_state);
+                }
+            }
+            Some("api_sequence") => {
+                for step in body["steps"].as_array().into_iter().flatten() {
+                    let creates = matches!(
+                        step["op"].as_str(),
+                        Some("create_state_machine" | "update_state_machine")
+                    );
+                    if creates && step["expect"]["error"]["error_code"] != "InvalidDefinition" {
+                        if let Some(definition) = resolve_definition(&step["params"]["definition"])
+                        {
+                            check(
+                                &case.file,
+                                &definition,
+                                machine_type(step["params"]["type"].as_str()),
+                                false,
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    println!(
+        "accepted definitions: {} of {checked} pass without errors",
+        checked - failures.len()
+    );
+    assert!(checked > 0, "no accepted definition was found in the cases");
+    assert!(
+        failures.is_empty(),
+        "{} refused:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

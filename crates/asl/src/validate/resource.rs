@@ -1,0 +1,433 @@
+//! The `Resource` of a Task state: which ARNs Step Functions recognizes, and which integration
+//! patterns an EXPRESS state machine may not use.
+
+use super::MachineType;
+
+/// How a Task waits for its service integration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pattern {
+    RequestResponse,
+    /// `.sync` or `.sync:2`.
+    RunJob,
+    /// `.waitForTaskToken`.
+    Callback,
+}
+
+/// An optimized integration: `arn:aws:states:::<service>:<api>`.
+struct Integration {
+    service: &'static str,
+    /// APIs with no pattern suffix (Request Response).
+    apis: &'static [&'static str],
+    /// APIs that also support `.sync`.
+    run_job: &'static [&'static str],
+    /// Whether the service supports `.waitForTaskToken` (on every API it offers).
+    callback: bool,
+}
+
+/// Step Functions' optimized integrations (service, APIs and supported patterns), from the
+/// AWS documentation of each integration.
+const INTEGRATIONS: &[Integration] = &[
+    Integration {
+        service: "lambda",
+        apis: &["invoke"],
+        run_job: &[],
+        callback: true,
+    },
+    Integration {
+        service: "sns",
+        apis: &["publish"],
+        run_job: &[],
+        callback: true,
+    },
+    Integration {
+        service: "sqs",
+        apis: &["sendMessage"],
+        run_job: &[],
+        callback: true,
+    },
+    Integration {
+        service: "dynamodb",
+        apis: &["getItem", "putItem", "updateItem", "deleteItem"],
+        run_job: &[],
+        callback: false,
+    },
+    Integration {
+        service: "events",
+        apis: &["putEvents"],
+        run_job: &[],
+        callback: true,
+    },
+    Integration {
+        service: "apigateway",
+        apis: &["invoke"],
+        run_job: &[],
+        callback: true,
+    },
+    Integration {
+        service: "http",
+        apis: &["invoke"],
+        run_job: &[],
+        callback: false,
+    },
+    Integration {
+        service: "states",
+        apis: &["startExecution"],
+        run_job: &["startExecution"],
+        callback: true,
+    },
+    Integration {
+        service: "batch",
+        apis: &["submitJob"],
+        run_job: &["submitJob"],
+        callback: false,
+    },
+    Integration {
+        service: "ecs",
+        apis: &["runTask"],
+        run_job: &["runTask"],
+        callback: true,
+    },
+    Integration {
+        service: "glue",
+        apis: &["startJobRun"],
+        run_job: &["startJobRun"],
+        callback: false,
+    },
+    Integration {
+        service: "databrew",
+        apis: &["startJobRun"],
+        run_job: &["startJobRun"],
+        callback: false,
+    },
+    Integration {
+        service: "athena",
+        apis: &[
+            "startQueryExecution",
+            "stopQueryExecution",
+            "getQueryExecution",
+            "getQueryResults",
+        ],
+        run_job: &["startQueryExecution"],
+        callback: false,
+    },
+    Integration {
+        service: "codebuild",
+        apis: &[
+            "startBuild",
+            "stopBuild",
+            "batchDeleteBuilds",
+            "batchGetReports",
+            "startBuildBatch",
+            "stopBuildBatch",
+            "retryBuildBatch",
+            "deleteBuildBatch",
+        ],
+        run_job: &["startBuild", "startBuildBatch", "retryBuildBatch"],
+        callback: false,
+    },
+    Integration {
+        service: "sagemaker",
+        apis: &[
+            "createEndpoint",
+            "createEndpointConfig",
+            "createHyperParameterTuningJob",
+            "createLabelingJob",
+            "createModel",
+            "createProcessingJob",
+            "createTrainingJob",
+            "createTransformJob",
+            "updateEndpoint",
+        ],
+        run_job: &[
+            "createHyperParameterTuningJob",
+            "createLabelingJob",
+            "createProcessingJob",
+            "createTrainingJob",
+            "createTransformJob",
+        ],
+        callback: false,
+    },
+    Integration {
+        service: "elasticmapreduce",
+        apis: &[
+            "createCluster",
+            "terminateCluster",
+            "addStep",
+            "cancelStep",
+            "setClusterTerminationProtection",
+            "modifyInstanceFleetByName",
+            "modifyInstanceGroupByName",
+        ],
+        run_job: &["createCluster", "terminateCluster", "addStep"],
+        callback: false,
+    },
+    Integration {
+        service: "emr-containers",
+        apis: &[
+            "createVirtualCluster",
+            "deleteVirtualCluster",
+            "startJobRun",
+        ],
+        run_job: &["deleteVirtualCluster", "startJobRun"],
+        callback: false,
+    },
+    Integration {
+        service: "emr-serverless",
+        apis: &[
+            "createApplication",
+            "startApplication",
+            "stopApplication",
+            "deleteApplication",
+            "startJobRun",
+            "cancelJobRun",
+        ],
+        run_job: &[
+            "createApplication",
+            "startApplication",
+            "stopApplication",
+            "deleteApplication",
+            "startJobRun",
+            "cancelJobRun",
+        ],
+        callback: false,
+    },
+    Integration {
+        service: "eks",
+        apis: &[
+            "createCluster",
+            "deleteCluster",
+            "createFargateProfile",
+            "deleteFargateProfile",
+            "createNodegroup",
+            "deleteNodegroup",
+            "runJob",
+            "call",
+        ],
+        run_job: &[
+            "createCluster",
+            "deleteCluster",
+            "createFargateProfile",
+            "deleteFargateProfile",
+            "createNodegroup",
+            "deleteNodegroup",
+            "runJob",
+        ],
+        callback: true,
+    },
+    Integration {
+        service: "mediaconvert",
+        apis: &["createJob"],
+        run_job: &["createJob"],
+        callback: false,
+    },
+    Integration {
+        service: "bedrock",
+        apis: &["invokeModel", "createModelCustomizationJob"],
+        run_job: &["createModelCustomizationJob"],
+        callback: true,
+    },
+];
+
+/// The problem with a Task's `Resource`, as the diagnostic message AWS gives, if any.
+pub(super) fn task_resource_problem(resource: &str, machine_type: MachineType) -> Option<String> {
+    let mut parts = resource.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(rest)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Some("Value is not a valid resource ARN".to_string());
+    };
+    if partition.is_empty() {
+        return Some("Value is not a valid resource ARN".to_string());
+    }
+    let recognized = match service {
+        "states" if region.is_empty() && account.is_empty() => {
+            let (target, pattern) = split_pattern(rest);
+            if machine_type == MachineType::Express {
+                match pattern {
+                    Pattern::RunJob => {
+                        return Some(
+                            "Express state machine does not support '.sync' service integration"
+                                .to_string(),
+                        )
+                    }
+                    // AWS's message really ends with a space before " at <location>".
+                    Pattern::Callback => {
+                        return Some(
+                            "Express state machine does not support '.waitForTaskToken' service integration "
+                                .to_string(),
+                        )
+                    }
+                    Pattern::RequestResponse => {}
+                }
+            }
+            is_known_integration(target, pattern, rest)
+        }
+        "states" => match rest.split_once(':') {
+            Some(("activity", name))
+                if !region.is_empty() && !account.is_empty() && !name.is_empty() =>
+            {
+                if machine_type == MachineType::Express {
+                    return Some("Express state machine does not support Activity ARN".to_string());
+                }
+                true
+            }
+            _ => false,
+        },
+        "lambda" => is_lambda_function(region, account, rest),
+        _ => false,
+    };
+    if recognized {
+        None
+    } else {
+        Some(format!(
+            "The resource provided {resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."
+        ))
+    }
+}
+
+fn split_pattern(rest: &str) -> (&str, Pattern) {
+    if let Some(target) = rest.strip_suffix(".sync:2") {
+        (target, Pattern::RunJob)
+    } else if let Some(target) = rest.strip_suffix(".sync") {
+        (target, Pattern::RunJob)
+    } else if let Some(target) = rest.strip_suffix(".waitForTaskToken") {
+        (target, Pattern::Callback)
+    } else {
+        (rest, Pattern::RequestResponse)
+    }
+}
+
+/// `target` is `<service>:<api>` or `aws-sdk:<service>:<action>`; `full` is the text with the
+/// pattern suffix (only `states:startExecution` takes `.sync:2`).
+fn is_known_integration(target: &str, pattern: Pattern, full: &str) -> bool {
+    if let Some(sdk) = target.strip_prefix("aws-sdk:") {
+        // Over two hundred services: check the shape, not the catalogue.
+        let Some((service, action)) = sdk.split_once(':') else {
+            return false;
+        };
+        let service_ok = !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        let action_ok = action.starts_with(|c: char| c.is_ascii_lowercase())
+            && action.chars().all(|c| c.is_ascii_alphanumeric());
+        return service_ok && action_ok && pattern != Pattern::RunJob;
+    }
+    let Some((service, api)) = target.split_once(':') else {
+        return false;
+    };
+    if full.ends_with(".sync:2") && !(service == "states" && api == "startExecution") {
+        return false;
+    }
+    INTEGRATIONS.iter().any(|integration| {
+        integration.service == service
+            && match pattern {
+                Pattern::RequestResponse => integration.apis.contains(&api),
+                Pattern::RunJob => integration.run_job.contains(&api),
+                Pattern::Callback => integration.callback && integration.apis.contains(&api),
+            }
+    })
+}
+
+/// `arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>]`.
+fn is_lambda_function(region: &str, account: &str, rest: &str) -> bool {
+    let Some(function) = rest.strip_prefix("function:") else {
+        return false;
+    };
+    let mut parts = function.split(':');
+    let name_ok = parts.next().is_some_and(|name| !name.is_empty());
+    let qualifier_ok = match (parts.next(), parts.next()) {
+        (None, _) => true,
+        (Some(qualifier), None) => !qualifier.is_empty(),
+        (Some(_), Some(_)) => false,
+    };
+    !region.is_empty() && !account.is_empty() && name_ok && qualifier_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STANDARD: MachineType = MachineType::Standard;
+    const EXPRESS: MachineType = MachineType::Express;
+
+    #[test]
+    fn recognizes_integrations_activities_and_functions() {
+        for resource in [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::states:startExecution.sync",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "arn:aws:states:::dynamodb:putItem",
+            "arn:aws:states:::events:putEvents",
+            "arn:aws:states:::apigateway:invoke",
+            "arn:aws:states:::aws-sdk:kms:encrypt",
+            "arn:aws:states:::aws-sdk:s3:listObjectsV2.waitForTaskToken",
+            "arn:aws:states:::batch:submitJob.sync",
+            "arn:aws:states:us-east-1:111111111111:activity:my-activity",
+            "arn:aws:lambda:us-east-1:111111111111:function:my-function",
+            "arn:aws:lambda:us-east-1:111111111111:function:my-function:$LATEST",
+            "arn:aws-cn:states:::lambda:invoke",
+        ] {
+            assert_eq!(
+                task_resource_problem(resource, STANDARD),
+                None,
+                "{resource}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_integrations_as_recorded() {
+        assert_eq!(
+            task_resource_problem("arn:aws:states:::dynamodb:query", STANDARD).as_deref(),
+            Some("The resource provided arn:aws:states:::dynamodb:query is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.")
+        );
+        for resource in [
+            "arn:aws:states:::dynamodb:putItem.sync",
+            "arn:aws:states:::lambda:invoke.sync",
+            "arn:aws:states:::aws-sdk:s3:getObject.sync",
+            "arn:aws:states:::batch:submitJob.sync:2",
+            "arn:aws:states:::s3:getObject",
+            "arn:aws:sqs:us-east-1:111111111111:queue",
+        ] {
+            assert!(
+                task_resource_problem(resource, STANDARD).is_some(),
+                "{resource}"
+            );
+        }
+        assert_eq!(
+            task_resource_problem("my-function", STANDARD).as_deref(),
+            Some("Value is not a valid resource ARN")
+        );
+    }
+
+    #[test]
+    fn refuses_callbacks_jobs_and_activities_in_express_machines() {
+        assert_eq!(
+            task_resource_problem("arn:aws:states:::states:startExecution.sync", EXPRESS)
+                .as_deref(),
+            Some("Express state machine does not support '.sync' service integration")
+        );
+        assert_eq!(
+            task_resource_problem("arn:aws:states:::sns:publish.waitForTaskToken", EXPRESS)
+                .as_deref(),
+            Some("Express state machine does not support '.waitForTaskToken' service integration ")
+        );
+        assert_eq!(
+            task_resource_problem("arn:aws:states:us-east-1:111111111111:activity:a", EXPRESS)
+                .as_deref(),
+            Some("Express state machine does not support Activity ARN")
+        );
+        assert_eq!(
+            task_resource_problem("arn:aws:states:::lambda:invoke", EXPRESS),
+            None
+        );
+    }
+}
