@@ -440,3 +440,32 @@ fn a_whole_expression_field_can_be_checked_for_integers() {
         "The JSONata expression '$states.input.n' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was 'number' for value: 2.5"
     );
 }
+
+#[test]
+fn evaluation_is_bounded() {
+    // A non-tail recursion as deep as AWS accepts evaluates…
+    assert_eq!(
+        output(
+            json!("{% ($f := function($n) { $n <= 1 ? 1 : $n + $f($n - 1) }; $f(100)) %}"),
+            json!({})
+        )
+        .unwrap(),
+        json!(5050)
+    );
+    // …and one with no base case fails instead of running away.
+    let cause = cause(output(
+        json!("{% ($f := function($n) { 1 + $f($n + 1) }; $f(1)) %}"),
+        json!({}),
+    ));
+    assert!(
+        cause.starts_with("The JSONata expression '($f := function($n) { 1 + $f($n + 1) }; $f(1))' specified for the field 'Output' threw an error during evaluation. D1011: Stack overflow"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn compiled_expressions_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<JsonataExpr>();
+    shareable::<JsonataTemplate>();
+}
