@@ -285,15 +285,42 @@ fn recorded_partition_range_and_parse_results() {
     // intrinsic_functions_test_array_jsonata / test_json_manipulation_jsonata
     let partition =
         "{% $partition($states.input.FunctionInput.fst, $states.input.FunctionInput.snd) %}";
+    // All 20 recorded test_array_partition executions.
     let cases = [
         (json!({"fst": [0], "snd": 1}), json!([[0]])),
+        (json!({"fst": [0], "snd": 2}), json!([[0]])),
+        (json!({"fst": [0], "snd": 3}), json!([[0]])),
+        (json!({"fst": [0], "snd": 4}), json!([[0]])),
         (json!({"fst": [0], "snd": 5}), json!([[0]])),
         (json!({"fst": [0, 1], "snd": 1}), json!([[0], [1]])),
         (json!({"fst": [0, 1], "snd": 2}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 3}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 4}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 5}), json!([[0, 1]])),
+        (json!({"fst": [0, 1, 2], "snd": 1}), json!([[0], [1], [2]])),
         (json!({"fst": [0, 1, 2], "snd": 2}), json!([[0, 1], [2]])),
+        (json!({"fst": [0, 1, 2], "snd": 3}), json!([[0, 1, 2]])),
+        (json!({"fst": [0, 1, 2], "snd": 4}), json!([[0, 1, 2]])),
+        (json!({"fst": [0, 1, 2], "snd": 5}), json!([[0, 1, 2]])),
         (
             json!({"fst": [0, 1, 2, 3], "snd": 1}),
             json!([[0], [1], [2], [3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 2}),
+            json!([[0, 1], [2, 3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 3}),
+            json!([[0, 1, 2], [3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 4}),
+            json!([[0, 1, 2, 3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 5}),
+            json!([[0, 1, 2, 3]]),
         ),
     ];
     for (function_input, expected) in cases {
