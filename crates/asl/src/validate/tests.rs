@@ -748,3 +748,37 @@ fn checks_path_and_intrinsic_syntax() {
         "Type": "Fail", "ErrorPath": "States.Format('E{}', $.code)", "CausePath": "$.cause"
     }}}));
 }
+
+#[test]
+fn checks_jsonata_expression_syntax() {
+    let output = |expression: &str| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Main", "States": {"Main": {
+            "Type": "Pass", "Output": format!("{{% {expression} %}}"), "End": true
+        }}})
+    };
+    // AWS reports INVALID_JSONATA_EXPRESSION at the field, with jsonata's parser message (for
+    // `a[1,2)`: `Expected "]", got ","`; jsonata-core words some of these differently).
+    for expression in ["a[1,2)", "1 +", "\"unterminated", "", "$x :="] {
+        let errors = errors_of(&output(expression));
+        assert_eq!(errors.len(), 1, "{expression}: {errors:?}");
+        assert!(
+            errors[0].starts_with("INVALID_JSONATA_EXPRESSION: ")
+                && errors[0].ends_with(" at /States/Main/Output"),
+            "{expression}: {errors:?}"
+        );
+    }
+    assert_eq!(
+        errors_of(&output("1 +")),
+        ["INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output"]
+    );
+    assert_accepted(&output("$states.input.items[price > 10].name"));
+    assert_eq!(
+        errors_of(
+            &json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {
+                "Type": "Wait", "Seconds": "{% $states.input.( %}", "End": true
+            }}})
+        )
+        .len(),
+        1
+    );
+}
