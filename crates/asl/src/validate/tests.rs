@@ -782,3 +782,32 @@ fn checks_jsonata_expression_syntax() {
         1
     );
 }
+
+#[test]
+fn never_panics_on_mangled_definitions() {
+    let definition = json!({"QueryLanguage": "JSONPath", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.items", "Label": "l", "Next": "C",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                "Parameters": {"a.$": "States.Format('{}', $.x)"}, "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}}}},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "W"}], "Default": "F"},
+        "W": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00Z", "Next": "J"},
+        "J": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input %}", "End": true},
+        "F": {"Type": "Fail", "Error": "E", "Cause": "c"}
+    }})
+    .to_string();
+    let characters: Vec<char> = definition.chars().collect();
+    for index in 0..characters.len() {
+        let mut deleted = characters.clone();
+        deleted.remove(index);
+        let deleted: String = deleted.into_iter().collect();
+        validate_definition(&deleted, MachineType::Standard);
+        for replacement in ['"', '{', ']', '$', '1', '\u{9f}', '\\'] {
+            let mut replaced = characters.clone();
+            replaced[index] = replacement;
+            let replaced: String = replaced.into_iter().collect();
+            validate_definition(&replaced, MachineType::Express);
+            validate_state_definition(&replaced, MachineType::Standard);
+        }
+    }
+}
