@@ -91,6 +91,16 @@ impl JsonPath {
         }
     }
 
+    /// True for a path starting at `$` (the state input). Cheaper than comparing [`Self::root`].
+    pub fn starts_at_input(&self) -> bool {
+        matches!(self.inner.root, Root::Input)
+    }
+
+    /// True for a path starting at `$$` (the context object).
+    pub fn starts_at_context(&self) -> bool {
+        matches!(self.inner.root, Root::Context)
+    }
+
     /// The variable a `$name…` path starts at.
     pub fn variable_name(&self) -> Option<&str> {
         match &self.inner.root {
@@ -2174,6 +2184,10 @@ mod tests {
     #[test]
     fn roots_and_definiteness() {
         assert_eq!(path("$").root(), PathRoot::Input);
+        assert!(path("$.a").starts_at_input());
+        assert!(!path("$$.a").starts_at_input());
+        assert!(path("$$.a").starts_at_context());
+        assert!(!path("$v.a").starts_at_context());
         assert!(path("$").is_root());
         assert_eq!(path("$$").root(), PathRoot::Context);
         assert_eq!(path("$$.Execution.Id").root(), PathRoot::Context);
