@@ -20,7 +20,9 @@
 //! The document quoted by a template-field error is the one the path reads: the state input for
 //! `$…` (and for `$var…`), the context object for `$$…`. The ResultPath/ItemsPath texts come from
 //! AWS executions quoted in public reports; the InputPath/OutputPath texts are Jayway's
-//! `PathNotFoundException` messages behind AWS's `Invalid path '…' : ` prefix.
+//! `PathNotFoundException` messages behind AWS's `Invalid path '…' : ` prefix (the one for an
+//! undefined variable, `The variable 'x' is not defined`, is ours: no recording shows AWS's).
+//! Whether ItemsPath selected an array is the Map state's business, not checked here.
 
 use std::borrow::Cow;
 use std::sync::Arc;
