@@ -396,7 +396,7 @@ impl ChoiceRule {
             }
             RuleKind::Not(rule) => Ok(!rule.eval(scope)?),
             RuleKind::IsPresent { variable, expected } => {
-                Ok(variable.eval(scope).is_ok() == *expected)
+                Ok(variable.select(scope).is_ok() == *expected)
             }
             RuleKind::Test(test) => test.eval(scope),
         }
@@ -644,20 +644,22 @@ fn parse_literal(
 
 impl DataTest {
     fn eval(&self, scope: &Scope) -> Result<bool, StatesError> {
+        // `select` borrows what it finds, so testing a large value copies nothing.
         let variable = self
             .variable
-            .eval(scope)
+            .select(scope)
             .map_err(|_| invalid_path(&self.variable))?;
+        let variable = variable.as_ref();
         match &self.condition {
-            Condition::IsType { test, expected } => Ok(is_of_type(*test, &variable) == *expected),
+            Condition::IsType { test, expected } => Ok(is_of_type(*test, variable) == *expected),
             Condition::StringMatches(pattern) => {
-                Ok(matches!(&variable, Value::String(text) if pattern.matches(text)))
+                Ok(matches!(variable, Value::String(text) if pattern.matches(text)))
             }
             Condition::Compare {
                 relation,
                 operand: Operand::Literal(literal),
             } => Ok(compare(
-                &variable,
+                variable,
                 literal.value_type(),
                 *relation,
                 literal.as_comparable(),
@@ -666,9 +668,9 @@ impl DataTest {
                 relation,
                 operand: Operand::Path { path, value_type },
             } => {
-                let operand = path.eval(scope).map_err(|_| invalid_path(path))?;
+                let operand = path.select(scope).map_err(|_| invalid_path(path))?;
                 match value_type.read(&operand) {
-                    Some(comparable) => Ok(compare(&variable, *value_type, *relation, comparable)),
+                    Some(comparable) => Ok(compare(variable, *value_type, *relation, comparable)),
                     // An equality against a value of another type is simply false, but an
                     // ordering has nothing to order by: AWS fails the state.
                     None if *relation == Relation::Equals => Ok(false),

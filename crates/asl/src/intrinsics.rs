@@ -26,7 +26,7 @@ use base64::Engine as _;
 use serde_json::{Map, Number};
 use sha2::Digest as _;
 
-use crate::jsonpath::JsonPath;
+use crate::jsonpath::{JsonPath, PathNotFound};
 use crate::{Environment, Scope, StatesError, Value};
 
 /// `States.ArrayRange` (and `$range`) never produce more items than this.
@@ -139,11 +139,6 @@ impl IntrinsicFunction {
             Self::ArrayRange | Self::JsonMerge => (3, 3),
         }
     }
-
-    /// The error AWS raises for any bad argument of this function.
-    fn invalid_arguments(self) -> StatesError {
-        StatesError::runtime(format!("Invalid arguments in {}", self.name()))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,6 +148,14 @@ impl IntrinsicFunction {
 /// A parsed intrinsic function call, ready to be evaluated any number of times.
 #[derive(Debug, Clone)]
 pub struct IntrinsicCall {
+    /// The whole expression as written: AWS quotes it, verbatim, in every error cause.
+    expression: String,
+    call: Call,
+}
+
+/// One call, the outermost or one nested as an argument.
+#[derive(Debug, Clone)]
+struct Call {
     function: IntrinsicFunction,
     arguments: Vec<Argument>,
     /// `States.Format` with a literal template: the template split once, at parse time.
@@ -163,21 +166,13 @@ pub struct IntrinsicCall {
 enum Argument {
     Literal(Value),
     Path(JsonPath),
-    Call(Box<IntrinsicCall>),
+    Call(Box<Call>),
 }
 
-impl Argument {
-    fn eval<'a>(
-        &'a self,
-        scope: &Scope,
-        env: &mut dyn Environment,
-    ) -> Result<Cow<'a, Value>, StatesError> {
-        match self {
-            Argument::Literal(value) => Ok(Cow::Borrowed(value)),
-            Argument::Path(path) => path.eval(scope).map(Cow::Owned),
-            Argument::Call(call) => call.eval(scope, env).map(Cow::Owned),
-        }
-    }
+/// Why an evaluation failed, before it is worded for the whole expression.
+enum Failure {
+    InvalidArguments(IntrinsicFunction),
+    PathNotFound(PathNotFound),
 }
 
 impl IntrinsicCall {
@@ -195,20 +190,83 @@ impl IntrinsicCall {
                 parser.pos
             ));
         }
-        Ok(call)
+        Ok(IntrinsicCall {
+            expression: text.to_owned(),
+            call,
+        })
     }
 
+    /// The outermost function.
     pub fn function(&self) -> IntrinsicFunction {
-        self.function
+        self.call.function
+    }
+
+    /// The expression as written in the definition.
+    pub fn expression(&self) -> &str {
+        &self.expression
     }
 
     /// Evaluates the call. Paths are read from `scope`; `States.UUID` and unseeded
-    /// `States.MathRandom` take their values from `env`.
+    /// `States.MathRandom` take their values from `env`. Every failure is `States.Runtime` with
+    /// the cause `The function '<expression>' had the following error: <detail>`.
     pub fn eval(&self, scope: &Scope, env: &mut dyn Environment) -> Result<Value, StatesError> {
+        self.call
+            .eval(scope, env)
+            .map_err(|failure| self.failure_error(failure, scope))
+    }
+
+    fn failure_error(&self, failure: Failure, scope: &Scope) -> StatesError {
+        let detail = match failure {
+            Failure::InvalidArguments(function) => {
+                format!("Invalid arguments in {}", function.name())
+            }
+            Failure::PathNotFound(not_found) => {
+                let jayway_detail = not_found.detail();
+                // Indexing a non-array leaks the JSONPath library's own message on AWS.
+                if jayway_detail.starts_with("Filter: ") {
+                    jayway_detail
+                } else {
+                    // AWS names `$$.a` as `$.a` here, and shows the state input whatever the root.
+                    let path = not_found.path().text();
+                    let field = path
+                        .strip_prefix('$')
+                        .filter(|_| path.starts_with("$$"))
+                        .unwrap_or(path);
+                    format!(
+                        "The JsonPath argument for the field '{field}' could not be found in the input '{}'",
+                        json_to_string(scope.input)
+                    )
+                }
+            }
+        };
+        StatesError::runtime(format!(
+            "The function '{}' had the following error: {detail}",
+            self.expression
+        ))
+    }
+}
+
+impl Argument {
+    fn eval<'v>(
+        &'v self,
+        scope: &Scope<'v>,
+        env: &mut dyn Environment,
+    ) -> Result<Cow<'v, Value>, Failure> {
+        match self {
+            Argument::Literal(value) => Ok(Cow::Borrowed(value)),
+            Argument::Path(path) => path.select(scope).map_err(Failure::PathNotFound),
+            Argument::Call(call) => call.eval(scope, env).map(Cow::Owned),
+        }
+    }
+}
+
+impl Call {
+    fn eval(&self, scope: &Scope, env: &mut dyn Environment) -> Result<Value, Failure> {
         let function = self.function;
+        let invalid = || Failure::InvalidArguments(function);
         let (min, max) = function.arity();
         if self.arguments.len() < min || self.arguments.len() > max {
-            return Err(function.invalid_arguments());
+            return Err(invalid());
         }
         if function == IntrinsicFunction::Format {
             return self.eval_format(scope, env).map(Value::String);
@@ -217,13 +275,14 @@ impl IntrinsicCall {
         for argument in &self.arguments {
             values.push(argument.eval(scope, env)?);
         }
-        apply(function, &values, env).ok_or_else(|| function.invalid_arguments())
+        apply(function, &values, env).ok_or_else(invalid)
     }
 
     /// `States.Format` streams each argument into the output as its placeholder comes up: it is on
-    /// the engine's hot path, so the common case (literal template) allocates only the result.
-    fn eval_format(&self, scope: &Scope, env: &mut dyn Environment) -> Result<String, StatesError> {
-        let invalid = || IntrinsicFunction::Format.invalid_arguments();
+    /// the engine's hot path, so the common case (literal template, path arguments) allocates only
+    /// the result.
+    fn eval_format(&self, scope: &Scope, env: &mut dyn Environment) -> Result<String, Failure> {
+        let invalid = || Failure::InvalidArguments(IntrinsicFunction::Format);
         let runtime_template;
         let template = match &self.literal_template {
             Some(Ok(template)) => template,
@@ -1031,7 +1090,7 @@ impl<'a> Parser<'a> {
         &self.text[start..self.pos]
     }
 
-    fn parse_call(&mut self, depth: usize) -> Result<IntrinsicCall, String> {
+    fn parse_call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING_DEPTH {
             return Err(format!(
                 "intrinsic functions are nested more than {MAX_NESTING_DEPTH} deep"
@@ -1104,7 +1163,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(IntrinsicCall {
+        Ok(Call {
             function,
             arguments,
             literal_template,
@@ -1294,9 +1353,28 @@ mod tests {
         assert_eq!(error.error, "States.Runtime", "{text}");
         assert_eq!(
             error.cause,
-            format!("Invalid arguments in {function}"),
-            "{text}"
+            format!(
+                "The function '{text}' had the following error: Invalid arguments in {function}"
+            )
         );
+    }
+
+    /// Evaluates `text` against a state input, a context object and variables.
+    fn eval_with(
+        text: &str,
+        input: Value,
+        context: Value,
+        variables: Value,
+    ) -> Result<Value, StatesError> {
+        let call = IntrinsicCall::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+        let variables = variables.as_object().cloned().unwrap_or_default();
+        let scope = Scope::new(&input, &context, &variables);
+        call.eval(&scope, &mut FixedEnvironment::new())
+    }
+
+    fn ok_with(text: &str, input: Value) -> Value {
+        eval_with(text, input, json!({}), json!({}))
+            .unwrap_or_else(|error| panic!("{text}: {error}"))
     }
 
     #[test]
@@ -2070,6 +2148,239 @@ mod tests {
     }
 
     #[test]
+    fn path_arguments_from_the_recorded_cases() {
+        // test_format_2 exec_hist_resp_7.
+        let input = json!({"FunctionInput": {"fst": {"Arg1": 1, "Arg2": []}, "snd": {"Arg1": 1, "Arg2": []}}});
+        assert_eq!(
+            ok_with("States.Format('Formatting arguments fst={} and snd={}.', $.FunctionInput.fst, $.FunctionInput.snd)", input),
+            json!("Formatting arguments fst={Arg1=1, Arg2=[]} and snd={Arg1=1, Arg2=[]}.")
+        );
+        // test_format_1 exec_hist_resp_6: a string holding JSON is inserted as is.
+        let input = json!({"FunctionInput": "{\"Arg1\": 1, \"Arg2\": []}"});
+        assert_eq!(
+            ok_with(
+                "States.Format('Formatting argument {}.', $.FunctionInput)",
+                input
+            ),
+            json!("Formatting argument {\"Arg1\": 1, \"Arg2\": []}.")
+        );
+        // test_array_2 exec_hist_resp_7.
+        let input = json!({"FunctionInput": {"fst": {"Arg1": 1, "Arg2": []}, "snd": null}});
+        assert_eq!(
+            ok_with(
+                "States.Array($.FunctionInput.fst, $.FunctionInput.snd)",
+                input
+            ),
+            json!([{"Arg1": 1, "Arg2": []}, null])
+        );
+        // test_array_unique (ArrayLength of the whole input field), test_array_range.
+        let input = json!({"FunctionInput": [null, null, true, 1, 1.1, "a", [], {"a": 1}]});
+        assert_eq!(
+            ok_with("States.ArrayLength($.FunctionInput)", input),
+            json!(8)
+        );
+        let input = json!({"FunctionInput": {"fst": 0, "snd": 10, "trd": 3}});
+        assert_eq!(
+            ok_with(
+                "States.ArrayRange($.FunctionInput.fst, $.FunctionInput.snd, $.FunctionInput.trd)",
+                input
+            ),
+            json!([0, 3, 6, 9])
+        );
+        // test_math_add exec_hist_resp_2.
+        let input = json!({"FunctionInput": {"fst": 1.5, "snd": 1.51}});
+        assert_eq!(
+            ok_with(
+                "States.MathAdd($.FunctionInput.fst, $.FunctionInput.snd)",
+                input
+            ),
+            json!(4)
+        );
+        // test_json_merge.
+        let input = json!({"FunctionInput": {"fst": {"a": {"a1": 1, "a2": 2}, "b": 2, "d": 3}, "snd": {"a": {"a3": 1, "a4": 2}, "c": 3, "d": 4}}});
+        assert_eq!(
+            ok_with(
+                "States.JsonMerge($.FunctionInput.fst, $.FunctionInput.snd, false)",
+                input
+            ),
+            json!({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3, "d": 4})
+        );
+        // test_string_to_json exec_hist_resp_8, test_base_64_encode exec_hist_resp_1.
+        assert_eq!(
+            ok_with(
+                "States.StringToJson($.FunctionInput)",
+                json!({"FunctionInput": "[1, 2, \"HelloWorld\"]"})
+            ),
+            json!([1, 2, "HelloWorld"])
+        );
+        assert_eq!(
+            ok_with(
+                "States.Base64Encode($.FunctionInput)",
+                json!({"FunctionInput": "Data to encode"})
+            ),
+            json!("RGF0YSB0byBlbmNvZGU=")
+        );
+    }
+
+    #[test]
+    fn context_and_variable_arguments() {
+        let context = json!({
+            "Execution": {"Name": "exec-1", "Input": {"FunctionInput": "Value1,Value2\nValue3,,"}},
+            "StateMachine": {"Id": "arn:aws:states:us-east-1:111111111111:stateMachine:sm-name-x", "Name": "sm-name-x"},
+            "Map": {"Item": {"Value": "Pikachu"}},
+        });
+        let run = |text: &str, variables: Value| {
+            eval_with(
+                text,
+                json!({"FunctionInput": null}),
+                context.clone(),
+                variables,
+            )
+            .unwrap_or_else(|error| panic!("{text}: {error}"))
+        };
+        // test_context_json_path.
+        assert_eq!(
+            run("States.Format('Formatting arguments fst={} and snd={}.', $$.Execution.Name, $$.StateMachine)", json!({})),
+            json!("Formatting arguments fst=exec-1 and snd={Id=arn:aws:states:us-east-1:111111111111:stateMachine:sm-name-x, Name=sm-name-x}.")
+        );
+        // test_nested_calls_1 and _2.
+        assert_eq!(
+            run(
+                "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)",
+                json!({})
+            ),
+            json!("sm")
+        );
+        assert_eq!(
+            run("States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength(States.StringSplit($$.StateMachine.Name, '-')), -1))", json!({})),
+            json!("x")
+        );
+        // test_string_split_context_object.
+        assert_eq!(
+            run(
+                "States.StringSplit($$.Execution.Input.FunctionInput, ',')",
+                json!({})
+            ),
+            json!(["Value1", "Value2\nValue3"])
+        );
+        // MAP_STATE_REFERENCE_IN_INTRINSIC_FUNCTION and BASE_VAR.
+        assert_eq!(
+            run(
+                "States.Format($AnswerTemplate, $$.Map.Item.Value)",
+                json!({"AnswerTemplate": "It's {}!"})
+            ),
+            json!("It's Pikachu!")
+        );
+        assert_eq!(
+            run(
+                "States.Format('Format Func {}', $varname)",
+                json!({"varname": "input_value_literal"})
+            ),
+            json!("Format Func input_value_literal")
+        );
+        assert_eq!(
+            run(
+                "States.MathAdd(States.MathAdd($y, $x), $bias)",
+                json!({"x": 1, "y": 2, "bias": 3})
+            ),
+            json!(6)
+        );
+        assert_eq!(
+            run(
+                "States.JsonToString($json.a)",
+                json!({"json": {"a": {"k": [1]}}})
+            ),
+            json!("{\"k\":[1]}")
+        );
+    }
+
+    #[test]
+    fn paths_of_every_shape() {
+        let input =
+            json!({"other": 1, "nul": null, "items": [{"a": "x,y", "n": 1}, {"a": "z", "n": 2}]});
+        assert_eq!(
+            ok_with("States.JsonToString($)", json!({"other": 1})),
+            json!("{\"other\":1}")
+        );
+        assert_eq!(
+            ok_with("States.Format('{}', $.nul)", input.clone()),
+            json!("null")
+        );
+        assert_eq!(
+            ok_with("States.ArrayLength($.items[*].nope)", input.clone()),
+            json!(0)
+        );
+        assert_eq!(
+            ok_with(
+                "States.ArrayLength( $.items[?(@.a == 'x,y')] )",
+                input.clone()
+            ),
+            json!(1)
+        );
+        assert_eq!(
+            ok_with("States.Array($.items[1].n,$['other'])", input.clone()),
+            json!([2, 1])
+        );
+        assert_eq!(
+            ok_with("States.Array($.items[0]['a'], $.items[-1].a)", input),
+            json!(["x,y", "z"])
+        );
+        assert!(IntrinsicCall::parse("States.Array($.a[)").is_err());
+        assert!(IntrinsicCall::parse("States.Array($..)").is_err());
+    }
+
+    #[test]
+    fn a_path_that_matches_nothing_fails_like_on_aws() {
+        let cause = |text: &str, input: Value| {
+            eval_with(text, input, json!({"State": {"Name": "P"}}), json!({}))
+                .map_err(|error| (error.error, error.cause))
+        };
+        let expected = |text: &str, field: &str, input: &str| {
+            Err(("States.Runtime".to_owned(), format!(
+                "The function '{text}' had the following error: The JsonPath argument for the field '{field}' could not be found in the input '{input}'"
+            )))
+        };
+        for (text, field) in [
+            ("States.Format('{}', $.nope)", "$.nope"),
+            ("States.Format('{}',$.nope)", "$.nope"),
+            ("States.Format('{} {}', $.other, $.a.b)", "$.a.b"),
+            ("States.Format($.nope, 1)", "$.nope"),
+            ("States.Format('{}', States.Format('{}', $.nope))", "$.nope"),
+            ("States.ArrayLength($.nope)", "$.nope"),
+            ("States.Array(1, $.nope)", "$.nope"),
+            ("States.JsonToString($.nope)", "$.nope"),
+            ("States.StringToJson($.nope)", "$.nope"),
+            ("States.MathAdd($.nope, 1)", "$.nope"),
+            ("States.ArrayContains($.nope, 1)", "$.nope"),
+            ("States.JsonMerge($.nope, $.other, false)", "$.nope"),
+            ("States.Format('{}', $$.Nope.Deep)", "$.Nope.Deep"),
+        ] {
+            assert_eq!(
+                cause(text, json!({"other": 1})),
+                expected(text, field, "{\"other\":1}")
+            );
+        }
+        let text = "States.Format('{}', $.items[5])";
+        assert_eq!(
+            cause(text, json!({"items": [1, 2]})),
+            expected(text, "$.items[5]", "{\"items\":[1,2]}")
+        );
+        let text = "States.Format('{}', $[0].nope)";
+        assert_eq!(
+            cause(text, json!([{"other": 1}])),
+            expected(text, "$[0].nope", "[{\"other\":1}]")
+        );
+        // Indexing a non-array: AWS shows the JSONPath library's message instead.
+        let text = "States.Format('{}', $.other[0])";
+        assert_eq!(
+            cause(text, json!({"other": 1})),
+            Err(("States.Runtime".to_owned(), format!(
+                "The function '{text}' had the following error: Filter: [0] can only be applied to arrays. Current context is: 1"
+            )))
+        );
+    }
+
+    #[test]
     fn uuid_comes_from_the_environment() {
         assert_eq!(
             ok("States.UUID()"),
@@ -2088,7 +2399,7 @@ mod tests {
     #[test]
     fn literal_templates_are_split_at_parse_time() {
         let call = IntrinsicCall::parse("States.Format('a{}b{}', 1, 2)").expect("parses");
-        let Some(Ok(template)) = &call.literal_template else {
+        let Some(Ok(template)) = &call.call.literal_template else {
             panic!("template expected");
         };
         assert_eq!(template.placeholders, 2);

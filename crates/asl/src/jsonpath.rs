@@ -70,7 +70,7 @@ pub struct PathNotFound {
 
 impl JsonPath {
     pub fn parse(text: &str) -> Result<JsonPath, PathSyntaxError> {
-        let compiled = PathParser::new(text).parse_top_level()?;
+        let compiled = PathParser::new(text, 0).parse_top_level()?;
         Ok(JsonPath {
             inner: Arc::new(compiled),
         })
@@ -89,6 +89,16 @@ impl JsonPath {
             // Only filter operands start at `@`, and those are never a top-level `JsonPath`.
             Root::Current => PathRoot::Input,
         }
+    }
+
+    /// True for a path starting at `$` (the state input). Cheaper than comparing [`Self::root`].
+    pub fn starts_at_input(&self) -> bool {
+        matches!(self.inner.root, Root::Input)
+    }
+
+    /// True for a path starting at `$$` (the context object).
+    pub fn starts_at_context(&self) -> bool {
+        matches!(self.inner.root, Root::Context)
     }
 
     /// The variable a `$name…` path starts at.
@@ -400,8 +410,8 @@ pub(crate) struct Filter {
 
 #[derive(Debug)]
 enum FilterExpression {
-    Or(Box<FilterExpression>, Box<FilterExpression>),
-    And(Box<FilterExpression>, Box<FilterExpression>),
+    Or(Vec<FilterExpression>),
+    And(Vec<FilterExpression>),
     Not(Box<FilterExpression>),
     /// `@.x` (or `!@.x` when `expected` is false).
     Exists {
@@ -488,19 +498,29 @@ fn syntax_error(message: impl Into<String>) -> PathSyntaxError {
     }
 }
 
+/// How deeply filters, parentheses and negations may nest: parsing and evaluation recurse on
+/// them, and no real path comes close.
+const MAX_NESTING: usize = 64;
+
+/// Evaluation recurses once per step; real paths have a handful.
+const MAX_STEPS: usize = 256;
+
 /// Reads a path the way Jayway's `PathCompiler` does, with AWS's roots on top.
 struct PathParser<'t> {
     text: &'t str,
     chars: Vec<char>,
     position: usize,
+    /// Filters and groups enclosing this path (a filter operand is a path inside a filter).
+    depth: usize,
 }
 
 impl<'t> PathParser<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, depth: usize) -> Self {
         PathParser {
             text,
             chars: text.chars().collect(),
             position: 0,
+            depth,
         }
     }
 
@@ -558,6 +578,12 @@ impl<'t> PathParser<'t> {
             None => {}
             Some('.') | Some('[') => {
                 while self.position < self.chars.len() {
+                    if steps.len() >= MAX_STEPS {
+                        return Err(syntax_error(format!(
+                            "Path '{}' has more than {MAX_STEPS} steps",
+                            self.text
+                        )));
+                    }
                     self.read_next_token(&mut steps)?;
                 }
             }
@@ -883,7 +909,13 @@ impl<'t> PathParser<'t> {
             .filter(|&i| self.chars[i] == ']')
             .ok_or_else(unclosed)?;
         let text = self.collect(open + 1, close);
-        let expression = FilterParser::new(&text).parse()?;
+        if self.depth >= MAX_NESTING {
+            return Err(syntax_error(format!(
+                "Filters are nested too deeply in path '{}'",
+                self.text
+            )));
+        }
+        let expression = FilterParser::new(&text, self.depth + 1).parse()?;
         self.position = bracket + 1;
         steps.push(Step::Filter(Box::new(Filter { text, expression })));
         Ok(())
@@ -937,14 +969,31 @@ fn closing_quote(chars: &[char], open: usize) -> Option<usize> {
 struct FilterParser {
     chars: Vec<char>,
     position: usize,
+    /// Filters, parentheses and negations enclosing the current position.
+    depth: usize,
 }
 
 impl FilterParser {
-    fn new(text: &str) -> Self {
+    fn new(text: &str, depth: usize) -> Self {
         FilterParser {
             chars: text.chars().collect(),
             position: 0,
+            depth,
         }
+    }
+
+    /// Runs `parse` one nesting level deeper, refusing absurd depths.
+    fn nested<T>(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> Result<T, PathSyntaxError>,
+    ) -> Result<T, PathSyntaxError> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error("expression nested too deeply"));
+        }
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
     }
 
     fn error(&self, message: &str) -> PathSyntaxError {
@@ -986,29 +1035,37 @@ impl FilterParser {
     }
 
     fn parse_or(&mut self) -> Result<FilterExpression, PathSyntaxError> {
-        let mut left = self.parse_and()?;
+        let mut operands = vec![self.parse_and()?];
         loop {
             self.skip_blanks();
             if !self.starts_with("||") {
-                return Ok(left);
+                break;
             }
             self.position += 2;
-            let right = self.parse_and()?;
-            left = FilterExpression::Or(Box::new(left), Box::new(right));
+            operands.push(self.parse_and()?);
         }
+        Ok(if operands.len() == 1 {
+            operands.pop().unwrap_or(FilterExpression::Or(Vec::new()))
+        } else {
+            FilterExpression::Or(operands)
+        })
     }
 
     fn parse_and(&mut self) -> Result<FilterExpression, PathSyntaxError> {
-        let mut left = self.parse_unary()?;
+        let mut operands = vec![self.parse_unary()?];
         loop {
             self.skip_blanks();
             if !self.starts_with("&&") {
-                return Ok(left);
+                break;
             }
             self.position += 2;
-            let right = self.parse_unary()?;
-            left = FilterExpression::And(Box::new(left), Box::new(right));
+            operands.push(self.parse_unary()?);
         }
+        Ok(if operands.len() == 1 {
+            operands.pop().unwrap_or(FilterExpression::And(Vec::new()))
+        } else {
+            FilterExpression::And(operands)
+        })
     }
 
     fn parse_unary(&mut self) -> Result<FilterExpression, PathSyntaxError> {
@@ -1027,11 +1084,12 @@ impl FilterParser {
                         other => FilterExpression::Not(Box::new(other)),
                     });
                 }
-                Ok(FilterExpression::Not(Box::new(self.parse_unary()?)))
+                let negated = self.nested(Self::parse_unary)?;
+                Ok(FilterExpression::Not(Box::new(negated)))
             }
             Some('(') => {
                 self.position += 1;
-                let inner = self.parse_or()?;
+                let inner = self.nested(Self::parse_or)?;
                 self.skip_blanks();
                 if self.current() != Some(')') {
                     return Err(self.error("expected ')'"));
@@ -1165,7 +1223,7 @@ impl FilterParser {
             }
         }
         let text: String = self.chars[start..self.position].iter().collect();
-        let path = PathParser::new(&text).parse_filter_operand()?;
+        let path = PathParser::new(&text, self.depth).parse_filter_operand()?;
         Ok(Operand::Path(Box::new(path)))
     }
 
@@ -1798,11 +1856,11 @@ impl Filter {
 impl FilterExpression {
     fn test(&self, current: &Value, root: &Value) -> bool {
         match self {
-            FilterExpression::Or(left, right) => {
-                left.test(current, root) || right.test(current, root)
+            FilterExpression::Or(operands) => {
+                operands.iter().any(|operand| operand.test(current, root))
             }
-            FilterExpression::And(left, right) => {
-                left.test(current, root) && right.test(current, root)
+            FilterExpression::And(operands) => {
+                operands.iter().all(|operand| operand.test(current, root))
             }
             FilterExpression::Not(inner) => !inner.test(current, root),
             FilterExpression::Exists { path, expected } => {
@@ -2126,6 +2184,10 @@ mod tests {
     #[test]
     fn roots_and_definiteness() {
         assert_eq!(path("$").root(), PathRoot::Input);
+        assert!(path("$.a").starts_at_input());
+        assert!(!path("$$.a").starts_at_input());
+        assert!(path("$$.a").starts_at_context());
+        assert!(!path("$v.a").starts_at_context());
         assert!(path("$").is_root());
         assert_eq!(path("$$").root(), PathRoot::Context);
         assert_eq!(path("$$.Execution.Id").root(), PathRoot::Context);
@@ -2608,6 +2670,87 @@ mod tests {
         assert_eq!(parse_decimal("1.50"), Number::from_f64(1.5));
         assert_eq!(parse_decimal("abc"), None);
         assert_eq!(parse_decimal("NaN"), None);
+    }
+
+    #[test]
+    fn absurd_nesting_is_rejected_not_overflowed() {
+        let deep_groups = format!("$.a[?({}@.b{})]", "(".repeat(5000), ")".repeat(5000));
+        assert!(JsonPath::parse(&deep_groups).is_err());
+        let deep_negations = format!("$.a[?({}@.b)]", "!".repeat(5000));
+        assert!(JsonPath::parse(&deep_negations).is_err());
+        let deep_filters = format!("$.a{}{}", "[?(@.b".repeat(500), ")]".repeat(500));
+        assert!(JsonPath::parse(&deep_filters).is_err());
+        let long = format!("$.a{}[*]", ".b".repeat(5000));
+        assert!(JsonPath::parse(&long).is_err());
+        let many_terms = format!("$.a[?({})]", vec!["@.b == 1"; 5000].join(" && "));
+        let input = json!({"a": [{"b": 1}, {"b": 2}]});
+        assert_eq!(select(&many_terms, &input), Ok(json!([{"b": 1}])));
+    }
+
+    /// Parses and evaluates many generated strings made of path characters: nothing may panic.
+    #[test]
+    fn generated_paths_never_panic() {
+        const PIECES: [&str; 34] = [
+            "$",
+            "$$",
+            "@",
+            ".",
+            "..",
+            "[",
+            "]",
+            "(",
+            ")",
+            "?",
+            "*",
+            "'",
+            "\"",
+            "\\",
+            ",",
+            ":",
+            "-1",
+            "0",
+            "2",
+            "a",
+            "b",
+            "==",
+            "<",
+            " ",
+            "&&",
+            "||",
+            "!",
+            "/x/",
+            "in",
+            "['a','b']",
+            "size",
+            "{",
+            "}",
+            "true",
+        ];
+        let input =
+            json!({"a": [{"b": 1, "c": [1, 2]}, {"b": "x"}, 3, null], "b": {"a": {"b": 2}}});
+        let context = json!({});
+        let scope = Scope::new(&input, &context, &NoVariables);
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut parsed = 0;
+        for _ in 0..20_000 {
+            let mut text = String::from("$");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let pieces = 1 + (seed % 12) as usize;
+            for n in 0..pieces {
+                let pick = (seed >> (n * 5 % 60)) as usize % PIECES.len();
+                text.push_str(PIECES[pick]);
+            }
+            if let Ok(path) = JsonPath::parse(&text) {
+                parsed += 1;
+                if let Err(not_found) = path.select(&scope) {
+                    let _ = not_found.detail();
+                }
+                let _ = path.select_owned(input.clone());
+            }
+        }
+        assert!(parsed > 100, "only {parsed} generated paths parsed");
     }
 
     #[test]

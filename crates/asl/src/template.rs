@@ -20,7 +20,9 @@
 //! The document quoted by a template-field error is the one the path reads: the state input for
 //! `$…` (and for `$var…`), the context object for `$$…`. The ResultPath/ItemsPath texts come from
 //! AWS executions quoted in public reports; the InputPath/OutputPath texts are Jayway's
-//! `PathNotFoundException` messages behind AWS's `Invalid path '…' : ` prefix.
+//! `PathNotFoundException` messages behind AWS's `Invalid path '…' : ` prefix (the one for an
+//! undefined variable, `The variable 'x' is not defined`, is ours: no recording shows AWS's).
+//! Whether ItemsPath selected an array is the Map state's business, not checked here.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -28,7 +30,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use crate::intrinsics::IntrinsicCall;
-use crate::jsonpath::{JsonPath, PathRoot, Step};
+use crate::jsonpath::{JsonPath, Step};
 use crate::{Environment, Scope, StatesError, Value, Variables};
 
 /// Error name AWS gives when a reference path (ResultPath, ItemsPath) cannot be applied. AWS
@@ -190,14 +192,14 @@ fn eval_node(
 }
 
 fn eval_field_path(field: &str, path: &JsonPath, scope: &Scope) -> Result<Value, StatesError> {
-    let root = path.root();
-    if root == PathRoot::Input && scope.input.is_null() {
+    if path.starts_at_input() && scope.input.is_null() {
         return Err(StatesError::runtime(NULL_INPUT_CAUSE));
     }
     path.select(scope).map(Cow::into_owned).map_err(|_| {
-        let document = match root {
-            PathRoot::Context => scope.context,
-            PathRoot::Input | PathRoot::Variable(_) => scope.input,
+        let document = if path.starts_at_context() {
+            scope.context
+        } else {
+            scope.input
         };
         StatesError::runtime(format!(
             "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
@@ -215,7 +217,7 @@ fn compact_json(value: &Value) -> String {
 
 /// True when `path` reads below the root of the state input and that input is `null`.
 fn reads_into_null_input(path: &JsonPath, input: &Value) -> bool {
-    input.is_null() && !path.is_root() && path.root() == PathRoot::Input
+    input.is_null() && !path.is_root() && path.starts_at_input()
 }
 
 /// InputPath of a JSONPath state. `None` is `"InputPath": null`, which makes the effective input
@@ -249,18 +251,18 @@ pub fn apply_output_path(
     if reads_into_null_input(path, &output) {
         return Err(StatesError::runtime(NULL_INPUT_CAUSE));
     }
-    match path.root() {
-        PathRoot::Input if path.is_root() => Ok(output),
-        PathRoot::Input => path
-            .select_owned(output)
-            .map_err(|not_found| not_found.invalid_path_error()),
-        PathRoot::Context | PathRoot::Variable(_) => {
-            let scope = Scope::new(&output, context, variables);
-            path.select(&scope)
-                .map(Cow::into_owned)
-                .map_err(|not_found| not_found.invalid_path_error())
+    if path.starts_at_input() {
+        if path.is_root() {
+            return Ok(output);
         }
+        return path
+            .select_owned(output)
+            .map_err(|not_found| not_found.invalid_path_error());
     }
+    let scope = Scope::new(&output, context, variables);
+    path.select(&scope)
+        .map(Cow::into_owned)
+        .map_err(|not_found| not_found.invalid_path_error())
 }
 
 /// ResultPath of a JSONPath state: `None` (`"ResultPath": null`) keeps the raw input and

@@ -11,15 +11,10 @@ use chrono::{DateTime, SecondsFormat};
 use jsonata_core::ast::AstNode;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
-use md5::Md5;
-use rand_chacha::rand_core::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::analysis::Analysis;
 use super::convert;
-use crate::Environment;
+use crate::{intrinsics, Environment};
 
 // ---------------------------------------------------------------------------------------------
 // The environment of the running evaluation.
@@ -225,12 +220,20 @@ fn partition(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     if array.is_undefined() {
         return Ok(JValue::Undefined);
     }
-    let items = as_items(array);
-    let size = truncated(*size);
-    if items.is_empty() || size < 1.0 {
+    let items: Vec<serde_json::Value> = as_items(array)
+        .iter()
+        .filter_map(convert::to_json)
+        .collect();
+    if items.is_empty() {
         return Ok(JValue::Undefined);
     }
-    Ok(JValue::array(array_partition(&items, size as usize)))
+    // A chunk size below one gives undefined rather than the intrinsic's error.
+    match intrinsics::array_partition(&items, truncated(*size) as i64) {
+        Ok(chunks) => Ok(JValue::array(
+            chunks.iter().map(convert::to_jvalue).collect(),
+        )),
+        Err(_) => Ok(JValue::Undefined),
+    }
 }
 
 /// `$range(start, end, step)`: the numbers from `start` towards `end` by `step`, `end` included
@@ -263,20 +266,18 @@ fn hash(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     else {
         return Ok(JValue::Undefined);
     };
-    match hash_hex(text, algorithm) {
-        Some(digest) => Ok(JValue::string(digest)),
-        None => Err(EvaluatorError::EvaluationError(format!(
-            "The hash algorithm '{algorithm}' is not supported. Supported algorithms are: {}",
-            HASH_ALGORITHMS.join(", ")
-        ))),
-    }
+    intrinsics::hash(text, algorithm)
+        .map(JValue::string)
+        .map_err(|error| EvaluatorError::EvaluationError(format!("$hash: {error}")))
 }
 
 /// `$random([seed])`: a number in [0, 1), from the environment, or reproducible for a seed.
 fn random(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     check_signature("random", args, &[], &[Param::Number])?;
     match args.first() {
-        Some(JValue::Number(seed)) => Ok(JValue::Number(seeded_random(truncated(*seed) as i64))),
+        Some(JValue::Number(seed)) => Ok(JValue::Number(intrinsics::seeded_random_fraction(
+            truncated(*seed) as i64,
+        ))),
         _ => with_env(|env, _| JValue::Number(env.random())),
     }
 }
@@ -293,9 +294,9 @@ fn parse(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     let Some(JValue::String(text)) = args.first() else {
         return Ok(JValue::Undefined);
     };
-    string_to_json(text)
+    intrinsics::string_to_json(text)
         .map(|value| convert::to_jvalue(&value))
-        .map_err(EvaluatorError::EvaluationError)
+        .map_err(|error| EvaluatorError::EvaluationError(format!("$parse: {error}")))
 }
 
 /// `$eval` is not available in Step Functions: calling it fails as calling a non-function does.
@@ -467,16 +468,8 @@ fn percent_decode_keeping_reserved(text: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The computations behind the functions, shared in spirit with the intrinsic functions
-// (States.ArrayPartition, States.ArrayRange, States.Hash, States.MathRandom, States.StringToJson).
-
-/// `items` in chunks of `size` (at least one) items.
-fn array_partition(items: &[JValue], size: usize) -> Vec<JValue> {
-    items
-        .chunks(size.max(1))
-        .map(|chunk| JValue::array(chunk.to_vec()))
-        .collect()
-}
+// `$range`'s numbers. The intrinsic States.ArrayRange differs: it takes integers, stops at 1,000
+// items and fails where `$range` is undefined, so the two share no code.
 
 /// The most numbers `$range` builds; AWS refuses larger ranges for the memory they would take.
 const MAX_RANGE_LENGTH: f64 = 360_145.0;
@@ -499,34 +492,6 @@ fn array_range(start: f64, end: f64, step: f64) -> Result<Option<Vec<f64>>, Eval
             .map(|index| start + step * index as f64)
             .collect(),
     ))
-}
-
-const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
-
-/// The lowercase hex digest of `text` under `algorithm` (named as AWS names them), if known.
-fn hash_hex(text: &str, algorithm: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let digest: Vec<u8> = match algorithm {
-        "MD5" => Md5::digest(bytes).to_vec(),
-        "SHA-1" => Sha1::digest(bytes).to_vec(),
-        "SHA-256" => Sha256::digest(bytes).to_vec(),
-        "SHA-384" => Sha384::digest(bytes).to_vec(),
-        "SHA-512" => Sha512::digest(bytes).to_vec(),
-        _ => return None,
-    };
-    Some(digest.iter().map(|byte| format!("{byte:02x}")).collect())
-}
-
-/// A number in [0, 1) determined by `seed`.
-fn seeded_random(seed: i64) -> f64 {
-    let mut generator = ChaCha8Rng::seed_from_u64(seed as u64);
-    // The top 53 bits make a uniformly distributed double in [0, 1).
-    (generator.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// The JSON value held by `text`.
-fn string_to_json(text: &str) -> Result<serde_json::Value, String> {
-    serde_json::from_str(text).map_err(|error| format!("Unable to parse the JSON string: {error}"))
 }
 
 #[cfg(test)]
@@ -632,29 +597,32 @@ mod tests {
 
     #[test]
     fn hash_digests_with_each_algorithm() {
-        let digest = |algorithm: &str| hash_hex("input data", algorithm);
+        let digest = |algorithm: &str| {
+            hash(&[JValue::string("input data"), JValue::string(algorithm)])
+                .map(|value| value.as_str().map(str::to_string))
+        };
         assert_eq!(
-            digest("MD5").as_deref(),
+            digest("MD5").unwrap().as_deref(),
             Some("812f45842bc6d66ee14572ce20db8e86")
         );
         assert_eq!(
-            digest("SHA-1").as_deref(),
+            digest("SHA-1").unwrap().as_deref(),
             Some("aaff4a450a104cd177d28d18d74485e8cae074b7")
         );
         assert_eq!(
-            digest("SHA-256").as_deref(),
+            digest("SHA-256").unwrap().as_deref(),
             Some("b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3")
         );
-        assert_eq!(digest("sha-256"), None);
+        assert!(digest("sha-256").is_err());
         assert!(hash(&[JValue::string("a")]).unwrap().is_undefined());
-        assert!(hash(&[JValue::string("a"), JValue::string("SHA-3")]).is_err());
     }
 
     #[test]
     fn seeded_random_is_reproducible_and_in_range() {
-        let first = seeded_random(42);
-        assert_eq!(first, seeded_random(42));
-        assert_ne!(first, seeded_random(43));
+        let draw = |seed: f64| random(&[JValue::Number(seed)]).unwrap().as_f64().unwrap();
+        let first = draw(42.0);
+        assert_eq!(first, draw(42.9));
+        assert_ne!(first, draw(43.0));
         assert!((0.0..1.0).contains(&first));
     }
 

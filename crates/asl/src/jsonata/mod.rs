@@ -59,6 +59,11 @@ fn trim_like_aws(text: &str) -> &str {
 /// expression with no base case would hold an engine thread for ever.
 const EVALUATION_TIMEOUT_MS: u64 = 5_000;
 
+/// How deeply one evaluation may nest (jsonata-core's count of nested evaluation steps, about three
+/// per recursive call). AWS stops near a depth of 100 in its own count; this is well above what it
+/// accepts, and keeps a runaway recursion from taking memory for its stack.
+const EVALUATION_MAX_DEPTH: usize = 1_000;
+
 /// One JSONata expression (the text between `{%` and `%}`).
 #[derive(Debug, Clone)]
 pub struct JsonataExpr {
@@ -198,6 +203,7 @@ impl JsonataExpr {
         }
         let options = EvaluatorOptions {
             timeout_ms: Some(EVALUATION_TIMEOUT_MS),
+            max_stack_depth: Some(EVALUATION_MAX_DEPTH),
             ..EvaluatorOptions::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);

@@ -285,15 +285,42 @@ fn recorded_partition_range_and_parse_results() {
     // intrinsic_functions_test_array_jsonata / test_json_manipulation_jsonata
     let partition =
         "{% $partition($states.input.FunctionInput.fst, $states.input.FunctionInput.snd) %}";
+    // All 20 recorded test_array_partition executions.
     let cases = [
         (json!({"fst": [0], "snd": 1}), json!([[0]])),
+        (json!({"fst": [0], "snd": 2}), json!([[0]])),
+        (json!({"fst": [0], "snd": 3}), json!([[0]])),
+        (json!({"fst": [0], "snd": 4}), json!([[0]])),
         (json!({"fst": [0], "snd": 5}), json!([[0]])),
         (json!({"fst": [0, 1], "snd": 1}), json!([[0], [1]])),
         (json!({"fst": [0, 1], "snd": 2}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 3}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 4}), json!([[0, 1]])),
+        (json!({"fst": [0, 1], "snd": 5}), json!([[0, 1]])),
+        (json!({"fst": [0, 1, 2], "snd": 1}), json!([[0], [1], [2]])),
         (json!({"fst": [0, 1, 2], "snd": 2}), json!([[0, 1], [2]])),
+        (json!({"fst": [0, 1, 2], "snd": 3}), json!([[0, 1, 2]])),
+        (json!({"fst": [0, 1, 2], "snd": 4}), json!([[0, 1, 2]])),
+        (json!({"fst": [0, 1, 2], "snd": 5}), json!([[0, 1, 2]])),
         (
             json!({"fst": [0, 1, 2, 3], "snd": 1}),
             json!([[0], [1], [2], [3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 2}),
+            json!([[0, 1], [2, 3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 3}),
+            json!([[0, 1, 2], [3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 4}),
+            json!([[0, 1, 2, 3]]),
+        ),
+        (
+            json!({"fst": [0, 1, 2, 3], "snd": 5}),
+            json!([[0, 1, 2, 3]]),
         ),
     ];
     for (function_input, expected) in cases {
@@ -439,4 +466,33 @@ fn a_whole_expression_field_can_be_checked_for_integers() {
         cause(seconds("$states.input.n")),
         "The JSONata expression '$states.input.n' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was 'number' for value: 2.5"
     );
+}
+
+#[test]
+fn evaluation_is_bounded() {
+    // A non-tail recursion as deep as AWS accepts evaluates…
+    assert_eq!(
+        output(
+            json!("{% ($f := function($n) { $n <= 1 ? 1 : $n + $f($n - 1) }; $f(100)) %}"),
+            json!({})
+        )
+        .unwrap(),
+        json!(5050)
+    );
+    // …and one with no base case fails instead of running away.
+    let cause = cause(output(
+        json!("{% ($f := function($n) { 1 + $f($n + 1) }; $f(1)) %}"),
+        json!({}),
+    ));
+    assert!(
+        cause.starts_with("The JSONata expression '($f := function($n) { 1 + $f($n + 1) }; $f(1))' specified for the field 'Output' threw an error during evaluation. D1011: Stack overflow"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn compiled_expressions_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<JsonataExpr>();
+    shareable::<JsonataTemplate>();
 }

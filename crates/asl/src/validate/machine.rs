@@ -15,6 +15,7 @@ use super::paths::{
 use super::resource::task_resource_problem;
 use super::timestamp::is_rfc3339_timestamp;
 use super::{Diagnostic, MachineType};
+use crate::jsonata::{expression_text, JsonataExpr};
 use crate::QueryLanguage;
 
 const SCHEMA_VALIDATION_FAILED: &str = "SCHEMA_VALIDATION_FAILED";
@@ -25,6 +26,7 @@ const INVALID_STATE_NAME: &str = "INVALID_STATE_NAME";
 const INVALID_LABEL_NAME: &str = "INVALID_LABEL_NAME";
 const DUPLICATE_LABEL_NAME: &str = "DUPLICATE_LABEL_NAME";
 const INVALID_VARIABLE_NAME: &str = "INVALID_VARIABLE_NAME";
+const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
 const RESERVED_VARIABLE_NAME: &str = "RESERVED_VARIABLE_NAME";
 
 /// State names are at most this many characters.
@@ -496,10 +498,9 @@ impl<'t> Walker<'t> {
         literal: impl FnOnce(&mut Self, &Value, &Location),
     ) {
         if language == QueryLanguage::Jsonata {
-            if let Some(text) = value.as_str() {
-                if is_jsonata_expression(text) {
-                    return;
-                }
+            if let Some(expression) = value.as_str().and_then(expression_text) {
+                self.check_jsonata_expression(expression, location);
+                return;
             }
         }
         literal(self, value, location);
@@ -940,8 +941,11 @@ impl<'t> Walker<'t> {
                     language,
                     location,
                     |walker, value, location| {
-                        if walker.expect_array(value, location).is_some() {
+                        // An array to iterate, or an object (whose key-value pairs are iterated).
+                        if value.is_array() || value.is_object() {
                             walker.check_jsonata_template(value, location);
+                        } else {
+                            walker.wrong_type("ARRAY", location);
                         }
                     },
                 );
@@ -1048,12 +1052,14 @@ impl<'t> Walker<'t> {
     /// A JSONata template: strings that open an expression must close it.
     fn check_jsonata_template(&mut self, value: &Value, location: &Location) {
         match value {
-            Value::String(text) if text.starts_with("{%") && !is_jsonata_expression(text) => {
-                self.schema_error(
+            Value::String(text) => match expression_text(text) {
+                Some(expression) => self.check_jsonata_expression(expression, location),
+                None if text.starts_with("{%") => self.schema_error(
                     "JSONata string must start with {% and end with %}",
                     location,
-                );
-            }
+                ),
+                None => {}
+            },
             Value::Object(object) => {
                 for (key, member) in object {
                     self.check_jsonata_template(member, &location.child(key));
@@ -1065,6 +1071,17 @@ impl<'t> Walker<'t> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The expression of a `{% … %}` string must parse (with jsonata's message, less its code).
+    fn check_jsonata_expression(&mut self, expression: &str, location: &Location) {
+        if let Err(error) = JsonataExpr::compile(expression) {
+            self.schema.push(Diagnostic::error(
+                INVALID_JSONATA_EXPRESSION,
+                without_error_code(&error.cause),
+                Some(location.render()),
+            ));
         }
     }
 
@@ -1411,16 +1428,16 @@ impl<'t> Walker<'t> {
         for (field, value) in rule {
             let field_location = location.child(field);
             match field.as_str() {
-                "Condition" => {
-                    let valid =
-                        value.is_boolean() || value.as_str().is_some_and(is_jsonata_expression);
-                    if !valid {
-                        self.schema_error(
-                            "JSONata string must start with {% and end with %}",
-                            &field_location,
-                        );
+                "Condition" => match value {
+                    Value::Bool(_) => {}
+                    Value::String(text) if expression_text(text).is_some() => {
+                        self.check_jsonata_template(value, &field_location)
                     }
-                }
+                    _ => self.schema_error(
+                        "JSONata string must start with {% and end with %}",
+                        &field_location,
+                    ),
+                },
                 "Assign" => self.check_assign(value, QueryLanguage::Jsonata, &field_location),
                 "Output" => self.check_jsonata_template(value, &field_location),
                 "Comment" => {
@@ -1846,9 +1863,18 @@ fn language_mismatch(
     )
 }
 
-/// `{% … %}`: the whole string is a JSONata expression.
-fn is_jsonata_expression(text: &str) -> bool {
-    text.len() >= 4 && text.starts_with("{%") && text.ends_with("%}")
+/// jsonata's messages start with a code (`S0202: Expected "]", got ","`); AWS leaves it out.
+fn without_error_code(message: &str) -> &str {
+    let bytes = message.as_bytes();
+    let coded = bytes.len() > 7
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1..5].iter().all(u8::is_ascii_digit)
+        && &bytes[5..7] == b": ";
+    if coded {
+        &message[7..]
+    } else {
+        message
+    }
 }
 
 /// Variable names are Unicode identifiers of at most 80 characters.

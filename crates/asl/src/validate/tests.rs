@@ -748,3 +748,66 @@ fn checks_path_and_intrinsic_syntax() {
         "Type": "Fail", "ErrorPath": "States.Format('E{}', $.code)", "CausePath": "$.cause"
     }}}));
 }
+
+#[test]
+fn checks_jsonata_expression_syntax() {
+    let output = |expression: &str| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Main", "States": {"Main": {
+            "Type": "Pass", "Output": format!("{{% {expression} %}}"), "End": true
+        }}})
+    };
+    // AWS reports INVALID_JSONATA_EXPRESSION at the field, with jsonata's parser message (for
+    // `a[1,2)`: `Expected "]", got ","`; jsonata-core words some of these differently).
+    for expression in ["a[1,2)", "1 +", "\"unterminated", "", "$x :="] {
+        let errors = errors_of(&output(expression));
+        assert_eq!(errors.len(), 1, "{expression}: {errors:?}");
+        assert!(
+            errors[0].starts_with("INVALID_JSONATA_EXPRESSION: ")
+                && errors[0].ends_with(" at /States/Main/Output"),
+            "{expression}: {errors:?}"
+        );
+    }
+    assert_eq!(
+        errors_of(&output("1 +")),
+        ["INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output"]
+    );
+    assert_accepted(&output("$states.input.items[price > 10].name"));
+    assert_eq!(
+        errors_of(
+            &json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {
+                "Type": "Wait", "Seconds": "{% $states.input.( %}", "End": true
+            }}})
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn never_panics_on_mangled_definitions() {
+    let definition = json!({"QueryLanguage": "JSONPath", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.items", "Label": "l", "Next": "C",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                "Parameters": {"a.$": "States.Format('{}', $.x)"}, "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}}}},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "W"}], "Default": "F"},
+        "W": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00Z", "Next": "J"},
+        "J": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input %}", "End": true},
+        "F": {"Type": "Fail", "Error": "E", "Cause": "c"}
+    }})
+    .to_string();
+    let characters: Vec<char> = definition.chars().collect();
+    for index in 0..characters.len() {
+        let mut deleted = characters.clone();
+        deleted.remove(index);
+        let deleted: String = deleted.into_iter().collect();
+        validate_definition(&deleted, MachineType::Standard);
+        for replacement in ['"', '{', ']', '$', '1', '\u{9f}', '\\'] {
+            let mut replaced = characters.clone();
+            replaced[index] = replacement;
+            let replaced: String = replaced.into_iter().collect();
+            validate_definition(&replaced, MachineType::Express);
+            validate_state_definition(&replaced, MachineType::Standard);
+        }
+    }
+}
