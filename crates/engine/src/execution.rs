@@ -455,31 +455,51 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Applies an optional JSONPath path (InputPath, OutputPath): absent is `$`, null is `{}`.
-fn apply_path(
+fn path_option(field: &PathField) -> Option<Option<&asl::jsonpath::JsonPath>> {
+    match field {
+        PathField::Default => None,
+        PathField::Null => Some(None),
+        PathField::Path(p) => Some(Some(p)),
+    }
+}
+
+/// InputPath: absent is `$`, null is `{}`.
+fn apply_input_path(
     field: &PathField,
-    value: Value,
+    input: &Value,
     context: &Value,
     vars: &dyn Variables,
-    site: &str,
 ) -> Result<Value, StatesError> {
-    match field {
-        PathField::Default => Ok(value),
-        PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(path) => {
-            let scope = Scope::new(&value, context, vars);
-            path.eval(&scope).map_err(|e| {
-                StatesError::runtime(format!("Invalid {site} '{}' : {}", path.text(), e.cause))
-            })
+    match path_option(field) {
+        None => Ok(input.clone()),
+        Some(path) => {
+            let scope = Scope::new(input, context, vars);
+            asl::template::apply_input_path(path, &scope).map(|v| v.into_owned())
         }
     }
 }
 
-fn apply_result_path(field: &PathField, input: Value, result: Value) -> Result<Value, StatesError> {
-    match field {
-        PathField::Default => Ok(result),
-        PathField::Null => Ok(input),
-        PathField::Path(path) => asl::template::set_reference_path(input, path, result),
+/// OutputPath: absent is `$`, null is `{}`.
+fn apply_output_path(
+    field: &PathField,
+    output: Value,
+    context: &Value,
+    vars: &dyn Variables,
+) -> Result<Value, StatesError> {
+    match path_option(field) {
+        None => Ok(output),
+        Some(path) => asl::template::apply_output_path(path, output, context, vars),
+    }
+}
+
+fn apply_result_path(
+    field: &PathField,
+    input: Value,
+    result: Value,
+) -> Result<Value, StatesError> {
+    match path_option(field) {
+        None => Ok(result),
+        Some(path) => asl::template::apply_result_path(input, path, result),
     }
 }
 
@@ -497,7 +517,7 @@ fn evaluate_assign(
     let value = match assign {
         Assign::JsonPath(t) => {
             let scope = Scope::new(json_path_input, context, &vars);
-            t.eval(&scope, &mut ctx.env, "Assign")?
+            t.eval(&scope, &mut ctx.env)?
         }
         Assign::Jsonata(t) => t.eval(states, &vars, &mut ctx.env, "Assign")?,
     };
@@ -566,16 +586,10 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 return jsonata_exit(ctx, run, state, &context, None, None);
             }
             let vars = ctx.vars();
-            let mut effective = apply_path(
-                &state.input_path,
-                run.input.clone(),
-                &context,
-                &vars,
-                "path",
-            )?;
+            let mut effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
             if let Some(params) = &state.parameters {
                 let scope = Scope::new(&effective, &context, &vars);
-                effective = params.eval(&scope, &mut ctx.env, "Parameters")?;
+                effective = params.eval(&scope, &mut ctx.env)?;
             }
             let result = match result {
                 Some(r) => r.clone(),
@@ -588,14 +602,8 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 return jsonata_exit(ctx, run, state, &context, None, None);
             }
             let vars = ctx.vars();
-            let effective = apply_path(
-                &state.input_path,
-                run.input.clone(),
-                &context,
-                &vars,
-                "path",
-            )?;
-            let output = apply_path(&state.output_path, effective, &context, &vars, "path")?;
+            let effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+            let output = apply_output_path(&state.output_path, effective, &context, &vars)?;
             Ok(Work::Exit {
                 output,
                 next: None,
@@ -618,13 +626,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_path(
-                    &state.input_path,
-                    run.input.clone(),
-                    &context,
-                    &vars,
-                    "path",
-                )?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
             drop(vars);
             for branch in choices {
@@ -689,13 +691,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_path(
-                    &state.input_path,
-                    run.input.clone(),
-                    &context,
-                    &vars,
-                    "path",
-                )?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
             drop(vars);
             let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
@@ -715,13 +711,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_path(
-                    &state.input_path,
-                    run.input.clone(),
-                    &context,
-                    &vars,
-                    "path",
-                )?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
             drop(vars);
             let items_value = if jsonata {
@@ -734,7 +724,13 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                             result: None,
                             error_output: None,
                         };
-                        t.eval(&states, &vars, &mut ctx.env, "Items")?
+                        t.eval_as(
+                            &states,
+                            &vars,
+                            &mut ctx.env,
+                            "Items",
+                            asl::jsonata::ResultType::Array,
+                        )?
                     }
                     None => effective.clone(),
                 }
@@ -743,13 +739,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 match &spec.items_path {
                     PathField::Path(p) => {
                         let scope = Scope::new(&effective, &context, &vars);
-                        p.eval(&scope).map_err(|e| {
-                            StatesError::runtime(format!(
-                                "Invalid path '{}' : {}",
-                                p.text(),
-                                e.cause
-                            ))
-                        })?
+                        asl::template::select_items(p, &scope)?.into_owned()
                     }
                     _ => effective.clone(),
                 }
@@ -843,10 +833,10 @@ fn effective_task_input(
         return Ok(run.input.clone());
     }
     let vars = ctx.vars();
-    let mut effective = apply_path(&state.input_path, run.input.clone(), context, &vars, "path")?;
+    let mut effective = apply_input_path(&state.input_path, &run.input, context, &vars)?;
     if let Some(params) = &state.parameters {
         let scope = Scope::new(&effective, context, &vars);
-        effective = params.eval(&scope, &mut ctx.env, "Parameters")?;
+        effective = params.eval(&scope, &mut ctx.env)?;
     }
     Ok(effective)
 }
@@ -957,7 +947,7 @@ fn jsonpath_exit(
     };
     let combined = apply_result_path(&state.result_path, run.input.clone(), result)?;
     let vars = ctx.vars();
-    let output = apply_path(&state.output_path, combined, context, &vars, "path")?;
+    let output = apply_output_path(&state.output_path, combined, context, &vars)?;
     Ok(Work::Exit {
         output,
         next: next_override.or_else(|| next_of(state)),
@@ -1030,7 +1020,7 @@ fn choice_exit(
         }
     } else {
         let vars = ctx.vars();
-        apply_path(&state.output_path, effective, context, &vars, "path")?
+        apply_output_path(&state.output_path, effective, context, &vars)?
     };
     Ok(Work::Exit {
         output,
@@ -1285,6 +1275,9 @@ impl Execution {
 
     /// Adds AWS's "An error occurred while executing the state …" prefix to a language error.
     fn prefixed(&self, run: &Running, err: StatesError) -> StatesError {
+        if err.error == asl::template::REFERENCE_PATH_CONFLICT {
+            return err;
+        }
         StatesError::new(
             err.error,
             format!(
@@ -1849,7 +1842,7 @@ impl Execution {
                     Some(t) => {
                         let vars = ctx.vars();
                         let scope = Scope::new(&result, &context, &vars);
-                        t.eval(&scope, &mut ctx.env, "ResultSelector")
+                        t.eval(&scope, &mut ctx.env)
                     }
                     None => Ok(result),
                 };
@@ -1964,7 +1957,7 @@ impl Execution {
                 };
                 assigned.and_then(|assigned| {
                     let vars = ctx.vars();
-                    apply_path(&state.output_path, effective_input, &context, &vars, "path").map(
+                    apply_output_path(&state.output_path, effective_input, &context, &vars).map(
                         |output| Work::Exit {
                             output,
                             next: next_of(&state),
@@ -2042,7 +2035,7 @@ fn item_input(
         };
         let vars = ctx.vars();
         let scope = Scope::new(&progress.effective_input, &context, &vars);
-        return t.eval(&scope, &mut ctx.env, "ItemSelector");
+        return t.eval(&scope, &mut ctx.env);
     }
     if let Some(t) = &spec.item_selector_jsonata {
         let mut context = ctx.context(run, Some((index, &item)));
