@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use crate::choice::ChoiceRule;
+use crate::intrinsics::IntrinsicCall;
 use crate::jsonata::JsonataTemplate;
 use crate::jsonpath::JsonPath;
 use crate::template::Template;
@@ -136,6 +137,7 @@ pub enum ChoiceCondition {
 pub enum NumberField {
     Literal(Value),
     Path(JsonPath),
+    Intrinsic(IntrinsicCall),
     Jsonata(JsonataTemplate),
 }
 
@@ -301,6 +303,12 @@ fn number_field(
     }
     if let Some(v) = obj.get(path_key) {
         let s = v.as_str().ok_or(format!("{path_key} must be a string"))?;
+        // ErrorPath and CausePath may also be intrinsic functions.
+        if s.starts_with("States.") {
+            return Ok(Some(NumberField::Intrinsic(
+                IntrinsicCall::parse(s).map_err(|e| format!("{path_key}: {e}"))?,
+            )));
+        }
         return Ok(Some(NumberField::Path(
             JsonPath::parse(s).map_err(|e| format!("{path_key}: {e}"))?,
         )));

@@ -35,6 +35,8 @@ pub struct ExecutionInfo {
     pub role_arn: String,
     pub start_ms: i64,
     pub redrive_count: u32,
+    /// EXPRESS executions have no `RedriveCount` in their context object.
+    pub express: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +73,9 @@ pub enum Signal {
     /// The execution's TimeoutSeconds passed.
     TimedOut,
 }
+
+/// The frame number of the execution's own `TimeoutSeconds` timer.
+pub const EXECUTION_TIMEOUT_FRAME: u32 = u32::MAX;
 
 /// A timer the execution asks the runtime to set; when it fires, deliver
 /// [`Signal::TimerFired`]. Stale timers (the frame moved on) are ignored on delivery.
@@ -323,6 +328,12 @@ impl Execution {
         let machine = self.machine.clone();
         let start = machine.start_at.clone();
         let input = self.input.clone();
+        if let Some(seconds) = machine.timeout_seconds {
+            self.timers.push(TimerRequest {
+                frame: EXECUTION_TIMEOUT_FRAME,
+                due_ms: self.info.start_ms + seconds as i64 * 1000,
+            });
+        }
         self.frames.push(Frame {
             machine,
             parent: None,
@@ -429,17 +440,16 @@ impl<'a> Ctx<'a> {
             state.insert("RetryCount".into(), json!(run.retry_count));
         }
         let mut ctx = Map::new();
-        ctx.insert(
-            "Execution".into(),
-            json!({
-                "Id": info.execution_arn,
-                "Input": self.exec_input,
-                "StartTime": format_timestamp(info.start_ms),
-                "Name": info.name,
-                "RoleArn": info.role_arn,
-                "RedriveCount": info.redrive_count,
-            }),
-        );
+        let mut execution = Map::new();
+        execution.insert("Id".into(), json!(info.execution_arn));
+        execution.insert("Input".into(), self.exec_input.clone());
+        execution.insert("StartTime".into(), json!(format_timestamp(info.start_ms)));
+        execution.insert("Name".into(), json!(info.name));
+        execution.insert("RoleArn".into(), json!(info.role_arn));
+        if !info.express {
+            execution.insert("RedriveCount".into(), json!(info.redrive_count));
+        }
+        ctx.insert("Execution".into(), Value::Object(execution));
         ctx.insert(
             "StateMachine".into(),
             json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}),
@@ -492,11 +502,7 @@ fn apply_output_path(
     }
 }
 
-fn apply_result_path(
-    field: &PathField,
-    input: Value,
-    result: Value,
-) -> Result<Value, StatesError> {
+fn apply_result_path(field: &PathField, input: Value, result: Value) -> Result<Value, StatesError> {
     match path_option(field) {
         None => Ok(result),
         Some(path) => asl::template::apply_result_path(input, path, result),
@@ -544,6 +550,10 @@ fn evaluate_field(
         NumberField::Path(path) => {
             let scope = Scope::new(input, context, &vars);
             path.eval(&scope)
+        }
+        NumberField::Intrinsic(call) => {
+            let scope = Scope::new(input, context, &vars);
+            call.eval(&scope, &mut ctx.env)
         }
         NumberField::Jsonata(t) => {
             let states = StatesVar {
@@ -628,7 +638,6 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
-            drop(vars);
             for branch in choices {
                 let matched = match &branch.condition {
                     ChoiceCondition::Rule(rule) => {
@@ -693,7 +702,6 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
-            drop(vars);
             let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
             Ok(Work::Wait {
                 due_ms,
@@ -713,7 +721,6 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
-            drop(vars);
             let items_value = if jsonata {
                 match &spec.items {
                     Some(t) => {
@@ -1053,6 +1060,14 @@ impl Execution {
 
     /// Every timer the execution is waiting on now (after a replay).
     pub fn pending_timers(&self) -> Vec<TimerRequest> {
+        let timeout = self
+            .machine
+            .timeout_seconds
+            .filter(|_| self.is_running())
+            .map(|seconds| TimerRequest {
+                frame: EXECUTION_TIMEOUT_FRAME,
+                due_ms: self.info.start_ms + seconds as i64 * 1000,
+            });
         self.frames
             .iter()
             .enumerate()
@@ -1068,6 +1083,7 @@ impl Execution {
                 },
                 _ => None,
             })
+            .chain(timeout)
             .collect()
     }
 
@@ -1868,6 +1884,12 @@ impl Execution {
         if self.status != Status::Running {
             return;
         }
+        let signal = match signal {
+            Signal::TimerFired {
+                frame: EXECUTION_TIMEOUT_FRAME,
+            } => Signal::TimedOut,
+            other => other,
+        };
         match signal {
             Signal::TimerFired { frame } => {
                 let waiting = self.frames.get(frame as usize).is_some_and(|f| {
@@ -1916,20 +1938,11 @@ impl Execution {
                 self.work.clear();
             }
             Signal::TimedOut => {
-                self.emit(0, "ExecutionTimedOut", |_| {
-                    let mut d = Map::new();
-                    d.insert("error".into(), Value::String(asl::error::TIMEOUT.into()));
-                    d.insert(
-                        "cause".into(),
-                        Value::String("The execution timed out.".into()),
-                    );
-                    d
-                });
+                // AWS records no error or cause for an execution that timed out.
+                self.emit(0, "ExecutionTimedOut", |_| Map::new());
                 self.cancel_frame(0);
-                self.finish_failed(
-                    Status::TimedOut,
-                    StatesError::new(asl::error::TIMEOUT, "The execution timed out."),
-                );
+                self.status = Status::TimedOut;
+                self.work.clear();
             }
         }
         self.run();

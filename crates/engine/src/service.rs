@@ -143,6 +143,15 @@ fn invalid_arn(arn: &str) -> ServiceError {
     )
 }
 
+/// What StartExecution/StartSyncExecution work out before an execution begins.
+type Prepared = (
+    StateMachineRecord,
+    Arc<StateMachine>,
+    Arc<ExecutionInfo>,
+    Value,
+    String,
+);
+
 struct Running {
     execution: Mutex<Execution>,
     record: Mutex<ExecutionRecord>,
@@ -421,17 +430,7 @@ impl Service {
 
     // ------------------------------------------------------------------ executions
 
-    fn prepare(
-        &self,
-        req: &StartExecution,
-        express_arn: bool,
-    ) -> Result<(
-        StateMachineRecord,
-        Arc<StateMachine>,
-        Arc<ExecutionInfo>,
-        Value,
-        String,
-    )> {
+    fn prepare(&self, req: &StartExecution, express_arn: bool) -> Result<Prepared> {
         let machine = self.state_machine(&req.state_machine_arn)?;
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
         if input_text.len() > PAYLOAD_LIMIT_BYTES {
@@ -478,6 +477,7 @@ impl Service {
             role_arn: machine.role_arn.clone(),
             start_ms: self.clock.now_ms(),
             redrive_count: 0,
+            express: express_arn,
         });
         Ok((machine, compiled, info, input, input_text))
     }

@@ -15,6 +15,7 @@ fn info() -> Arc<ExecutionInfo> {
         role_arn: "arn:aws:iam::123456789012:role/r".into(),
         start_ms: 1_700_000_000_000,
         redrive_count: 0,
+        express: false,
     })
 }
 

@@ -70,7 +70,9 @@ async fn call(port: u16, target: &str, body: &Value) -> Value {
         "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AWSStepFunctions.{target}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.expect("read");
@@ -87,12 +89,20 @@ async fn measure(port: u16, name: &str, jsonata: bool, runs: usize) -> f64 {
                 "definition": definition(jsonata).to_string()}),
     )
     .await;
-    let arn = created["stateMachineArn"].as_str().expect("created").to_string();
+    let arn = created["stateMachineArn"]
+        .as_str()
+        .expect("created")
+        .to_string();
     let input = json!({"outer": (0..OUTER).collect::<Vec<_>>()}).to_string();
     let mut best = f64::MAX;
     for _ in 0..runs {
         let t = Instant::now();
-        let out = call(port, "StartSyncExecution", &json!({"stateMachineArn": arn, "input": input})).await;
+        let out = call(
+            port,
+            "StartSyncExecution",
+            &json!({"stateMachineArn": arn, "input": input}),
+        )
+        .await;
         let secs = t.elapsed().as_secs_f64();
         assert_eq!(out["status"], "SUCCEEDED", "{out}");
         best = best.min(secs);
@@ -101,20 +111,44 @@ async fn measure(port: u16, name: &str, jsonata: bool, runs: usize) -> f64 {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock { wait_time_scale: 1.0 });
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock {
+            wait_time_scale: 1.0,
+        });
         let service = Service::new(
-            Config { account_id: "123456789012".into(), default_region: "us-east-1".into() },
+            Config {
+                account_id: "123456789012".into(),
+                default_region: "us-east-1".into(),
+            },
             Arc::new(store::MemoryStore::new()),
             clock,
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let port = listener.local_addr().expect("addr").port();
         tokio::spawn(async move { axum::serve(listener, api::router(service)).await });
         let jsonpath = measure(port, "bench-jsonpath", false, 5).await;
-        println!("JSONPath: {jsonpath:>12.0} Pass transitions/s (target 500000) {}", if jsonpath >= 500_000.0 { "ok" } else { "BELOW TARGET" });
+        println!(
+            "JSONPath: {jsonpath:>12.0} Pass transitions/s (target 500000) {}",
+            if jsonpath >= 500_000.0 {
+                "ok"
+            } else {
+                "BELOW TARGET"
+            }
+        );
         let jsonata = measure(port, "bench-jsonata", true, 3).await;
-        println!("JSONata:  {jsonata:>12.0} Pass transitions/s (target 100000) {}", if jsonata >= 100_000.0 { "ok" } else { "BELOW TARGET" });
+        println!(
+            "JSONata:  {jsonata:>12.0} Pass transitions/s (target 100000) {}",
+            if jsonata >= 100_000.0 {
+                "ok"
+            } else {
+                "BELOW TARGET"
+            }
+        );
     });
 }

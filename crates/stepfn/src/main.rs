@@ -174,6 +174,7 @@ fn run(
         role_arn: "arn:aws:iam::123456789012:role/local".into(),
         start_ms: clock.now_ms(),
         redrive_count: 0,
+        express: machine_type == "EXPRESS",
     });
     let live = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()
