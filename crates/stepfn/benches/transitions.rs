@@ -11,6 +11,10 @@ use engine::service::{Clock, Config, Service, SystemClock};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+// The same allocator as the binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const OUTER: usize = 1000;
 const INNER: usize = 10;
 const CHAIN: usize = 10;

@@ -9,6 +9,11 @@ use clap::{Parser, Subcommand};
 use engine::execution::{Execution, ExecutionInfo, Status};
 use engine::service::{self, Clock, Config, Service, SystemClock};
 
+// Executions allocate many small JSON values: mimalloc makes the Pass-state benchmark ~30% faster
+// than the system allocator (see the README's benchmark section).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "stepfn",
