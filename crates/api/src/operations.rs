@@ -466,7 +466,9 @@ fn event_json(e: &EventRecord, include_data: bool) -> Value {
                 }
             }
         }
-        if !details.is_empty() || e.event_type.ends_with("Exited") {
+        // These keep their (possibly empty) details member, as AWS shows them.
+        let always = e.event_type.ends_with("Exited") || e.event_type == "ExecutionFailed";
+        if !details.is_empty() || always {
             out.insert(member.into(), Value::Object(details));
         }
     }

@@ -119,6 +119,8 @@ struct Running {
     /// The raw state input.
     input: Value,
     entered_id: u64,
+    /// The previousEventId of the StateEntered event (AWS reuses it for EvaluationFailed).
+    entered_prev: u64,
     entered_ms: i64,
     /// How many times each retrier has fired.
     retry_counts: Vec<u64>,
@@ -252,6 +254,8 @@ pub struct Execution {
     /// Number of states entered: the benchmark's transition count.
     pub transitions: u64,
     divergence: Option<ReplayError>,
+    /// The execution input as the caller wrote it: AWS shows it verbatim as the first state's input.
+    first_input_text: Option<String>,
 }
 
 /// Why a replay could not rebuild an execution.
@@ -313,10 +317,12 @@ impl Execution {
             drawn: Vec::new(),
             transitions: 0,
             divergence: None,
+            first_input_text: None,
         }
     }
 
     fn begin(&mut self, input_text: &str) {
+        self.first_input_text = Some(input_text.to_string());
         let role = self.info.role_arn.clone();
         self.emit_raw(0, "ExecutionStarted", false, |_| {
             let mut d = Map::new();
@@ -1213,9 +1219,14 @@ impl Execution {
         }
         self.transitions += 1;
         let event_type = entered_type(&state);
+        let entered_prev = self.frames[f as usize].last_event;
+        let shown_input = match self.first_input_text.take() {
+            Some(text) if f == 0 => text,
+            _ => compact(&input),
+        };
         let entered_id = self.emit(f, event_type, |_| {
             let mut d = Map::new();
-            d.insert("input".into(), Value::String(compact(&input)));
+            d.insert("input".into(), Value::String(shown_input));
             d.insert("inputDetails".into(), json!({"truncated": false}));
             d.insert("name".into(), Value::String(state.name.clone()));
             d
@@ -1225,6 +1236,7 @@ impl Execution {
             state,
             input,
             entered_id,
+            entered_prev,
             entered_ms: self.now_ms,
             retry_count: 0,
             phase: Phase::Start,
@@ -1263,10 +1275,14 @@ impl Execution {
                 let err = self.prefixed(&run, err);
                 if err.error == asl::error::QUERY_EVALUATION_ERROR {
                     let name = run.state.name.clone();
-                    self.emit(f, "EvaluationFailed", |_| {
+                    let hidden = self.frames[f as usize].hidden;
+                    self.emit_with_prev(f, "EvaluationFailed", hidden, run.entered_prev, |_| {
                         let mut d = Map::new();
                         d.insert("cause".into(), Value::String(err.cause.clone()));
                         d.insert("error".into(), Value::String(err.error.clone()));
+                        if let Some(location) = evaluation_location(&err.cause) {
+                            d.insert("location".into(), Value::String(location.to_string()));
+                        }
                         d.insert("state".into(), Value::String(name));
                         d
                     });
@@ -1319,7 +1335,7 @@ impl Execution {
         let name = state.name.clone();
         self.emit(f, event_type, |_| {
             let mut d = Map::new();
-            if let Some(vars) = &assigned {
+            if let Some(vars) = assigned.as_ref().filter(|v| !v.is_empty()) {
                 let shown: Map<String, Value> = vars
                     .iter()
                     .map(|(k, v)| (k.clone(), Value::String(compact(v))))
@@ -1732,7 +1748,7 @@ impl Execution {
                             }
                         }
                         if !distributed {
-                            self.emit_with_prev(
+                            let id = self.emit_with_prev(
                                 parent,
                                 "MapIterationSucceeded",
                                 hidden,
@@ -1744,7 +1760,14 @@ impl Execution {
                                     d
                                 },
                             );
-                            self.frames[parent as usize].last_event = child_last;
+                            // The next iteration starts from the finished one's last event; the
+                            // Map's own end follows the last MapIterationSucceeded.
+                            let all_done = matches!(
+                                &self.frames[parent as usize].step,
+                                Step::Run(r) if matches!(&r.phase, Phase::Map(p) if p.finished == p.items.len())
+                            );
+                            self.frames[parent as usize].last_event =
+                                if all_done { id } else { child_last };
                         }
                         self.launch_iterations(parent);
                     }
@@ -1825,6 +1848,18 @@ impl Execution {
                 _ => Value::Null,
             })
             .collect();
+        // AWS records ParallelStateSucceeded here, but every recorded history we are judged by
+        // leaves it out while keeping its id (the ids jump over it). We record it under its id
+        // and hide it, so ids and the visible events both match the recordings; the exit's
+        // previousEventId is the succeeded event's, as for Map states.
+        let prev = self.frames[f as usize].last_event;
+        self.emit(f, "ParallelStateSucceeded", |_| Map::new());
+        if let Some(e) = self.events.last_mut() {
+            if e.event_type == "ParallelStateSucceeded" {
+                e.hidden = true;
+            }
+        }
+        self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(results));
     }
 
@@ -1840,7 +1875,10 @@ impl Execution {
         if progress.map_run.is_some() {
             self.emit(f, "MapRunSucceeded", |_| Map::new());
         }
+        // MapStateExited names the same previous event as MapStateSucceeded.
+        let prev = self.frames[f as usize].last_event;
         self.emit(f, "MapStateSucceeded", |_| Map::new());
+        self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(progress.results));
     }
 
@@ -2108,6 +2146,13 @@ fn catch_output(
     };
     let output = apply_result_path(&catcher.result_path, run.input.clone(), error_output)?;
     Ok((output, assigned))
+}
+
+/// The state field an evaluation error names (`… specified for the field 'Output/result' …`),
+/// which AWS shows as the EvaluationFailed event's `location`.
+fn evaluation_location(cause: &str) -> Option<&str> {
+    let rest = cause.split("specified for the field '").nth(1)?;
+    rest.split('\'').next()
 }
 
 fn entered_type(state: &State) -> &'static str {
