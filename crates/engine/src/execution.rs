@@ -1049,6 +1049,46 @@ fn next_of(state: &State) -> Option<String> {
     }
 }
 
+/// Whether `value`, written as compact JSON, is larger than AWS's 256 KiB payload limit. Stops
+/// counting as soon as it is.
+pub fn exceeds_payload_limit(value: &Value) -> bool {
+    fn size(v: &Value, budget: &mut i64) {
+        if *budget < 0 {
+            return;
+        }
+        match v {
+            Value::Null => *budget -= 4,
+            Value::Bool(_) => *budget -= 5,
+            // An upper bound for floats; integers by their digits.
+            Value::Number(n) => {
+                *budget -= match n.as_i64() {
+                    Some(i) => i.unsigned_abs().checked_ilog10().unwrap_or(0) as i64 + 2,
+                    None => 24,
+                }
+            }
+            // Quotes plus the text; escapes only make it larger, which the exact check sees.
+            Value::String(s) => *budget -= s.len() as i64 + 2,
+            Value::Array(a) => {
+                *budget -= 2 + a.len() as i64;
+                for x in a {
+                    size(x, budget);
+                }
+            }
+            Value::Object(m) => {
+                *budget -= 2 + m.len() as i64;
+                for (k, x) in m {
+                    *budget -= k.len() as i64 + 3;
+                    size(x, budget);
+                }
+            }
+        }
+    }
+    let mut budget = PAYLOAD_LIMIT_BYTES as i64;
+    size(value, &mut budget);
+    // Escapes make text longer than estimated, floats shorter: near the limit, measure exactly.
+    budget < 4096 && serde_json::to_string(value).map_or(true, |t| t.len() > PAYLOAD_LIMIT_BYTES)
+}
+
 fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
@@ -1329,6 +1369,17 @@ impl Execution {
     ) {
         let state = &run.state;
         if matches!(state.kind, StateKind::Fail(_)) {
+            return;
+        }
+        if exceeds_payload_limit(&output) {
+            let err = StatesError::new(
+                asl::error::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    state.name
+                ),
+            );
+            self.fail_frame(f, err);
             return;
         }
         let event_type = exited_type(state);

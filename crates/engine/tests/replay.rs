@@ -159,3 +159,27 @@ fn rebuilds_after_stop() {
     assert_eq!(rebuilt.status, exec.status);
     assert_eq!(summary(&rebuilt), summary(&exec));
 }
+
+#[test]
+fn outputs_over_256_kib_fail_with_data_limit_exceeded() {
+    let machine = Arc::new(
+        asl::model::parse_definition(
+            &json!({"StartAt": "Big", "States": {"Big": {"Type": "Pass", "Parameters": {
+                "a.$": "$.s", "b.$": "$.s"}, "End": true}}})
+            .to_string(),
+        )
+        .unwrap(),
+    );
+    let s = "x".repeat(140 * 1024);
+    let input = json!({ "s": s });
+    let exec = Execution::start(info(), machine, &input.to_string(), input.clone(), true);
+    assert_eq!(exec.status, engine::execution::Status::Failed);
+    assert_eq!(exec.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert_eq!(
+        exec.cause.as_deref(),
+        Some("The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit.")
+    );
+    assert!(!engine::execution::exceeds_payload_limit(
+        &json!({"s": "x".repeat(1000)})
+    ));
+}
