@@ -1,0 +1,244 @@
+//! Execution operations and the driving of running executions.
+
+use super::*;
+
+impl Service {
+    pub(super) fn prepare(&self, req: &StartExecution, express_arn: bool) -> Result<Prepared> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
+        if input_text.len() > PAYLOAD_LIMIT_BYTES {
+            return Err(ServiceError::new(
+                "InvalidExecutionInput",
+                format!(
+                    "Execution input is larger than the maximum size of {PAYLOAD_LIMIT_BYTES} bytes"
+                ),
+            ));
+        }
+        let input: Value = serde_json::from_str(&input_text).map_err(|e| {
+            ServiceError::new(
+                "InvalidExecutionInput",
+                format!("Invalid State Machine Execution Input: '{e}'"),
+            )
+        })?;
+        let name = req
+            .name
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+        let arn = if express_arn {
+            format!(
+                "arn:{}:states:{}:{}:express:{}:{}:{}",
+                parts.partition,
+                parts.region,
+                parts.account,
+                machine.name,
+                name,
+                uuid::Uuid::new_v4()
+            )
+        } else {
+            format!(
+                "arn:{}:states:{}:{}:execution:{}:{}",
+                parts.partition, parts.region, parts.account, machine.name, name
+            )
+        };
+        let compiled = self.compile(&machine.definition)?;
+        let info = Arc::new(ExecutionInfo {
+            execution_arn: arn,
+            name,
+            state_machine_arn: machine.arn.clone(),
+            state_machine_name: machine.name.clone(),
+            role_arn: machine.role_arn.clone(),
+            start_ms: self.clock.now_ms(),
+            redrive_count: 0,
+            express: express_arn,
+        });
+        Ok((machine, compiled, info, input, input_text))
+    }
+
+    pub(super) fn record_for(
+        machine: &StateMachineRecord,
+        info: &ExecutionInfo,
+        input_text: String,
+        trace_header: Option<String>,
+    ) -> ExecutionRecord {
+        ExecutionRecord {
+            arn: info.execution_arn.clone(),
+            state_machine_arn: machine.arn.clone(),
+            name: info.name.clone(),
+            status: "RUNNING".into(),
+            start_ms: info.start_ms,
+            stop_ms: None,
+            input: input_text,
+            output: None,
+            error: None,
+            cause: None,
+            machine_type: machine.machine_type.clone(),
+            definition: machine.definition.clone(),
+            role_arn: machine.role_arn.clone(),
+            trace_header,
+        }
+    }
+
+    /// StartExecution: STANDARD executions are recorded and driven in the background; EXPRESS
+    /// ones run in memory.
+    pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        let express = machine.machine_type == "EXPRESS";
+        if !express {
+            if let Some(name) = &req.name {
+                let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+                let arn = format!(
+                    "arn:{}:states:{}:{}:execution:{}:{}",
+                    parts.partition, parts.region, parts.account, machine.name, name
+                );
+                if let Some(existing) = self.store.get_execution(&arn)? {
+                    let same_input =
+                        existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
+                    if existing.status == "RUNNING" && same_input {
+                        return Ok(existing);
+                    }
+                    return Err(ServiceError::new(
+                        "ExecutionAlreadyExists",
+                        format!("Execution Already Exists: '{arn}'"),
+                    ));
+                }
+            }
+        }
+        let (machine, compiled, info, input, input_text) = self.prepare(&req, express)?;
+        let record = Self::record_for(
+            &machine,
+            &info,
+            input_text.clone(),
+            req.trace_header.clone(),
+        );
+        self.store.insert_execution(record.clone())?;
+        let service = self.clone();
+        let returned = record.clone();
+        tokio::spawn(async move {
+            if express {
+                let mut exec = Execution::start(info, compiled, &input_text, input, false);
+                drive_to_end(&mut exec, service.clock.as_ref()).await;
+                let mut rec = record;
+                finish_record(&mut rec, &exec, service.clock.now_ms());
+                let _ = service.store.update_execution(rec);
+            } else {
+                let exec = Execution::start(info, compiled, &input_text, input, true);
+                service.adopt(record, exec);
+            }
+        });
+        Ok(returned)
+    }
+
+    /// Takes a started STANDARD execution under the runtime's care.
+    pub(super) fn adopt(&self, record: ExecutionRecord, mut exec: Execution) {
+        let arn = record.arn.clone();
+        let events = std::mem::take(&mut exec.events);
+        let _ = self
+            .store
+            .append_events(&arn, events.into_iter().map(to_record).collect());
+        let timers = exec.take_timers();
+        let running = Arc::new(Running {
+            execution: Mutex::new(exec),
+            record: Mutex::new(record),
+        });
+        self.persist_status(&running);
+        let still_running = lock(&running.execution).is_running();
+        if still_running {
+            lock(&self.running).insert(arn.clone(), running);
+            self.add_timers(&arn, timers);
+        }
+    }
+
+    pub(super) fn persist_status(&self, running: &Running) {
+        let exec = lock(&running.execution);
+        if exec.is_running() {
+            return;
+        }
+        let mut rec = lock(&running.record);
+        finish_record(&mut rec, &exec, self.clock.now_ms());
+        let _ = self.store.update_execution(rec.clone());
+    }
+
+    /// Delivers a signal to a running STANDARD execution and records what follows.
+    pub(super) fn signal(&self, arn: &str, signal: Signal) {
+        let Some(running) = lock(&self.running).get(arn).cloned() else {
+            return;
+        };
+        let (events, timers, done) = {
+            let mut exec = lock(&running.execution);
+            exec.set_now(self.clock.now_ms());
+            exec.deliver(signal);
+            (
+                std::mem::take(&mut exec.events),
+                exec.take_timers(),
+                !exec.is_running(),
+            )
+        };
+        let _ = self
+            .store
+            .append_events(arn, events.into_iter().map(to_record).collect());
+        if done {
+            self.persist_status(&running);
+            lock(&self.running).remove(arn);
+        } else {
+            self.add_timers(arn, timers);
+        }
+    }
+
+    /// StartSyncExecution: runs an EXPRESS execution to its end.
+    pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
+        let machine = self.state_machine(&req.state_machine_arn)?;
+        if machine.machine_type != "EXPRESS" {
+            return Err(ServiceError::new(
+                "StateMachineTypeNotSupported",
+                "This operation is not supported by this type of state machine",
+            ));
+        }
+        let (machine, compiled, info, input, input_text) = self.prepare(&req, true)?;
+        let mut record = Self::record_for(&machine, &info, input_text.clone(), req.trace_header);
+        let mut exec = Execution::start(info, compiled, &input_text, input, false);
+        drive_to_end(&mut exec, self.clock.as_ref()).await;
+        finish_record(&mut record, &exec, self.clock.now_ms());
+        Ok(record)
+    }
+
+    pub fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord> {
+        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
+        if parts.resource_type != "execution" && parts.resource_type != "express" {
+            return Err(invalid_arn(arn));
+        }
+        self.store.get_execution(arn)?.ok_or_else(|| {
+            ServiceError::new(
+                "ExecutionDoesNotExist",
+                format!("Execution Does Not Exist: '{arn}'"),
+            )
+        })
+    }
+
+    pub fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<ExecutionRecord> {
+        let record = self.describe_execution(arn)?;
+        if record.status != "RUNNING" {
+            return Ok(record);
+        }
+        self.signal(arn, Signal::Stop { error, cause });
+        self.describe_execution(arn)
+    }
+
+    pub fn list_executions(&self, state_machine_arn: &str) -> Result<Vec<ExecutionRecord>> {
+        self.state_machine(state_machine_arn)?;
+        Ok(self.store.list_executions(Some(state_machine_arn))?)
+    }
+
+    pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
+        let record = self.describe_execution(arn)?;
+        let _ = record;
+        let mut events = self.store.get_events(arn)?;
+        events.retain(|e| !e.hidden);
+        Ok(events)
+    }
+}
