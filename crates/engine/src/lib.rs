@@ -5,3 +5,4 @@ pub mod history;
 pub mod service;
 
 pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};
+pub mod tasks;
