@@ -25,6 +25,7 @@ from support import (
     create_state_machine,
     decode_json_strings,
     definition_with_comment,
+    error_code,
     event_types,
     history,
     poll,
@@ -210,6 +211,11 @@ def test_start_on_missing_state_machine(sfn):
 def test_start_on_deleted_state_machine(sfn):
     machine = create_state_machine(sfn)
     sfn.delete_state_machine(stateMachineArn=machine["stateMachineArn"])
+    # Deletion is asynchronous: wait until the state machine is gone.
+    poll(
+        lambda: error_code(lambda: sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])) == "StateMachineDoesNotExist",
+        what="the deletion",
+    )
     with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{machine['stateMachineArn']}'"):
         sfn.start_execution(stateMachineArn=machine["stateMachineArn"])
 

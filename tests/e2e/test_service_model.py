@@ -132,6 +132,28 @@ def shape_errors(value: Any, shape, path: str) -> list[str]:
     return [f"{path}: unexpected shape type {kind}"]
 
 
+def test_shape_check_catches_what_does_not_fit():
+    shape = MODEL.operation_model("DescribeExecution").output_shape
+    good = {"executionArn": "a", "stateMachineArn": "b", "status": "SUCCEEDED", "startDate": 1.5, "inputDetails": {"included": True}}
+    assert shape_errors(good, shape, "r") == []
+    assert shape_errors({**good, "extra": 1}, shape, "r") == ["r: 'extra' is not a member of DescribeExecutionOutput"]
+    assert shape_errors({k: v for k, v in good.items() if k != "status"}, shape, "r") == [
+        "r: required member 'status' of DescribeExecutionOutput is missing"
+    ]
+    assert shape_errors({**good, "status": "DONE"}, shape, "r")[0].startswith("r.status: 'DONE' is not one of")
+    assert shape_errors({**good, "startDate": "2024-01-01T00:00:00Z"}, shape, "r") == [
+        "r.startDate: expected epoch seconds, got '2024-01-01T00:00:00Z'"
+    ]
+    assert shape_errors({**good, "inputDetails": {"included": "yes"}}, shape, "r") == [
+        "r.inputDetails.included: expected a boolean, got 'yes'"
+    ]
+    assert shape_errors({**good, "redriveCount": True}, shape, "r") == ["r.redriveCount: expected an integer, got True"]
+    history = MODEL.operation_model("GetExecutionHistory").output_shape
+    assert shape_errors({"events": [{"id": 1, "timestamp": 1, "type": "Nope"}]}, history, "h") == [
+        "h.events[0].type: 'Nope' is not one of " + str(history.members["events"].member.members["type"].enum)
+    ]
+
+
 class World:
     """Runs one representative successful call of every operation and keeps the raw response
     bodies. A step that fails is recorded against its operation (and the ones depending on it)."""
@@ -327,17 +349,19 @@ class World:
             return execution
 
         execution = step("ListMapRuns", start_and_list)
-        if execution is None:
-            return
 
         def listed_map_run():
             runs = sfn.list_map_runs(executionArn=execution)["mapRuns"]
             return runs[0]["mapRunArn"] if runs else None
 
-        map_run = step("DescribeMapRun", lambda: poll(listed_map_run, timeout=5, what="the Distributed Map's map run"))
+        map_run = step(
+            "DescribeMapRun", lambda: poll(listed_map_run, timeout=5, what="the Distributed Map's map run"), "ListMapRuns"
+        )
         if map_run is not None:
             step("DescribeMapRun", lambda: sfn.describe_map_run(mapRunArn=map_run))
         step("UpdateMapRun", lambda: sfn.update_map_run(mapRunArn=map_run, maxConcurrency=2), "DescribeMapRun")
+        if execution is None:
+            return
         try:
             sfn.stop_execution(executionArn=execution)
         except Exception:  # noqa: BLE001 - cleanup only
