@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use asl::jsonata::StatesVar;
 use asl::model::{
-    error_matches, Assign, ChoiceCondition, NumberField, PathField, State, StateKind, StateMachine,
-    Transition, WaitSpec,
+    error_matches, Assign, Catcher, ChoiceCondition, NumberField, PathField, Retrier, State,
+    StateKind, StateMachine, Transition, WaitSpec,
 };
 use asl::{Environment, QueryLanguage, Scope, StatesError, Variables};
 use serde_json::{json, Map, Value};
@@ -161,6 +161,19 @@ struct MapProgress {
     tolerated_percentage: Option<f64>,
     first_failure: Option<StatesError>,
     map_run: Option<String>,
+}
+
+impl MapProgress {
+    /// Whether `failed` failed iterations are more than ToleratedFailureCount and
+    /// ToleratedFailurePercentage allow (with neither, one is too many).
+    fn exceeds_tolerance(&self, failed: usize) -> bool {
+        let total = self.items.len().max(1) as f64;
+        let count_ok = self.tolerated_count.is_some_and(|c| failed as u64 <= c);
+        let pct_ok = self
+            .tolerated_percentage
+            .is_some_and(|pct| (failed as f64) * 100.0 / total <= pct);
+        !(count_ok || pct_ok)
+    }
 }
 
 /// Records non-deterministic values, or plays back recorded ones during a replay.
@@ -1002,6 +1015,61 @@ fn jsonata_exit(
     })
 }
 
+/// The end of a state that produced a result (a Task's, or the results a Parallel or Map
+/// state collected): ResultSelector, ResultPath and OutputPath (JSONPath) or Output (JSONata),
+/// and Assign.
+fn result_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    result: Value,
+) -> Result<Work, StatesError> {
+    if state.is_jsonata() {
+        return jsonata_exit(ctx, run, state, context, Some(&result), None);
+    }
+    let selected = match &state.result_selector {
+        Some(t) => {
+            let vars = ctx.vars();
+            let scope = Scope::new(&result, context, &vars);
+            t.eval(&scope, &mut ctx.env)?
+        }
+        None => result,
+    };
+    jsonpath_exit(ctx, run, state, context, selected, None)
+}
+
+/// The end of a Wait state once its time has come: Assign and OutputPath (JSONPath) or Output
+/// (JSONata).
+fn wait_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    effective_input: Value,
+) -> Result<Work, StatesError> {
+    if state.is_jsonata() {
+        return jsonata_exit(ctx, run, state, context, None, None);
+    }
+    let states = StatesVar {
+        input: &run.input,
+        context,
+        result: None,
+        error_output: None,
+    };
+    let assigned = match &state.assign {
+        Some(a) => Some(evaluate_assign(a, &effective_input, &states, ctx, context)?),
+        None => None,
+    };
+    let vars = ctx.vars();
+    let output = apply_output_path(&state.output_path, effective_input, context, &vars)?;
+    Ok(Work::Exit {
+        output,
+        next: next_of(state),
+        assigned,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn choice_exit(
     ctx: &mut Ctx,
@@ -1424,29 +1492,11 @@ impl Execution {
     /// A state failed: retry it, catch the error, or fail the frame.
     fn state_failed(&mut self, f: u32, mut run: Box<Running>, err: StatesError) {
         let state = run.state.clone();
-        let retriable = !matches!(
-            state.kind,
-            StateKind::Fail(_)
-                | StateKind::Pass { .. }
-                | StateKind::Choice { .. }
-                | StateKind::Wait(_)
-                | StateKind::Succeed
-        );
-        if retriable {
-            for (i, retrier) in state.retry.iter().enumerate() {
-                if !error_matches(&retrier.error_equals, &err.error) {
-                    continue;
-                }
-                let attempts = run.retry_counts[i];
-                if attempts >= retrier.max_attempts {
-                    break;
-                }
+        if let Some((i, retrier)) = matching_retrier(&state, &err.error) {
+            let attempts = run.retry_counts[i];
+            if attempts < retrier.max_attempts {
                 run.retry_counts[i] += 1;
-                let mut delay =
-                    retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
-                if let Some(max) = retrier.max_delay_seconds {
-                    delay = delay.min(max);
-                }
+                let mut delay = backoff_seconds(retrier, attempts);
                 if retrier.jitter_full {
                     let mut ctx = self.ctx(f);
                     delay *= ctx.env.random();
@@ -1466,11 +1516,7 @@ impl Execution {
         if let Some(t) = failed_type {
             self.emit(f, t, |_| Map::new());
         }
-        if let Some(catcher) = state
-            .catch
-            .iter()
-            .find(|c| error_matches(&c.error_equals, &err.error))
-        {
+        if let Some((_, catcher)) = matching_catcher(&state, &err.error) {
             let catcher = catcher.clone();
             let error_output = json!({"Error": err.error, "Cause": err.cause});
             let work = {
@@ -1832,12 +1878,7 @@ impl Execution {
                             };
                             p.failed += 1;
                             p.first_failure.get_or_insert(err.clone());
-                            let total = p.items.len().max(1) as f64;
-                            let count_ok = p.tolerated_count.is_some_and(|c| p.failed as u64 <= c);
-                            let pct_ok = p
-                                .tolerated_percentage
-                                .is_some_and(|pct| (p.failed as f64) * 100.0 / total <= pct);
-                            !(count_ok || pct_ok)
+                            p.exceeds_tolerance(p.failed)
                         };
                         if !distributed {
                             self.emit_with_prev(
@@ -1940,19 +1981,7 @@ impl Execution {
         let work = {
             let mut ctx = self.ctx(f);
             let context = ctx.context(&run, None);
-            if state.is_jsonata() {
-                jsonata_exit(&mut ctx, &run, &state, &context, Some(&result), None)
-            } else {
-                let selected = match &state.result_selector {
-                    Some(t) => {
-                        let vars = ctx.vars();
-                        let scope = Scope::new(&result, &context, &vars);
-                        t.eval(&scope, &mut ctx.env)
-                    }
-                    None => Ok(result),
-                };
-                selected.and_then(|r| jsonpath_exit(&mut ctx, &run, &state, &context, r, None))
-            }
+            result_exit(&mut ctx, &run, &state, &context, result)
         };
         match work {
             Ok(Work::Exit {
@@ -2042,32 +2071,7 @@ impl Execution {
         let work = {
             let mut ctx = self.ctx(f);
             let context = ctx.context(&run, None);
-            if state.is_jsonata() {
-                jsonata_exit(&mut ctx, &run, &state, &context, None, None)
-            } else {
-                let states = StatesVar {
-                    input: &run.input,
-                    context: &context,
-                    result: None,
-                    error_output: None,
-                };
-                let assigned = match &state.assign {
-                    Some(a) => {
-                        evaluate_assign(a, &effective_input, &states, &mut ctx, &context).map(Some)
-                    }
-                    None => Ok(None),
-                };
-                assigned.and_then(|assigned| {
-                    let vars = ctx.vars();
-                    apply_output_path(&state.output_path, effective_input, &context, &vars).map(
-                        |output| Work::Exit {
-                            output,
-                            next: next_of(&state),
-                            assigned,
-                        },
-                    )
-                })
-            }
+            wait_exit(&mut ctx, &run, &state, &context, effective_input)
         };
         match work {
             Ok(Work::Exit {
@@ -2154,6 +2158,43 @@ fn item_input(
         return t.eval(&states, &vars, &mut ctx.env, "ItemSelector");
     }
     Ok(item)
+}
+
+/// The retrier that handles `error` in `state`, with its index: the first whose ErrorEquals
+/// names it. Only Task, Parallel and Map states retry.
+fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Retrier)> {
+    let retries = matches!(
+        state.kind,
+        StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)
+    );
+    if !retries {
+        return None;
+    }
+    state
+        .retry
+        .iter()
+        .enumerate()
+        .find(|(_, retrier)| error_matches(&retrier.error_equals, error))
+}
+
+/// The wait before the retry that follows `attempts` earlier ones, in seconds, before jitter:
+/// IntervalSeconds × BackoffRate^attempts, at most MaxDelaySeconds.
+fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
+    let delay = retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
+    match retrier.max_delay_seconds {
+        Some(max) => delay.min(max),
+        None => delay,
+    }
+}
+
+/// The catcher that handles `error` in `state`, with its index: the first whose ErrorEquals
+/// names it.
+fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Catcher)> {
+    state
+        .catch
+        .iter()
+        .enumerate()
+        .find(|(_, catcher)| error_matches(&catcher.error_equals, error))
 }
 
 /// The output (and variables) of a state whose error a catcher caught.
