@@ -19,6 +19,7 @@ use asl::{Environment, QueryLanguage, Scope, StatesError, Variables};
 use serde_json::{json, Map, Value};
 
 use crate::history::HistoryEvent;
+use crate::test_state::{Inspection, Supplied};
 
 /// AWS's limit on the size of a state's input or output, and on execution input.
 pub const PAYLOAD_LIMIT_BYTES: usize = 256 * 1024;
@@ -114,7 +115,7 @@ enum Step {
 }
 
 #[derive(Debug)]
-struct Running {
+pub(crate) struct Running {
     state: Arc<State>,
     /// The raw state input.
     input: Value,
@@ -126,11 +127,11 @@ struct Running {
     retry_counts: Vec<u64>,
     /// Total retries (`$$.State.RetryCount`).
     retry_count: u64,
-    phase: Phase,
+    pub(crate) phase: Phase,
 }
 
 #[derive(Debug)]
-enum Phase {
+pub(crate) enum Phase {
     Start,
     Waiting {
         due_ms: i64,
@@ -147,9 +148,9 @@ enum Phase {
 }
 
 #[derive(Debug)]
-struct MapProgress {
+pub(crate) struct MapProgress {
     effective_input: Value,
-    items: Vec<Value>,
+    pub(crate) items: Vec<Value>,
     children: Vec<Option<u32>>,
     results: Vec<Value>,
     next: usize,
@@ -166,13 +167,18 @@ struct MapProgress {
 impl MapProgress {
     /// Whether `failed` failed iterations are more than ToleratedFailureCount and
     /// ToleratedFailurePercentage allow (with neither, one is too many).
-    fn exceeds_tolerance(&self, failed: usize) -> bool {
+    pub(crate) fn exceeds_tolerance(&self, failed: usize) -> bool {
         let total = self.items.len().max(1) as f64;
         let count_ok = self.tolerated_count.is_some_and(|c| failed as u64 <= c);
         let pct_ok = self
             .tolerated_percentage
             .is_some_and(|pct| (failed as f64) * 100.0 / total <= pct);
         !(count_ok || pct_ok)
+    }
+
+    /// Whether the Map state names a tolerated failure threshold at all.
+    pub(crate) fn has_tolerance(&self) -> bool {
+        self.tolerated_count.is_some() || self.tolerated_percentage.is_some()
     }
 }
 
@@ -408,7 +414,7 @@ impl Execution {
 }
 
 /// What evaluating a state produced, before the interpreter records it.
-enum Work {
+pub(crate) enum Work {
     Exit {
         output: Value,
         next: Option<String>,
@@ -428,12 +434,16 @@ enum Work {
 }
 
 /// What a state's evaluation sees.
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     frames: &'a [Frame],
     frame: u32,
     info: &'a ExecutionInfo,
     exec_input: &'a Value,
     env: RecordingEnv<'a>,
+    /// TestState only: what it supplies in place of an execution's surroundings.
+    supplied: Option<&'a Supplied>,
+    /// TestState only: the record of each step of the data flow, as the evaluation computes it.
+    inspection: Option<&'a mut Inspection>,
 }
 
 impl<'a> Ctx<'a> {
@@ -444,7 +454,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn context(&self, run: &Running, map_item: Option<(usize, &Value)>) -> Value {
+    /// Records one step of the data flow when TestState inspects this evaluation; the closure
+    /// (and any clone in it) only runs then.
+    pub(crate) fn inspect(&mut self, record: impl FnOnce(&mut Inspection)) {
+        if let Some(inspection) = self.inspection.as_deref_mut() {
+            record(inspection);
+        }
+    }
+
+    pub(crate) fn context(&self, run: &Running, map_item: Option<(usize, &Value)>) -> Value {
+        if let Some(supplied) = self.supplied {
+            let mut context = supplied.context.clone();
+            if let (Some((index, value)), Value::Object(fields)) = (map_item, &mut context) {
+                fields.insert(
+                    "Map".into(),
+                    json!({"Item": {"Index": index, "Value": value}}),
+                );
+            }
+            return context;
+        }
         if !run.state.uses_context {
             return Value::Null;
         }
@@ -481,6 +509,89 @@ impl<'a> Ctx<'a> {
             );
         }
         Value::Object(ctx)
+    }
+}
+
+/// One state evaluated outside any execution, as TestState runs it: a single frame that holds
+/// the variables it was given, no history, no timers.
+pub(crate) struct Isolated {
+    frames: Vec<Frame>,
+    info: ExecutionInfo,
+    exec_input: Value,
+    replay: VecDeque<Value>,
+    drawn: Vec<Value>,
+    now_ms: i64,
+    run: Running,
+}
+
+impl Isolated {
+    pub(crate) fn new(
+        machine: Arc<StateMachine>,
+        state: Arc<State>,
+        input: Value,
+        variables: Map<String, Value>,
+        now_ms: i64,
+    ) -> Isolated {
+        let frame = Frame {
+            machine,
+            parent: None,
+            vars: variables,
+            last_event: 0,
+            hidden: true,
+            step: Step::Cancelled,
+        };
+        let run = Running {
+            retry_counts: vec![0; state.retry.len()],
+            state,
+            input: input.clone(),
+            entered_id: 0,
+            entered_prev: 0,
+            entered_ms: now_ms,
+            retry_count: 0,
+            phase: Phase::Start,
+        };
+        // TestState always supplies the context object, so these facts are never shown.
+        let info = ExecutionInfo {
+            execution_arn: String::new(),
+            name: String::new(),
+            state_machine_arn: String::new(),
+            state_machine_name: String::new(),
+            role_arn: String::new(),
+            start_ms: now_ms,
+            redrive_count: 0,
+            express: true,
+        };
+        Isolated {
+            frames: vec![frame],
+            info,
+            exec_input: input,
+            replay: VecDeque::new(),
+            drawn: Vec::new(),
+            now_ms,
+            run,
+        }
+    }
+
+    /// The evaluation context, and the running state it evaluates.
+    pub(crate) fn split<'a>(
+        &'a mut self,
+        supplied: &'a Supplied,
+        inspection: &'a mut Inspection,
+    ) -> (Ctx<'a>, &'a mut Running) {
+        let ctx = Ctx {
+            frames: &self.frames,
+            frame: 0,
+            info: &self.info,
+            exec_input: &self.exec_input,
+            env: RecordingEnv {
+                replay: &mut self.replay,
+                drawn: &mut self.drawn,
+                now_ms: self.now_ms,
+            },
+            supplied: Some(supplied),
+            inspection: Some(inspection),
+        };
+        (ctx, &mut self.run)
     }
 }
 
@@ -606,7 +717,11 @@ fn evaluate_state(ctx: &mut Ctx, run: &Running) -> Work {
     }
 }
 
-fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<Work, StatesError> {
+pub(crate) fn evaluate_state_inner(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+) -> Result<Work, StatesError> {
     let context = ctx.context(run, None);
     let jsonata = state.query_language == QueryLanguage::Jsonata;
     match &state.kind {
@@ -616,12 +731,17 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             }
             let vars = ctx.vars();
             let mut effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+            ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
             if let Some(params) = &state.parameters {
                 let scope = Scope::new(&effective, &context, &vars);
                 effective = params.eval(&scope, &mut ctx.env)?;
             }
+            ctx.inspect(|i| i.after_parameters = Some(effective.clone()));
             let result = match result {
-                Some(r) => r.clone(),
+                Some(r) => {
+                    ctx.inspect(|i| i.result = Some(r.clone()));
+                    r.clone()
+                }
                 None => effective,
             };
             jsonpath_exit(ctx, run, state, &context, result, None)
@@ -632,6 +752,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             }
             let vars = ctx.vars();
             let effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+            ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
             let output = apply_output_path(&state.output_path, effective, &context, &vars)?;
             Ok(Work::Exit {
                 output,
@@ -640,6 +761,10 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             })
         }
         StateKind::Fail(spec) => {
+            if !jsonata {
+                // A Fail state has no InputPath: its effective input is its input.
+                ctx.inspect(|i| i.after_input_path = Some(run.input.clone()));
+            }
             let error = match &spec.error {
                 Some(f) => value_to_text(evaluate_field(f, &run.input, &context, ctx, "Error")?),
                 None => String::new(),
@@ -657,6 +782,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
             for branch in choices {
                 let matched = match &branch.condition {
                     ChoiceCondition::Rule(rule) => {
@@ -721,6 +849,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
             let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
             Ok(Work::Wait {
                 due_ms,
@@ -740,7 +871,18 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?
             };
-            let items_value = if jsonata {
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
+            // TestState supplies what an ItemReader would have read.
+            let read_items = spec
+                .item_reader
+                .as_ref()
+                .and(ctx.supplied)
+                .and_then(|supplied| supplied.map_item_reader_data.as_ref());
+            let items_value = if let Some(read) = read_items {
+                read.clone()
+            } else if jsonata {
                 match &spec.items {
                     Some(t) => {
                         let vars = ctx.vars();
@@ -782,6 +924,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                     });
                 }
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_items_path = Some(Value::Array(items.clone())));
+            }
             let max_concurrency = match &spec.max_concurrency {
                 Some(f) => {
                     let v = evaluate_field(f, &effective, &context, ctx, "MaxConcurrency")?;
@@ -802,6 +947,11 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 }
                 None => None,
             };
+            ctx.inspect(|i| {
+                i.max_concurrency = Some(max_concurrency as u64);
+                i.tolerated_failure_count = tolerated_count;
+                i.tolerated_failure_percentage = tolerated_percentage;
+            });
             let n = items.len();
             Ok(Work::StartMap(Box::new(MapProgress {
                 effective_input: effective,
@@ -839,7 +989,7 @@ fn task_resource(state: &State) -> &str {
 }
 
 /// InputPath then Parameters (JSONPath) or the raw input (JSONata: Arguments apply per branch).
-fn effective_task_input(
+pub(crate) fn effective_task_input(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -854,16 +1004,20 @@ fn effective_task_input(
                 result: None,
                 error_output: None,
             };
-            return args.eval(&states, &vars, &mut ctx.env, "Arguments");
+            let arguments = args.eval(&states, &vars, &mut ctx.env, "Arguments")?;
+            ctx.inspect(|i| i.after_arguments = Some(arguments.clone()));
+            return Ok(arguments);
         }
         return Ok(run.input.clone());
     }
     let vars = ctx.vars();
     let mut effective = apply_input_path(&state.input_path, &run.input, context, &vars)?;
+    ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
     if let Some(params) = &state.parameters {
         let scope = Scope::new(&effective, context, &vars);
         effective = params.eval(&scope, &mut ctx.env)?;
     }
+    ctx.inspect(|i| i.after_parameters = Some(effective.clone()));
     Ok(effective)
 }
 
@@ -959,6 +1113,7 @@ fn jsonpath_exit(
     result: Value,
     next_override: Option<String>,
 ) -> Result<Work, StatesError> {
+    ctx.inspect(|i| i.after_result_selector = Some(result.clone()));
     let assigned = match &state.assign {
         Some(a) => {
             let states = StatesVar {
@@ -972,6 +1127,7 @@ fn jsonpath_exit(
         None => None,
     };
     let combined = apply_result_path(&state.result_path, run.input.clone(), result)?;
+    ctx.inspect(|i| i.after_result_path = Some(combined.clone()));
     let vars = ctx.vars();
     let output = apply_output_path(&state.output_path, combined, context, &vars)?;
     Ok(Work::Exit {
@@ -1018,7 +1174,7 @@ fn jsonata_exit(
 /// The end of a state that produced a result (a Task's, or the results a Parallel or Map
 /// state collected): ResultSelector, ResultPath and OutputPath (JSONPath) or Output (JSONata),
 /// and Assign.
-fn result_exit(
+pub(crate) fn result_exit(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -1041,7 +1197,7 @@ fn result_exit(
 
 /// The end of a Wait state once its time has come: Assign and OutputPath (JSONPath) or Output
 /// (JSONata).
-fn wait_exit(
+pub(crate) fn wait_exit(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -1364,6 +1520,8 @@ impl Execution {
                 drawn: &mut self.drawn,
                 now_ms: self.now_ms,
             },
+            supplied: None,
+            inspection: None,
         }
     }
 
@@ -2119,7 +2277,7 @@ impl Execution {
 }
 
 /// The input of one Map iteration: the item, or ItemSelector evaluated with `$$.Map.Item`.
-fn item_input(
+pub(crate) fn item_input(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -2162,7 +2320,7 @@ fn item_input(
 
 /// The retrier that handles `error` in `state`, with its index: the first whose ErrorEquals
 /// names it. Only Task, Parallel and Map states retry.
-fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Retrier)> {
+pub(crate) fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Retrier)> {
     let retries = matches!(
         state.kind,
         StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)
@@ -2179,7 +2337,7 @@ fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Ret
 
 /// The wait before the retry that follows `attempts` earlier ones, in seconds, before jitter:
 /// IntervalSeconds × BackoffRate^attempts, at most MaxDelaySeconds.
-fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
+pub(crate) fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
     let delay = retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
     match retrier.max_delay_seconds {
         Some(max) => delay.min(max),
@@ -2189,7 +2347,7 @@ fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
 
 /// The catcher that handles `error` in `state`, with its index: the first whose ErrorEquals
 /// names it.
-fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Catcher)> {
+pub(crate) fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Catcher)> {
     state
         .catch
         .iter()
@@ -2198,7 +2356,7 @@ fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Cat
 }
 
 /// The output (and variables) of a state whose error a catcher caught.
-fn catch_output(
+pub(crate) fn catch_output(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,

@@ -3,5 +3,6 @@
 pub mod execution;
 pub mod history;
 pub mod service;
+pub mod test_state;
 
 pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};
