@@ -915,6 +915,17 @@ pub(crate) fn evaluate_state_inner(
             let items = match items_value {
                 Value::Array(a) => a,
                 other => {
+                    if let (false, None, PathField::Path(path)) =
+                        (jsonata, read_items, &spec.items_path)
+                    {
+                        // The path as AWS shows it, relative to its document (`$$` is `$`).
+                        let text = path.text();
+                        let shown = text.strip_prefix('$').filter(|rest| rest.starts_with('$'));
+                        return Err(StatesError::runtime(format!(
+                            "Reference path \"{}\" must point to array.",
+                            shown.unwrap_or(text)
+                        )));
+                    }
                     let text = serde_json::to_string(&other).unwrap_or_default();
                     let err = format!("Map state input must be an array but was: {text}");
                     return Err(if jsonata {

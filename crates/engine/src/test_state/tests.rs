@@ -755,3 +755,54 @@ fn json_text_spaces_items_and_keys() {
     assert_eq!(json_text(&json!("HelloWorld!")), "\"HelloWorld!\"");
     assert_eq!(json_text(&json!([])), "[]");
 }
+
+#[test]
+fn map_items_read_from_the_given_context() {
+    // As recorded on AWS for a Map state whose ItemsPath reads the context object.
+    let map = |items_path: &str| {
+        json!({"Type": "Map", "ItemsPath": items_path, "MaxConcurrency": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true})
+    };
+    let context =
+        json!({"Execution": {"Input": {"values": ["charizard", "pikachu", "bulbasaur"]}}});
+    let input = json!(["fire", "electricity", "grass"]);
+    let run = |items_path: &str| {
+        let mut request = with_result(
+            request(map(items_path), input.clone(), InspectionLevel::Trace),
+            json!(["CHARIZARD", "PIKACHU", "BULBASAUR"]),
+        );
+        request.context = Some(context.to_string());
+        test_state(&request, &surroundings()).unwrap().to_json()
+    };
+    assert_eq!(
+        run("$$.Execution.Input.values"),
+        json!({
+            "output": "[\"CHARIZARD\", \"PIKACHU\", \"BULBASAUR\"]",
+            "inspectionData": {
+                "input": "[\"fire\", \"electricity\", \"grass\"]",
+                "afterInputPath": "[\"fire\", \"electricity\", \"grass\"]",
+                "afterItemsPath": "[\"charizard\", \"pikachu\", \"bulbasaur\"]",
+                "afterResultSelector": "[\"CHARIZARD\", \"PIKACHU\", \"BULBASAUR\"]",
+                "afterResultPath": "[\"CHARIZARD\", \"PIKACHU\", \"BULBASAUR\"]",
+                "maxConcurrency": 1,
+            },
+            "status": "SUCCEEDED",
+        })
+    );
+    for (items_path, shown) in [("$$.Execution.Input", "$.Execution.Input"), ("$$", "$")] {
+        assert_eq!(
+            run(items_path),
+            json!({
+                "error": "States.Runtime",
+                "cause": format!("Reference path \"{shown}\" must point to array."),
+                "inspectionData": {
+                    "input": "[\"fire\", \"electricity\", \"grass\"]",
+                    "afterInputPath": "[\"fire\", \"electricity\", \"grass\"]",
+                },
+                "status": "FAILED",
+            })
+        );
+    }
+}
