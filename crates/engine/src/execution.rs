@@ -13,13 +13,14 @@ use std::sync::Arc;
 
 use asl::jsonata::StatesVar;
 use asl::model::{
-    error_matches, Assign, ChoiceCondition, NumberField, PathField, State, StateKind, StateMachine,
-    Transition, WaitSpec,
+    error_matches, Assign, Catcher, ChoiceCondition, NumberField, PathField, Retrier, State,
+    StateKind, StateMachine, Transition, WaitSpec,
 };
 use asl::{Environment, QueryLanguage, Scope, StatesError, Variables};
 use serde_json::{json, Map, Value};
 
 use crate::history::HistoryEvent;
+use crate::test_state::{Inspection, Supplied};
 
 /// AWS's limit on the size of a state's input or output, and on execution input.
 pub const PAYLOAD_LIMIT_BYTES: usize = 256 * 1024;
@@ -115,7 +116,7 @@ enum Step {
 }
 
 #[derive(Debug)]
-struct Running {
+pub(crate) struct Running {
     state: Arc<State>,
     /// The raw state input.
     input: Value,
@@ -127,11 +128,11 @@ struct Running {
     retry_counts: Vec<u64>,
     /// Total retries (`$$.State.RetryCount`).
     retry_count: u64,
-    phase: Phase,
+    pub(crate) phase: Phase,
 }
 
 #[derive(Debug)]
-enum Phase {
+pub(crate) enum Phase {
     Start,
     Waiting {
         due_ms: i64,
@@ -148,9 +149,9 @@ enum Phase {
 }
 
 #[derive(Debug)]
-struct MapProgress {
+pub(crate) struct MapProgress {
     effective_input: Value,
-    items: Vec<Value>,
+    pub(crate) items: Vec<Value>,
     children: Vec<Option<u32>>,
     results: Vec<Value>,
     next: usize,
@@ -163,7 +164,25 @@ struct MapProgress {
     first_failure: Option<StatesError>,
     map_run: Option<String>,
     /// The Map state's context object (when its fields use one), shared by its items.
-    item_context: Value,
+    pub(crate) item_context: Value,
+}
+
+impl MapProgress {
+    /// Whether `failed` failed iterations are more than ToleratedFailureCount and
+    /// ToleratedFailurePercentage allow (with neither, one is too many).
+    pub(crate) fn exceeds_tolerance(&self, failed: usize) -> bool {
+        let total = self.items.len().max(1) as f64;
+        let count_ok = self.tolerated_count.is_some_and(|c| failed as u64 <= c);
+        let pct_ok = self
+            .tolerated_percentage
+            .is_some_and(|pct| (failed as f64) * 100.0 / total <= pct);
+        !(count_ok || pct_ok)
+    }
+
+    /// Whether the Map state names a tolerated failure threshold at all.
+    pub(crate) fn has_tolerance(&self) -> bool {
+        self.tolerated_count.is_some() || self.tolerated_percentage.is_some()
+    }
 }
 
 /// Records non-deterministic values, or plays back recorded ones during a replay.
@@ -398,7 +417,7 @@ impl Execution {
 }
 
 /// What evaluating a state produced, before the interpreter records it.
-enum Work {
+pub(crate) enum Work {
     Exit {
         output: Value,
         next: Option<String>,
@@ -418,12 +437,16 @@ enum Work {
 }
 
 /// What a state's evaluation sees.
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     frames: &'a [Frame],
     frame: u32,
     info: &'a ExecutionInfo,
     exec_input: &'a Value,
     env: RecordingEnv<'a>,
+    /// TestState only: what it supplies in place of an execution's surroundings.
+    supplied: Option<&'a Supplied>,
+    /// TestState only: the record of each step of the data flow, as the evaluation computes it.
+    inspection: Option<&'a mut Inspection>,
 }
 
 impl<'a> Ctx<'a> {
@@ -434,7 +457,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn context(&self, run: &Running, map_item: Option<(usize, &Value)>) -> Value {
+    /// Records one step of the data flow when TestState inspects this evaluation; the closure
+    /// (and any clone in it) only runs then.
+    pub(crate) fn inspect(&mut self, record: impl FnOnce(&mut Inspection)) {
+        if let Some(inspection) = self.inspection.as_deref_mut() {
+            record(inspection);
+        }
+    }
+
+    pub(crate) fn context(&self, run: &Running, map_item: Option<(usize, &Value)>) -> Value {
+        if let Some(supplied) = self.supplied {
+            let mut context = supplied.context.clone();
+            if let (Some((index, value)), Value::Object(fields)) = (map_item, &mut context) {
+                fields.insert(
+                    "Map".into(),
+                    json!({"Item": {"Index": index, "Value": value}}),
+                );
+            }
+            return context;
+        }
         if !run.state.uses_context {
             return Value::Null;
         }
@@ -471,6 +512,89 @@ impl<'a> Ctx<'a> {
             );
         }
         Value::Object(ctx)
+    }
+}
+
+/// One state evaluated outside any execution, as TestState runs it: a single frame that holds
+/// the variables it was given, no history, no timers.
+pub(crate) struct Isolated {
+    frames: Vec<Frame>,
+    info: ExecutionInfo,
+    exec_input: Value,
+    replay: VecDeque<Value>,
+    drawn: Vec<Value>,
+    now_ms: i64,
+    run: Running,
+}
+
+impl Isolated {
+    pub(crate) fn new(
+        machine: Arc<StateMachine>,
+        state: Arc<State>,
+        input: Value,
+        variables: Map<String, Value>,
+        now_ms: i64,
+    ) -> Isolated {
+        let frame = Frame {
+            machine,
+            parent: None,
+            vars: variables,
+            last_event: 0,
+            hidden: true,
+            step: Step::Cancelled,
+        };
+        let run = Running {
+            retry_counts: vec![0; state.retry.len()],
+            state,
+            input: input.clone(),
+            entered_id: 0,
+            entered_prev: 0,
+            entered_ms: now_ms,
+            retry_count: 0,
+            phase: Phase::Start,
+        };
+        // TestState always supplies the context object, so these facts are never shown.
+        let info = ExecutionInfo {
+            execution_arn: String::new(),
+            name: String::new(),
+            state_machine_arn: String::new(),
+            state_machine_name: String::new(),
+            role_arn: String::new(),
+            start_ms: now_ms,
+            redrive_count: 0,
+            express: true,
+        };
+        Isolated {
+            frames: vec![frame],
+            info,
+            exec_input: input,
+            replay: VecDeque::new(),
+            drawn: Vec::new(),
+            now_ms,
+            run,
+        }
+    }
+
+    /// The evaluation context, and the running state it evaluates.
+    pub(crate) fn split<'a>(
+        &'a mut self,
+        supplied: &'a Supplied,
+        inspection: &'a mut Inspection,
+    ) -> (Ctx<'a>, &'a mut Running) {
+        let ctx = Ctx {
+            frames: &self.frames,
+            frame: 0,
+            info: &self.info,
+            exec_input: &self.exec_input,
+            env: RecordingEnv {
+                replay: &mut self.replay,
+                drawn: &mut self.drawn,
+                now_ms: self.now_ms,
+            },
+            supplied: Some(supplied),
+            inspection: Some(inspection),
+        };
+        (ctx, &mut self.run)
     }
 }
 
@@ -600,7 +724,11 @@ fn evaluate_state(ctx: &mut Ctx, run: &Running) -> Work {
     }
 }
 
-fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<Work, StatesError> {
+pub(crate) fn evaluate_state_inner(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+) -> Result<Work, StatesError> {
     let context = ctx.context(run, None);
     let jsonata = state.query_language == QueryLanguage::Jsonata;
     match &state.kind {
@@ -612,12 +740,17 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let result = {
                 let mut effective =
                     apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+                ctx.inspect(|i| i.after_input_path = Some(effective.as_ref().clone()));
                 if let Some(params) = &state.parameters {
                     let scope = Scope::new(&effective, &context, &vars);
                     effective = Cow::Owned(params.eval(&scope, &mut ctx.env)?);
                 }
+                ctx.inspect(|i| i.after_parameters = Some(effective.as_ref().clone()));
                 match result {
-                    Some(r) => r.clone(),
+                    Some(r) => {
+                        ctx.inspect(|i| i.result = Some(r.clone()));
+                        r.clone()
+                    }
                     None => effective.into_owned(),
                 }
             };
@@ -629,6 +762,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             }
             let vars = ctx.vars();
             let effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+            ctx.inspect(|i| i.after_input_path = Some(effective.as_ref().clone()));
             let output =
                 apply_output_path(&state.output_path, effective.into_owned(), &context, &vars)?;
             Ok(Work::Exit {
@@ -638,6 +772,10 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             })
         }
         StateKind::Fail(spec) => {
+            if !jsonata {
+                // A Fail state has no InputPath: its effective input is its input.
+                ctx.inspect(|i| i.after_input_path = Some(run.input.clone()));
+            }
             let error = match &spec.error {
                 Some(f) => value_to_text(evaluate_field(f, &run.input, &context, ctx, "Error")?),
                 None => String::new(),
@@ -655,6 +793,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
             for branch in choices {
                 let matched = match &branch.condition {
                     ChoiceCondition::Rule(rule) => {
@@ -719,6 +860,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
             let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
             Ok(Work::Wait {
                 due_ms,
@@ -738,7 +882,18 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             } else {
                 apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
-            let items_value = if jsonata {
+            if !jsonata {
+                ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+            }
+            // TestState supplies what an ItemReader would have read.
+            let read_items = spec
+                .item_reader
+                .as_ref()
+                .and(ctx.supplied)
+                .and_then(|supplied| supplied.map_item_reader_data.as_ref());
+            let items_value = if let Some(read) = read_items {
+                read.clone()
+            } else if jsonata {
                 match &spec.items {
                     Some(t) => {
                         let vars = ctx.vars();
@@ -771,6 +926,17 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let items = match items_value {
                 Value::Array(a) => a,
                 other => {
+                    if let (false, None, PathField::Path(path)) =
+                        (jsonata, read_items, &spec.items_path)
+                    {
+                        // The path as AWS shows it, relative to its document (`$$` is `$`).
+                        let text = path.text();
+                        let shown = text.strip_prefix('$').filter(|rest| rest.starts_with('$'));
+                        return Err(StatesError::runtime(format!(
+                            "Reference path \"{}\" must point to array.",
+                            shown.unwrap_or(text)
+                        )));
+                    }
                     let text = serde_json::to_string(&other).unwrap_or_default();
                     let err = format!("Map state input must be an array but was: {text}");
                     return Err(if jsonata {
@@ -780,6 +946,9 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                     });
                 }
             };
+            if !jsonata {
+                ctx.inspect(|i| i.after_items_path = Some(Value::Array(items.clone())));
+            }
             let max_concurrency = match &spec.max_concurrency {
                 Some(f) => {
                     let v = evaluate_field(f, &effective, &context, ctx, "MaxConcurrency")?;
@@ -800,6 +969,11 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 }
                 None => None,
             };
+            ctx.inspect(|i| {
+                i.max_concurrency = Some(max_concurrency as u64);
+                i.tolerated_failure_count = tolerated_count;
+                i.tolerated_failure_percentage = tolerated_percentage;
+            });
             let n = items.len();
             Ok(Work::StartMap(Box::new(MapProgress {
                 effective_input: effective,
@@ -846,7 +1020,7 @@ fn task_resource(state: &State) -> &str {
 }
 
 /// InputPath then Parameters (JSONPath) or the raw input (JSONata: Arguments apply per branch).
-fn effective_task_input(
+pub(crate) fn effective_task_input(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -861,19 +1035,24 @@ fn effective_task_input(
                 result: None,
                 error_output: None,
             };
-            return args.eval(&states, &vars, &mut ctx.env, "Arguments");
+            let arguments = args.eval(&states, &vars, &mut ctx.env, "Arguments")?;
+            ctx.inspect(|i| i.after_arguments = Some(arguments.clone()));
+            return Ok(arguments);
         }
         return Ok(run.input.clone());
     }
     let vars = ctx.vars();
     let effective = apply_input_path(&state.input_path, &run.input, context, &vars)?;
-    match &state.parameters {
+    ctx.inspect(|i| i.after_input_path = Some(effective.as_ref().clone()));
+    let effective = match &state.parameters {
         Some(params) => {
             let scope = Scope::new(&effective, context, &vars);
-            params.eval(&scope, &mut ctx.env)
+            params.eval(&scope, &mut ctx.env)?
         }
-        None => Ok(effective.into_owned()),
-    }
+        None => effective.into_owned(),
+    };
+    ctx.inspect(|i| i.after_parameters = Some(effective.clone()));
+    Ok(effective)
 }
 
 fn value_to_text(v: Value) -> String {
@@ -968,6 +1147,7 @@ fn jsonpath_exit(
     result: Value,
     next_override: Option<String>,
 ) -> Result<Work, StatesError> {
+    ctx.inspect(|i| i.after_result_selector = Some(result.clone()));
     let assigned = match &state.assign {
         Some(a) => {
             let states = StatesVar {
@@ -981,6 +1161,7 @@ fn jsonpath_exit(
         None => None,
     };
     let combined = apply_result_path(&state.result_path, &run.input, result)?;
+    ctx.inspect(|i| i.after_result_path = Some(combined.clone()));
     let vars = ctx.vars();
     let output = apply_output_path(&state.output_path, combined, context, &vars)?;
     Ok(Work::Exit {
@@ -1017,6 +1198,61 @@ fn jsonata_exit(
         }
         None => result.cloned().unwrap_or_else(|| run.input.clone()),
     };
+    Ok(Work::Exit {
+        output,
+        next: next_of(state),
+        assigned,
+    })
+}
+
+/// The end of a state that produced a result (a Task's, or the results a Parallel or Map
+/// state collected): ResultSelector, ResultPath and OutputPath (JSONPath) or Output (JSONata),
+/// and Assign.
+pub(crate) fn result_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    result: Value,
+) -> Result<Work, StatesError> {
+    if state.is_jsonata() {
+        return jsonata_exit(ctx, run, state, context, Some(&result), None);
+    }
+    let selected = match &state.result_selector {
+        Some(t) => {
+            let vars = ctx.vars();
+            let scope = Scope::new(&result, context, &vars);
+            t.eval(&scope, &mut ctx.env)?
+        }
+        None => result,
+    };
+    jsonpath_exit(ctx, run, state, context, selected, None)
+}
+
+/// The end of a Wait state once its time has come: Assign and OutputPath (JSONPath) or Output
+/// (JSONata).
+pub(crate) fn wait_exit(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    effective_input: Value,
+) -> Result<Work, StatesError> {
+    if state.is_jsonata() {
+        return jsonata_exit(ctx, run, state, context, None, None);
+    }
+    let states = StatesVar {
+        input: &run.input,
+        context,
+        result: None,
+        error_output: None,
+    };
+    let assigned = match &state.assign {
+        Some(a) => Some(evaluate_assign(a, &effective_input, &states, ctx, context)?),
+        None => None,
+    };
+    let vars = ctx.vars();
+    let output = apply_output_path(&state.output_path, effective_input, context, &vars)?;
     Ok(Work::Exit {
         output,
         next: next_of(state),
@@ -1318,6 +1554,8 @@ impl Execution {
                 drawn: &mut self.drawn,
                 now_ms: self.now_ms,
             },
+            supplied: None,
+            inspection: None,
         }
     }
 
@@ -1446,29 +1684,11 @@ impl Execution {
     /// A state failed: retry it, catch the error, or fail the frame.
     fn state_failed(&mut self, f: u32, mut run: Box<Running>, err: StatesError) {
         let state = run.state.clone();
-        let retriable = !matches!(
-            state.kind,
-            StateKind::Fail(_)
-                | StateKind::Pass { .. }
-                | StateKind::Choice { .. }
-                | StateKind::Wait(_)
-                | StateKind::Succeed
-        );
-        if retriable {
-            for (i, retrier) in state.retry.iter().enumerate() {
-                if !error_matches(&retrier.error_equals, &err.error) {
-                    continue;
-                }
-                let attempts = run.retry_counts[i];
-                if attempts >= retrier.max_attempts {
-                    break;
-                }
+        if let Some((i, retrier)) = matching_retrier(&state, &err.error) {
+            let attempts = run.retry_counts[i];
+            if attempts < retrier.max_attempts {
                 run.retry_counts[i] += 1;
-                let mut delay =
-                    retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
-                if let Some(max) = retrier.max_delay_seconds {
-                    delay = delay.min(max);
-                }
+                let mut delay = backoff_seconds(retrier, attempts);
                 if retrier.jitter_full {
                     let mut ctx = self.ctx(f);
                     delay *= ctx.env.random();
@@ -1488,11 +1708,7 @@ impl Execution {
         if let Some(t) = failed_type {
             self.emit(f, t, |_| Map::new());
         }
-        if let Some(catcher) = state
-            .catch
-            .iter()
-            .find(|c| error_matches(&c.error_equals, &err.error))
-        {
+        if let Some((_, catcher)) = matching_catcher(&state, &err.error) {
             let catcher = catcher.clone();
             let error_output = json!({"Error": err.error, "Cause": err.cause});
             let work = {
@@ -1861,12 +2077,7 @@ impl Execution {
                             };
                             p.failed += 1;
                             p.first_failure.get_or_insert(err.clone());
-                            let total = p.items.len().max(1) as f64;
-                            let count_ok = p.tolerated_count.is_some_and(|c| p.failed as u64 <= c);
-                            let pct_ok = p
-                                .tolerated_percentage
-                                .is_some_and(|pct| (p.failed as f64) * 100.0 / total <= pct);
-                            !(count_ok || pct_ok)
+                            p.exceeds_tolerance(p.failed)
                         };
                         if !distributed {
                             self.emit_with_prev(
@@ -1969,19 +2180,7 @@ impl Execution {
         let work = {
             let mut ctx = self.ctx(f);
             let context = ctx.context(&run, None);
-            if state.is_jsonata() {
-                jsonata_exit(&mut ctx, &run, &state, &context, Some(&result), None)
-            } else {
-                let selected = match &state.result_selector {
-                    Some(t) => {
-                        let vars = ctx.vars();
-                        let scope = Scope::new(&result, &context, &vars);
-                        t.eval(&scope, &mut ctx.env)
-                    }
-                    None => Ok(result),
-                };
-                selected.and_then(|r| jsonpath_exit(&mut ctx, &run, &state, &context, r, None))
-            }
+            result_exit(&mut ctx, &run, &state, &context, result)
         };
         match work {
             Ok(Work::Exit {
@@ -2071,32 +2270,7 @@ impl Execution {
         let work = {
             let mut ctx = self.ctx(f);
             let context = ctx.context(&run, None);
-            if state.is_jsonata() {
-                jsonata_exit(&mut ctx, &run, &state, &context, None, None)
-            } else {
-                let states = StatesVar {
-                    input: &run.input,
-                    context: &context,
-                    result: None,
-                    error_output: None,
-                };
-                let assigned = match &state.assign {
-                    Some(a) => {
-                        evaluate_assign(a, &effective_input, &states, &mut ctx, &context).map(Some)
-                    }
-                    None => Ok(None),
-                };
-                assigned.and_then(|assigned| {
-                    let vars = ctx.vars();
-                    apply_output_path(&state.output_path, effective_input, &context, &vars).map(
-                        |output| Work::Exit {
-                            output,
-                            next: next_of(&state),
-                            assigned,
-                        },
-                    )
-                })
-            }
+            wait_exit(&mut ctx, &run, &state, &context, effective_input)
         };
         match work {
             Ok(Work::Exit {
@@ -2144,7 +2318,7 @@ impl Execution {
 }
 
 /// The input of one Map iteration: the item, or ItemSelector evaluated with `$$.Map.Item`.
-fn item_input(
+pub(crate) fn item_input(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
@@ -2187,8 +2361,45 @@ fn item_input(
     Ok(item)
 }
 
+/// The retrier that handles `error` in `state`, with its index: the first whose ErrorEquals
+/// names it. Only Task, Parallel and Map states retry.
+pub(crate) fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Retrier)> {
+    let retries = matches!(
+        state.kind,
+        StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)
+    );
+    if !retries {
+        return None;
+    }
+    state
+        .retry
+        .iter()
+        .enumerate()
+        .find(|(_, retrier)| error_matches(&retrier.error_equals, error))
+}
+
+/// The wait before the retry that follows `attempts` earlier ones, in seconds, before jitter:
+/// IntervalSeconds × BackoffRate^attempts, at most MaxDelaySeconds.
+pub(crate) fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
+    let delay = retrier.interval_seconds * retrier.backoff_rate.powf(attempts as f64);
+    match retrier.max_delay_seconds {
+        Some(max) => delay.min(max),
+        None => delay,
+    }
+}
+
+/// The catcher that handles `error` in `state`, with its index: the first whose ErrorEquals
+/// names it.
+pub(crate) fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Catcher)> {
+    state
+        .catch
+        .iter()
+        .enumerate()
+        .find(|(_, catcher)| error_matches(&catcher.error_equals, error))
+}
+
 /// The output (and variables) of a state whose error a catcher caught.
-fn catch_output(
+pub(crate) fn catch_output(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,

@@ -3,6 +3,7 @@
 pub mod execution;
 pub mod history;
 pub mod service;
+pub mod test_state;
 
 pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};
 pub mod tasks;

@@ -1,5 +1,7 @@
 //! One function per operation: read the request, call the service, shape the response.
 
+mod test_state;
+
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -92,6 +94,7 @@ pub async fn dispatch(
             }))
         }
         "ValidateStateMachineDefinition" => validate_definition(&input),
+        "TestState" => test_state::test_state(service, ctx, &input),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             "UnknownOperationException",
             format!("The operation {op} is not available on this server yet"),
