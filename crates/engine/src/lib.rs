@@ -4,4 +4,7 @@ pub mod execution;
 pub mod history;
 pub mod service;
 
-pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};
+pub use store::{
+    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Tag,
+};
