@@ -58,10 +58,12 @@ impl Service {
                 .filter(|parsed| matches!(parsed.qualifier, StateMachineQualifier::Version(_)));
             match version {
                 Some(parsed) => machines.push(parsed.base_arn),
-                None => return Err(validation(format!(
+                None => {
+                    return Err(validation(format!(
                     "Routing configuration must contain state machine version ARNs. Received: {}",
                     listed_arns(routing)
-                ))),
+                )))
+                }
             }
         }
         let distinct = routing.iter().enumerate().all(|(i, route)| {

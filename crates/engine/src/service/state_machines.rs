@@ -393,7 +393,9 @@ impl Service {
         let Some(mut record) = self.store.get_state_machine(arn)? else {
             return Ok(());
         };
-        if self.has_running_executions(arn)? {
+        // STANDARD executions keep their state machine until they end; EXPRESS state machines go
+        // at once (AWS deletes them "eventually", their executions carry on).
+        if record.machine_type == "STANDARD" && self.has_running_executions(arn)? {
             record.status = "DELETING".into();
             self.store.update_state_machine(record)?;
         } else {
@@ -405,12 +407,18 @@ impl Service {
     /// Removes a DELETING state machine once none of its executions runs any more; call it when
     /// an execution ends.
     pub fn finish_deleting_state_machine(&self, arn: &str) -> Result<()> {
+        let deleting = |service: &Service| -> Result<bool> {
+            Ok(service
+                .store
+                .get_state_machine(arn)?
+                .is_some_and(|record| record.status == "DELETING"))
+        };
+        // Most executions end with their state machine ACTIVE: no need to take the lock then.
+        if !deleting(self)? {
+            return Ok(());
+        }
         let _catalog = self.catalog_lock();
-        let deleting = self
-            .store
-            .get_state_machine(arn)?
-            .is_some_and(|record| record.status == "DELETING");
-        if deleting && !self.has_running_executions(arn)? {
+        if deleting(self)? && !self.has_running_executions(arn)? {
             self.store.delete_state_machine(arn)?;
         }
         Ok(())
