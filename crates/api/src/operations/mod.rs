@@ -109,7 +109,7 @@ pub async fn dispatch(
             let machine = service
                 .describe_state_machine(&ctx.region, &rec.state_machine_arn)
                 .ok();
-            Ok(json!({
+            let mut out = json!({
                 "stateMachineArn": rec.state_machine_arn,
                 "name": machine.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
                 "definition": rec.definition,
@@ -117,7 +117,16 @@ pub async fn dispatch(
                 "updateDate": seconds(rec.start_ms),
                 "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
                 "tracingConfiguration": {"enabled": false},
-            }))
+                "encryptionConfiguration": machine
+                    .map(|m| m.encryption_configuration)
+                    .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
+            });
+            if let Some(references) =
+                service::variable_references::variable_references(&rec.definition)
+            {
+                out["variableReferences"] = Value::Object(references);
+            }
+            Ok(out)
         }
         "ValidateStateMachineDefinition" => validate_definition(&input),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
