@@ -31,8 +31,6 @@ pub struct StateMachineRecord {
     pub encryption_configuration: Option<Value>,
     /// None until an update changes something: AWS's first revision has no id.
     pub revision_id: Option<String>,
-    /// Unused on a state machine; a version's description lives on its version record.
-    pub description: Option<String>,
     pub tags: Vec<Tag>,
     /// The highest version number ever published (numbers are never reused).
     pub last_version_number: u64,

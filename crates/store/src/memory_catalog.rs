@@ -223,7 +223,6 @@ mod tests {
             tracing_configuration: None,
             encryption_configuration: None,
             revision_id: None,
-            description: None,
             tags: Vec::new(),
             last_version_number: 0,
             published_at_creation: false,

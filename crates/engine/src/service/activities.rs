@@ -17,6 +17,7 @@ impl Service {
         tags: Vec<Tag>,
         encryption_configuration: Option<&Value>,
     ) -> Result<ActivityRecord> {
+        let tags = tags::merge_tags(Vec::new(), tags);
         tags::check_tag_count(tags.len())?;
         let encryption = configuration::encryption(encryption_configuration)?;
         let arn = self.scope(region).arn("activity", name);
@@ -36,7 +37,7 @@ impl Service {
             name: name.to_string(),
             creation_ms: self.clock.now_ms(),
             encryption_configuration: Some(encryption),
-            tags: tags::merge_tags(Vec::new(), tags),
+            tags,
         };
         self.store.insert_activity(activity.clone())?;
         Ok(activity)

@@ -175,7 +175,8 @@ impl Service {
                 "Version description can only be set when publish is true",
             ));
         }
-        tags::check_tag_count(req.tags.len())?;
+        let tags = tags::merge_tags(Vec::new(), req.tags);
+        tags::check_tag_count(tags.len())?;
         self.validate(&req.definition, &req.machine_type)?;
         let logging = configuration::logging(req.logging_configuration.as_ref())?;
         let tracing = configuration::tracing(req.tracing_configuration.as_ref());
@@ -226,8 +227,7 @@ impl Service {
             tracing_configuration: Some(tracing),
             encryption_configuration: Some(encryption),
             revision_id: None,
-            description: None,
-            tags: tags::merge_tags(Vec::new(), req.tags),
+            tags,
             last_version_number: 0,
             published_at_creation: req.publish,
             creation_version_description: req.version_description.clone(),
