@@ -7,6 +7,7 @@
 //! its history alone by running the interpreter again and feeding it, in order, the outside
 //! inputs the recorded events show, and checks every event it produces against the record.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -161,6 +162,8 @@ struct MapProgress {
     tolerated_percentage: Option<f64>,
     first_failure: Option<StatesError>,
     map_run: Option<String>,
+    /// The Map state's context object (when its fields use one), shared by its items.
+    item_context: Value,
 }
 
 /// Records non-deterministic values, or plays back recorded ones during a replay.
@@ -479,18 +482,18 @@ fn path_option(field: &PathField) -> Option<Option<&asl::jsonpath::JsonPath>> {
     }
 }
 
-/// InputPath: absent is `$`, null is `{}`.
-fn apply_input_path(
+/// InputPath: absent is `$`, null is `{}`. Borrows the input when it can.
+fn apply_input_path<'a>(
     field: &PathField,
-    input: &Value,
-    context: &Value,
-    vars: &dyn Variables,
-) -> Result<Value, StatesError> {
+    input: &'a Value,
+    context: &'a Value,
+    vars: &'a dyn Variables,
+) -> Result<Cow<'a, Value>, StatesError> {
     match path_option(field) {
-        None => Ok(input.clone()),
+        None => Ok(Cow::Borrowed(input)),
         Some(path) => {
             let scope = Scope::new(input, context, vars);
-            asl::template::apply_input_path(path, &scope).map(|v| v.into_owned())
+            asl::template::apply_input_path(path, &scope)
         }
     }
 }
@@ -508,10 +511,14 @@ fn apply_output_path(
     }
 }
 
-fn apply_result_path(field: &PathField, input: Value, result: Value) -> Result<Value, StatesError> {
+fn apply_result_path(
+    field: &PathField,
+    input: &Value,
+    result: Value,
+) -> Result<Value, StatesError> {
     match path_option(field) {
         None => Ok(result),
-        Some(path) => asl::template::apply_result_path(input, path, result),
+        Some(path) => asl::template::apply_result_path(input.clone(), path, result),
     }
 }
 
@@ -602,14 +609,17 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 return jsonata_exit(ctx, run, state, &context, None, None);
             }
             let vars = ctx.vars();
-            let mut effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
-            if let Some(params) = &state.parameters {
-                let scope = Scope::new(&effective, &context, &vars);
-                effective = params.eval(&scope, &mut ctx.env)?;
-            }
-            let result = match result {
-                Some(r) => r.clone(),
-                None => effective,
+            let result = {
+                let mut effective =
+                    apply_input_path(&state.input_path, &run.input, &context, &vars)?;
+                if let Some(params) = &state.parameters {
+                    let scope = Scope::new(&effective, &context, &vars);
+                    effective = Cow::Owned(params.eval(&scope, &mut ctx.env)?);
+                }
+                match result {
+                    Some(r) => r.clone(),
+                    None => effective.into_owned(),
+                }
             };
             jsonpath_exit(ctx, run, state, &context, result, None)
         }
@@ -619,7 +629,8 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             }
             let vars = ctx.vars();
             let effective = apply_input_path(&state.input_path, &run.input, &context, &vars)?;
-            let output = apply_output_path(&state.output_path, effective, &context, &vars)?;
+            let output =
+                apply_output_path(&state.output_path, effective.into_owned(), &context, &vars)?;
             Ok(Work::Exit {
                 output,
                 next: None,
@@ -642,7 +653,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_input_path(&state.input_path, &run.input, &context, &vars)?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
             for branch in choices {
                 let matched = match &branch.condition {
@@ -706,7 +717,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_input_path(&state.input_path, &run.input, &context, &vars)?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
             let due_ms = wait_due(ctx, run, spec, &effective, &context)?;
             Ok(Work::Wait {
@@ -725,7 +736,7 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
             let effective = if jsonata {
                 run.input.clone()
             } else {
-                apply_input_path(&state.input_path, &run.input, &context, &vars)?
+                apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
             };
             let items_value = if jsonata {
                 match &spec.items {
@@ -808,6 +819,15 @@ fn evaluate_state_inner(ctx: &mut Ctx, run: &Running, state: &State) -> Result<W
                 tolerated_percentage,
                 first_failure: None,
                 map_run: None,
+                item_context: if state.uses_context {
+                    let mut c = context;
+                    if let Value::Object(m) = &mut c {
+                        m.insert("Map".into(), Value::Null);
+                    }
+                    c
+                } else {
+                    Value::Null
+                },
             })))
         }
         StateKind::Task(_) => Ok(Work::Fail(StatesError::runtime(format!(
@@ -846,12 +866,14 @@ fn effective_task_input(
         return Ok(run.input.clone());
     }
     let vars = ctx.vars();
-    let mut effective = apply_input_path(&state.input_path, &run.input, context, &vars)?;
-    if let Some(params) = &state.parameters {
-        let scope = Scope::new(&effective, context, &vars);
-        effective = params.eval(&scope, &mut ctx.env)?;
+    let effective = apply_input_path(&state.input_path, &run.input, context, &vars)?;
+    match &state.parameters {
+        Some(params) => {
+            let scope = Scope::new(&effective, context, &vars);
+            params.eval(&scope, &mut ctx.env)
+        }
+        None => Ok(effective.into_owned()),
     }
-    Ok(effective)
 }
 
 fn value_to_text(v: Value) -> String {
@@ -958,7 +980,7 @@ fn jsonpath_exit(
         }
         None => None,
     };
-    let combined = apply_result_path(&state.result_path, run.input.clone(), result)?;
+    let combined = apply_result_path(&state.result_path, &run.input, result)?;
     let vars = ctx.vars();
     let output = apply_output_path(&state.output_path, combined, context, &vars)?;
     Ok(Work::Exit {
@@ -1648,7 +1670,7 @@ impl Execution {
     /// Starts as many Map iterations as MaxConcurrency allows; finishes the Map when all are done.
     fn launch_iterations(&mut self, f: u32) {
         loop {
-            let (index, item, run_state, distributed) = {
+            let (index, item, run_state, distributed, mut item_context) = {
                 let Step::Run(run) = &mut self.frames[f as usize].step else {
                     return;
                 };
@@ -1669,9 +1691,11 @@ impl Execution {
                 };
                 (
                     index,
-                    p.items[index].clone(),
+                    // An item is read once: a retried Map evaluates its items anew.
+                    std::mem::take(&mut p.items[index]),
                     run.state.clone(),
                     spec.distributed,
+                    std::mem::take(&mut p.item_context),
                 )
             };
             let input = {
@@ -1680,8 +1704,13 @@ impl Execution {
                     return;
                 };
                 let run: &Running = run;
-                item_input(&mut ctx, run, &run_state, index, item)
+                item_input(&mut ctx, run, &run_state, index, item, &mut item_context)
             };
+            if let Step::Run(run) = &mut self.frames[f as usize].step {
+                if let Phase::Map(p) = &mut run.phase {
+                    p.item_context = item_context;
+                }
+            }
             let input = match input {
                 Ok(v) => v,
                 Err(e) => {
@@ -2121,6 +2150,7 @@ fn item_input(
     state: &State,
     index: usize,
     item: Value,
+    context: &mut Value,
 ) -> Result<Value, StatesError> {
     let StateKind::Map(spec) = &state.kind else {
         return Ok(item);
@@ -2128,26 +2158,27 @@ fn item_input(
     let Phase::Map(progress) = &run.phase else {
         return Ok(item);
     };
+    if spec.item_selector.is_none() && spec.item_selector_jsonata.is_none() {
+        return Ok(item);
+    }
+    // `context` is the Map state's context object, built once for all its items; only
+    // `Map.Item` changes from one item to the next.
+    if let Value::Object(m) = context {
+        m.insert(
+            "Map".into(),
+            json!({"Item": {"Index": index, "Value": item}}),
+        );
+    }
     if let Some(t) = &spec.item_selector {
-        let context = ctx.context(run, Some((index, &item)));
-        let context = if context.is_null() {
-            json!({"Map": {"Item": {"Index": index, "Value": item}}})
-        } else {
-            context
-        };
         let vars = ctx.vars();
-        let scope = Scope::new(&progress.effective_input, &context, &vars);
+        let scope = Scope::new(&progress.effective_input, context, &vars);
         return t.eval(&scope, &mut ctx.env);
     }
     if let Some(t) = &spec.item_selector_jsonata {
-        let mut context = ctx.context(run, Some((index, &item)));
-        if context.is_null() {
-            context = json!({"Map": {"Item": {"Index": index, "Value": item}}});
-        }
         let vars = ctx.vars();
         let states = StatesVar {
             input: &progress.effective_input,
-            context: &context,
+            context,
             result: None,
             error_output: None,
         };
@@ -2195,7 +2226,7 @@ fn catch_output(
         Some(a) => Some(evaluate_assign(a, &error_output, &states, ctx, context)?),
         None => None,
     };
-    let output = apply_result_path(&catcher.result_path, run.input.clone(), error_output)?;
+    let output = apply_result_path(&catcher.result_path, &run.input, error_output)?;
     Ok((output, assigned))
 }
 

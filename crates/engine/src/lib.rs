@@ -3,6 +3,7 @@
 pub mod execution;
 pub mod history;
 pub mod service;
+pub mod tasks;
 
 pub use store::{
     ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, StateMachineAliasRecord,

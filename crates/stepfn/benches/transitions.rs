@@ -44,11 +44,15 @@ fn definition(jsonata: bool) -> Value {
     let inner_map = if jsonata {
         json!({"Type": "Map", "Items": "{% $states.input.inner %}",
                "ItemSelector": "{% {'value': $states.context.Map.Item.Value} %}",
-               "ItemProcessor": chain(true), "End": true})
+               "ItemProcessor": chain(true),
+               // Keeps the execution's output under AWS's 256 KiB limit.
+               "Output": "{% $states.input.i %}", "End": true})
     } else {
         json!({"Type": "Map", "ItemsPath": "$.inner",
                "ItemSelector": {"value.$": "$$.Map.Item.Value"},
-               "ItemProcessor": chain(false), "End": true})
+               "ItemProcessor": chain(false),
+               // Keeps the execution's output under AWS's 256 KiB limit.
+               "ResultPath": null, "OutputPath": "$.i", "End": true})
     };
     let outer = if jsonata {
         json!({"Type": "Map", "Items": "{% $states.input.outer %}",
