@@ -136,6 +136,29 @@ fn is_version_number(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Checks that `role_arn` names an IAM role (`arn:PARTITION:iam::ACCOUNT:role/NAME`), as
+/// CreateStateMachine and UpdateStateMachine do.
+pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
+    let mut parts = role_arn.splitn(6, ':');
+    let is_role = parts.next() == Some("arn")
+        && parts.next().is_some_and(|partition| !partition.is_empty())
+        && parts.next() == Some("iam")
+        && parts.next() == Some("")
+        && parts.next().is_some_and(|account| !account.is_empty())
+        && parts
+            .next()
+            .and_then(|resource| resource.strip_prefix("role/"))
+            .is_some_and(|name| !name.is_empty());
+    if is_role {
+        Ok(())
+    } else {
+        Err(ServiceError::new(
+            "InvalidArn",
+            format!("Invalid Role Arn: '{role_arn}'"),
+        ))
+    }
+}
+
 pub fn invalid_arn_prefix(arn: &str) -> ServiceError {
     ServiceError::new(
         "InvalidArn",
@@ -246,6 +269,29 @@ mod tests {
             error.message,
             "Invalid Arn: 'Resource type not valid in this context: activity'"
         );
+    }
+
+    #[test]
+    fn role_arns_must_name_an_iam_role() {
+        for good in [
+            "arn:aws:iam::123456789012:role/r",
+            "arn:aws:iam::000000000000:role/service-role/sfn-role",
+            "arn:aws-cn:iam::123456789012:role/r",
+        ] {
+            assert!(check_role_arn(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "<execution-role-arn>",
+            "arn:aws:iam::123456789012:user/u",
+            "arn:aws:iam:us-east-1:123456789012:role/r",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            let error = check_role_arn(bad).unwrap_err();
+            assert_eq!(
+                (error.code, error.message),
+                ("InvalidArn", format!("Invalid Role Arn: '{bad}'"))
+            );
+        }
     }
 
     #[test]

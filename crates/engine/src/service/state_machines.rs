@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
 
 use super::arns::{
-    parse_state_machine_arn, state_machine_does_not_exist, validation, ResourceScope,
-    StateMachineQualifier,
+    check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
+    ResourceScope, StateMachineQualifier,
 };
 use super::variable_references::variable_references;
 use super::*;
@@ -175,6 +175,7 @@ impl Service {
                 "Version description can only be set when publish is true",
             ));
         }
+        check_role_arn(&req.role_arn)?;
         let tags = tags::merge_tags(Vec::new(), req.tags);
         tags::check_tag_count(tags.len())?;
         self.validate(&req.definition, &req.machine_type)?;
@@ -316,6 +317,9 @@ impl Service {
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
         if record.status == "DELETING" {
             return Err(state_machine_deleting(&record.arn));
+        }
+        if let Some(role_arn) = &req.role_arn {
+            check_role_arn(role_arn)?;
         }
         if let Some(definition) = &req.definition {
             self.validate(definition, &record.machine_type)?;
