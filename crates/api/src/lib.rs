@@ -42,9 +42,13 @@ impl ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let mut err = ApiError::new(e.code, e.message);
-        if e.code == "InternalFailure" {
-            err.status = StatusCode::INTERNAL_SERVER_ERROR;
-        }
+        // AWS documents these errors with other HTTP codes than 400.
+        err.status = match e.code {
+            "InternalFailure" => StatusCode::INTERNAL_SERVER_ERROR,
+            "ConflictException" => StatusCode::CONFLICT,
+            "ServiceQuotaExceededException" => StatusCode::PAYMENT_REQUIRED,
+            _ => StatusCode::BAD_REQUEST,
+        };
         err
     }
 }

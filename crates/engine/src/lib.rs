@@ -3,7 +3,10 @@
 pub mod execution;
 pub mod history;
 pub mod service;
+pub mod tasks;
 pub mod test_state;
 
-pub use store::{EventRecord, ExecutionRecord, StateMachineRecord};
-pub mod tasks;
+pub use store::{
+    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Tag,
+};

@@ -3,29 +3,16 @@
 //! This issue ships the in-memory store ([`MemoryStore`]); the durable SQLite and PostgreSQL
 //! stores implement the same trait.
 
+mod catalog;
 mod memory;
+mod memory_catalog;
 
+pub use catalog::{
+    arn_account_region, ActivityRecord, AliasRoute, CatalogStore, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Tag,
+};
 pub use memory::MemoryStore;
 use serde_json::{Map, Value};
-
-/// A state machine (its current revision) as DescribeStateMachine shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StateMachineRecord {
-    pub arn: String,
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    /// STANDARD or EXPRESS.
-    pub machine_type: String,
-    pub creation_ms: i64,
-    pub status: String,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
-    pub revision_id: String,
-    pub description: Option<String>,
-    pub tags: Vec<(String, String)>,
-}
 
 /// An execution as DescribeExecution and ListExecutions show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,15 +58,9 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Everything the service persists. Implementations are safe to share between threads.
-pub trait Store: Send + Sync {
-    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()>;
-    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()>;
-    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>>;
-    fn delete_state_machine(&self, arn: &str) -> Result<()>;
-    /// In creation order.
-    fn list_state_machines(&self) -> Result<Vec<StateMachineRecord>>;
-
+/// Everything the service persists: the catalog of resources ([`CatalogStore`]) and the
+/// executions with their histories. Implementations are safe to share between threads.
+pub trait Store: CatalogStore + Send + Sync {
     fn insert_execution(&self, record: ExecutionRecord) -> Result<()>;
     fn update_execution(&self, record: ExecutionRecord) -> Result<()>;
     fn get_execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use crate::{EventRecord, ExecutionRecord, Result, StateMachineRecord, Store, StoreError};
+use crate::memory_catalog::CatalogTables;
+use crate::{EventRecord, ExecutionRecord, Result, Store, StoreError};
 
 #[derive(Default)]
 struct Tables {
-    state_machines: Vec<StateMachineRecord>,
     executions: Vec<ExecutionRecord>,
     execution_index: HashMap<String, usize>,
     events: HashMap<String, Vec<EventRecord>>,
@@ -16,6 +16,8 @@ struct Tables {
 #[derive(Default)]
 pub struct MemoryStore {
     tables: RwLock<Tables>,
+    /// State machines, versions, aliases and activities (see `memory_catalog`).
+    pub(crate) catalog: RwLock<CatalogTables>,
 }
 
 impl MemoryStore {
@@ -33,44 +35,6 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let mut t = self.write();
-        if t.state_machines.iter().any(|s| s.arn == record.arn) {
-            return Err(StoreError::AlreadyExists);
-        }
-        t.state_machines.push(record);
-        Ok(())
-    }
-
-    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let mut t = self.write();
-        let slot = t
-            .state_machines
-            .iter_mut()
-            .find(|s| s.arn == record.arn)
-            .ok_or(StoreError::NotFound)?;
-        *slot = record;
-        Ok(())
-    }
-
-    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
-        Ok(self
-            .read()
-            .state_machines
-            .iter()
-            .find(|s| s.arn == arn)
-            .cloned())
-    }
-
-    fn delete_state_machine(&self, arn: &str) -> Result<()> {
-        self.write().state_machines.retain(|s| s.arn != arn);
-        Ok(())
-    }
-
-    fn list_state_machines(&self) -> Result<Vec<StateMachineRecord>> {
-        Ok(self.read().state_machines.clone())
-    }
-
     fn insert_execution(&self, record: ExecutionRecord) -> Result<()> {
         let mut t = self.write();
         if t.execution_index.contains_key(&record.arn) {

@@ -1,16 +1,24 @@
 //! One function per operation: read the request, call the service, shape the response.
 
+mod activities;
+mod aliases;
+mod map_runs;
+mod pagination;
+mod shapes;
+mod state_machines;
+mod tags;
 mod test_state;
+mod versions;
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use engine::service::{self, Service};
-use engine::{EventRecord, ExecutionRecord, StateMachineRecord};
+use engine::{EventRecord, ExecutionRecord};
 use serde_json::{json, Map, Value};
 
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
+use pagination::{paginate, with_token};
 
 /// The 37 operations of the service model, in its order.
 pub const OPERATIONS: [&str; 37] = [
@@ -63,14 +71,31 @@ pub async fn dispatch(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "CreateStateMachine" => create_state_machine(service, ctx, &input),
-        "DescribeStateMachine" => describe_state_machine(service, &input),
-        "UpdateStateMachine" => update_state_machine(service, &input),
-        "DeleteStateMachine" => {
-            service.delete_state_machine(arn_member(&input, "stateMachineArn")?)?;
-            Ok(json!({}))
+        "CreateStateMachine" => state_machines::create_state_machine(service, ctx, &input),
+        "DescribeStateMachine" => state_machines::describe_state_machine(service, ctx, &input),
+        "UpdateStateMachine" => state_machines::update_state_machine(service, ctx, &input),
+        "DeleteStateMachine" => state_machines::delete_state_machine(service, ctx, &input),
+        "ListStateMachines" => state_machines::list_state_machines(service, ctx, &input),
+        "PublishStateMachineVersion" => {
+            versions::publish_state_machine_version(service, ctx, &input)
         }
-        "ListStateMachines" => list_state_machines(service, &input),
+        "ListStateMachineVersions" => versions::list_state_machine_versions(service, ctx, &input),
+        "DeleteStateMachineVersion" => versions::delete_state_machine_version(service, ctx, &input),
+        "CreateStateMachineAlias" => aliases::create_state_machine_alias(service, ctx, &input),
+        "DescribeStateMachineAlias" => aliases::describe_state_machine_alias(service, ctx, &input),
+        "UpdateStateMachineAlias" => aliases::update_state_machine_alias(service, ctx, &input),
+        "DeleteStateMachineAlias" => aliases::delete_state_machine_alias(service, ctx, &input),
+        "ListStateMachineAliases" => aliases::list_state_machine_aliases(service, ctx, &input),
+        "CreateActivity" => activities::create_activity(service, ctx, &input),
+        "DescribeActivity" => activities::describe_activity(service, ctx, &input),
+        "DeleteActivity" => activities::delete_activity(service, ctx, &input),
+        "ListActivities" => activities::list_activities(service, ctx, &input),
+        "TagResource" => tags::tag_resource(service, ctx, &input),
+        "UntagResource" => tags::untag_resource(service, ctx, &input),
+        "ListTagsForResource" => tags::list_tags_for_resource(service, ctx, &input),
+        "DescribeMapRun" => map_runs::describe_map_run(service, &input),
+        "ListMapRuns" => map_runs::list_map_runs(service, ctx, &input),
+        "UpdateMapRun" => map_runs::update_map_run(service, &input),
         "StartExecution" => start_execution(service, &input),
         "StartSyncExecution" => start_sync_execution(service, &input).await,
         "DescribeExecution" => {
@@ -82,8 +107,10 @@ pub async fn dispatch(
         "GetExecutionHistory" => get_execution_history(service, &input),
         "DescribeStateMachineForExecution" => {
             let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
-            let machine = service.describe_state_machine(&rec.state_machine_arn).ok();
-            Ok(json!({
+            let machine = service
+                .describe_state_machine(&ctx.region, &rec.state_machine_arn)
+                .ok();
+            let mut out = json!({
                 "stateMachineArn": rec.state_machine_arn,
                 "name": machine.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
                 "definition": rec.definition,
@@ -91,7 +118,16 @@ pub async fn dispatch(
                 "updateDate": seconds(rec.start_ms),
                 "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
                 "tracingConfiguration": {"enabled": false},
-            }))
+                "encryptionConfiguration": machine
+                    .map(|m| m.encryption_configuration)
+                    .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
+            });
+            if let Some(references) =
+                service::variable_references::variable_references(&rec.definition)
+            {
+                out["variableReferences"] = Value::Object(references);
+            }
+            Ok(out)
         }
         "ValidateStateMachineDefinition" => validate_definition(&input),
         "TestState" => test_state::test_state(service, ctx, &input),
@@ -136,154 +172,6 @@ pub fn check_name(name: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn tags_of(input: &Input) -> Result<Vec<(String, String)>> {
-    let mut tags = Vec::new();
-    for t in input.opt_array("tags")?.into_iter().flatten() {
-        let key = t.get("key").and_then(Value::as_str).unwrap_or_default();
-        let value = t.get("value").and_then(Value::as_str).unwrap_or_default();
-        tags.push((key.to_string(), value.to_string()));
-    }
-    Ok(tags)
-}
-
-fn create_state_machine(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let name = input.str("name")?;
-    let definition = input.str("definition")?;
-    let role_arn = input.str("roleArn")?;
-    let machine_type = input.opt_str("type")?.unwrap_or("STANDARD");
-    let mut v = Violations::default();
-    v.length("name", Some(name), 1, 80);
-    v.length("definition", Some(definition), 1, 1_048_576);
-    v.length("roleArn", Some(role_arn), 1, 256);
-    v.one_of("type", Some(machine_type), &["STANDARD", "EXPRESS"]);
-    v.check()?;
-    check_name(name)?;
-    let rec = service.create_state_machine(service::CreateStateMachine {
-        region: ctx.region.clone(),
-        name: name.to_string(),
-        definition: definition.to_string(),
-        role_arn: role_arn.to_string(),
-        machine_type: machine_type.to_string(),
-        logging_configuration: input.opt_object("loggingConfiguration")?.cloned(),
-        tracing_configuration: input.opt_object("tracingConfiguration")?.cloned(),
-        encryption_configuration: input.opt_object("encryptionConfiguration")?.cloned(),
-        tags: tags_of(input)?,
-    })?;
-    Ok(json!({"stateMachineArn": rec.arn, "creationDate": seconds(rec.creation_ms)}))
-}
-
-fn describe_state_machine_json(rec: &StateMachineRecord) -> Value {
-    let mut out = Map::new();
-    out.insert("stateMachineArn".into(), json!(rec.arn));
-    out.insert("name".into(), json!(rec.name));
-    out.insert("status".into(), json!(rec.status));
-    out.insert("definition".into(), json!(rec.definition));
-    out.insert("roleArn".into(), json!(rec.role_arn));
-    out.insert("type".into(), json!(rec.machine_type));
-    out.insert("creationDate".into(), seconds(rec.creation_ms));
-    out.insert(
-        "loggingConfiguration".into(),
-        rec.logging_configuration
-            .clone()
-            .unwrap_or_else(|| json!({"level": "OFF", "includeExecutionData": false})),
-    );
-    out.insert(
-        "tracingConfiguration".into(),
-        rec.tracing_configuration
-            .clone()
-            .unwrap_or_else(|| json!({"enabled": false})),
-    );
-    if let Some(e) = &rec.encryption_configuration {
-        out.insert("encryptionConfiguration".into(), e.clone());
-    }
-    out.insert("revisionId".into(), json!(rec.revision_id));
-    Value::Object(out)
-}
-
-fn describe_state_machine(service: &Service, input: &Input) -> Result<Value> {
-    let rec = service.describe_state_machine(arn_member(input, "stateMachineArn")?)?;
-    Ok(describe_state_machine_json(&rec))
-}
-
-fn update_state_machine(service: &Service, input: &Input) -> Result<Value> {
-    let arn = arn_member(input, "stateMachineArn")?;
-    let req = service::UpdateStateMachine {
-        arn: arn.to_string(),
-        definition: input.opt_str("definition")?.map(str::to_string),
-        role_arn: input.opt_str("roleArn")?.map(str::to_string),
-        logging_configuration: input.opt_object("loggingConfiguration")?.cloned(),
-        tracing_configuration: input.opt_object("tracingConfiguration")?.cloned(),
-        encryption_configuration: input.opt_object("encryptionConfiguration")?.cloned(),
-    };
-    if req.definition.is_none()
-        && req.role_arn.is_none()
-        && req.logging_configuration.is_none()
-        && req.tracing_configuration.is_none()
-        && req.encryption_configuration.is_none()
-    {
-        return Err(ApiError::new(
-            "MissingRequiredParameter",
-            "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration or the TracingConfiguration must be specified",
-        ));
-    }
-    let rec = service.update_state_machine(req)?;
-    Ok(json!({"updateDate": seconds(service.now_ms()), "revisionId": rec.revision_id}))
-}
-
-/// Pages a list: `nextToken` is the base64 of the next offset.
-fn paginate<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>)> {
-    let max = input.opt_int("maxResults")?;
-    let mut v = Violations::default();
-    v.range("maxResults", max, 0, 1000);
-    v.check()?;
-    let max = match max {
-        None | Some(0) => 100,
-        Some(n) => n as usize,
-    };
-    let start = match input.opt_str("nextToken")? {
-        None => 0,
-        Some(token) => base64::engine::general_purpose::STANDARD
-            .decode(token)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| {
-                s.strip_prefix("offset:")
-                    .and_then(|n| n.parse::<usize>().ok())
-            })
-            .filter(|n| *n <= items.len())
-            .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
-    };
-    let end = (start + max).min(items.len());
-    let next = (end < items.len())
-        .then(|| base64::engine::general_purpose::STANDARD.encode(format!("offset:{end}")));
-    let page = items.into_iter().skip(start).take(end - start).collect();
-    Ok((page, next))
-}
-
-fn with_token(mut v: Value, next: Option<String>) -> Value {
-    if let (Some(t), Value::Object(m)) = (next, &mut v) {
-        m.insert("nextToken".into(), json!(t));
-    }
-    v
-}
-
-fn list_state_machines(service: &Service, input: &Input) -> Result<Value> {
-    let all = service.list_state_machines()?;
-    let (page, next) = paginate(all, input)?;
-    let items: Vec<Value> = page
-        .iter()
-        .map(|m| {
-            json!({
-                "stateMachineArn": m.arn,
-                "name": m.name,
-                "type": m.machine_type,
-                "creationDate": seconds(m.creation_ms),
-            })
-        })
-        .collect();
-    Ok(with_token(json!({"stateMachines": items}), next))
 }
 
 fn start_request(input: &Input) -> Result<service::StartExecution> {

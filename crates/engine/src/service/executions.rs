@@ -157,6 +157,7 @@ impl Service {
         let mut rec = lock(&running.record);
         finish_record(&mut rec, &exec, self.clock.now_ms());
         let _ = self.store.update_execution(rec.clone());
+        let _ = self.finish_deleting_state_machine(&rec.state_machine_arn);
     }
 
     /// Delivers a signal to a running STANDARD execution and records what follows.

@@ -1,8 +1,24 @@
 //! The service: state machines and executions as the API operations see them, the runtime that
 //! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
 
+mod activities;
+pub mod aliases;
+pub mod arns;
+pub mod configuration;
 mod executions;
+mod map_runs;
 mod state_machines;
+mod tags;
+pub mod variable_references;
+mod versions;
+
+pub use arns::ResourceScope;
+pub use map_runs::MapRunSummary;
+pub use state_machines::{
+    CreateStateMachine, CreatedStateMachine, ExecutionTarget, StateMachineDescription,
+    UpdateStateMachine, UpdatedStateMachine,
+};
+pub use tags::MAX_TAGS_PER_RESOURCE;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -69,30 +85,6 @@ impl Clock for SystemClock {
 pub struct Config {
     pub account_id: String,
     pub default_region: String,
-}
-
-/// The parameters of CreateStateMachine, validated for shape by the API layer.
-#[derive(Debug, Clone, Default)]
-pub struct CreateStateMachine {
-    pub region: String,
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub machine_type: String,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
-    pub tags: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct UpdateStateMachine {
-    pub arn: String,
-    pub definition: Option<String>,
-    pub role_arn: Option<String>,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -199,6 +191,8 @@ pub struct Service {
     running: Mutex<HashMap<String, Arc<Running>>>,
     timers: Mutex<Timers>,
     timer_wakeup: tokio::sync::Notify,
+    /// Serialises read-modify-write changes of the catalog (see `state_machines`).
+    catalog_lock: Mutex<()>,
 }
 
 impl Service {
@@ -211,6 +205,7 @@ impl Service {
             running: Mutex::new(HashMap::new()),
             timers: Mutex::new(Timers::default()),
             timer_wakeup: tokio::sync::Notify::new(),
+            catalog_lock: Mutex::new(()),
         })
     }
 
@@ -310,18 +305,6 @@ impl Service {
             ));
         }
         self.compile(definition).map(|_| ())
-    }
-
-    fn arn(&self, region: &str, kind: &str, rest: &str) -> String {
-        let region = if region.is_empty() {
-            &self.config.default_region
-        } else {
-            region
-        };
-        format!(
-            "arn:aws:states:{region}:{}:{kind}:{rest}",
-            self.config.account_id
-        )
     }
 }
 

@@ -1,110 +1,516 @@
-//! State machine operations.
+//! State machines: create, describe, update, delete and list, and the resolution of a state
+//! machine, version or alias ARN to what StartExecution runs.
 
+use serde_json::{Map, Value};
+use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
+
+use super::arns::{
+    check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
+    ResourceScope, StateMachineQualifier,
+};
+use super::variable_references::variable_references;
 use super::*;
 
+/// The parameters of CreateStateMachine, checked for shape by the API layer.
+#[derive(Debug, Clone, Default)]
+pub struct CreateStateMachine {
+    /// The region of the request (its SigV4 credential scope).
+    pub region: String,
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub machine_type: String,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    pub tags: Vec<Tag>,
+    pub publish: bool,
+    pub version_description: Option<String>,
+}
+
+/// What CreateStateMachine made (or found, when the request repeats an earlier one).
+#[derive(Debug, Clone)]
+pub struct CreatedStateMachine {
+    pub state_machine: StateMachineRecord,
+    /// Version 1, when the request published it.
+    pub version: Option<StateMachineVersionRecord>,
+}
+
+/// The parameters of UpdateStateMachine, checked for shape by the API layer.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateStateMachine {
+    pub region: String,
+    pub arn: String,
+    pub definition: Option<String>,
+    pub role_arn: Option<String>,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    pub publish: bool,
+    pub version_description: Option<String>,
+}
+
+/// What UpdateStateMachine answers.
+#[derive(Debug, Clone)]
+pub struct UpdatedStateMachine {
+    pub update_ms: i64,
+    /// The revision after the update; None while the state machine was never changed.
+    pub revision_id: Option<String>,
+    pub version: Option<StateMachineVersionRecord>,
+}
+
+/// A state machine or one of its versions as DescribeStateMachine returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineDescription {
+    /// The state machine's ARN, or the version's.
+    pub arn: String,
+    pub name: String,
+    pub status: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub machine_type: String,
+    pub creation_ms: i64,
+    pub logging_configuration: Value,
+    pub tracing_configuration: Value,
+    pub encryption_configuration: Value,
+    pub revision_id: Option<String>,
+    /// A version's description.
+    pub description: Option<String>,
+    pub variable_references: Option<Map<String, Value>>,
+}
+
+/// What StartExecution runs for a state machine, version or alias ARN
+/// ([`Service::resolve_execution_target`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionTarget {
+    /// The state machine itself (executions are named and listed under its ARN).
+    pub state_machine: StateMachineRecord,
+    /// The revision to run: the current one, or the version's.
+    pub definition: String,
+    pub role_arn: String,
+    pub revision_id: Option<String>,
+    pub logging_configuration: Value,
+    pub tracing_configuration: Value,
+    pub encryption_configuration: Value,
+    /// When that revision was made (DescribeStateMachineForExecution's `updateDate`).
+    pub update_ms: i64,
+    /// The version run, when the ARN named a version or an alias.
+    pub version_arn: Option<String>,
+    /// The alias, when the ARN named one.
+    pub alias_arn: Option<String>,
+}
+
+/// A configuration as stored: always filled in by `configuration::*` before it is stored.
+fn stored(configuration: &Option<Value>, default: impl FnOnce() -> Value) -> Value {
+    configuration.clone().unwrap_or_else(default)
+}
+
+fn default_logging() -> Value {
+    serde_json::json!({"level": "OFF", "includeExecutionData": false})
+}
+
+fn default_tracing() -> Value {
+    configuration::tracing(None)
+}
+
+fn default_encryption() -> Value {
+    serde_json::json!({"type": "AWS_OWNED_KEY"})
+}
+
+fn state_machine_deleting(arn: &str) -> ServiceError {
+    // Our wording: no recorded case shows AWS's message for this error.
+    ServiceError::new(
+        "StateMachineDeleting",
+        format!("State Machine Is Being Deleted: '{arn}'"),
+    )
+}
+
+impl StateMachineDescription {
+    fn of_state_machine(machine: &StateMachineRecord) -> Self {
+        StateMachineDescription {
+            arn: machine.arn.clone(),
+            name: machine.name.clone(),
+            status: machine.status.clone(),
+            definition: machine.definition.clone(),
+            role_arn: machine.role_arn.clone(),
+            machine_type: machine.machine_type.clone(),
+            creation_ms: machine.creation_ms,
+            logging_configuration: stored(&machine.logging_configuration, default_logging),
+            tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
+            encryption_configuration: stored(&machine.encryption_configuration, default_encryption),
+            revision_id: machine.revision_id.clone(),
+            description: None,
+            variable_references: variable_references(&machine.definition),
+        }
+    }
+
+    fn of_version(name: &str, version: &StateMachineVersionRecord) -> Self {
+        StateMachineDescription {
+            arn: version.arn.clone(),
+            name: name.to_string(),
+            status: "ACTIVE".into(),
+            definition: version.definition.clone(),
+            role_arn: version.role_arn.clone(),
+            machine_type: version.machine_type.clone(),
+            creation_ms: version.creation_ms,
+            logging_configuration: stored(&version.logging_configuration, default_logging),
+            tracing_configuration: stored(&version.tracing_configuration, default_tracing),
+            encryption_configuration: stored(&version.encryption_configuration, default_encryption),
+            revision_id: version.revision_id.clone(),
+            description: version.description.clone(),
+            variable_references: variable_references(&version.definition),
+        }
+    }
+}
+
 impl Service {
-    pub fn create_state_machine(&self, req: CreateStateMachine) -> Result<StateMachineRecord> {
-        self.validate(&req.definition, &req.machine_type)?;
-        let arn = self.arn(&req.region, "stateMachine", &req.name);
-        if let Some(existing) = self.store.get_state_machine(&arn)? {
-            let same = existing.definition == req.definition
-                && existing.role_arn == req.role_arn
-                && existing.machine_type == req.machine_type
-                && req
-                    .logging_configuration
-                    .as_ref()
-                    .is_none_or(|l| Some(l) == existing.logging_configuration.as_ref())
-                && req
-                    .tracing_configuration
-                    .as_ref()
-                    .is_none_or(|l| Some(l) == existing.tracing_configuration.as_ref());
-            if same {
-                return Ok(existing);
-            }
-            return Err(ServiceError::new(
-                "StateMachineAlreadyExists",
-                format!("State Machine Already Exists: '{arn}'"),
+    /// Serialises the catalog's read-modify-write operations (tags, version numbers, aliases).
+    pub(super) fn catalog_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        lock(&self.catalog_lock)
+    }
+
+    pub fn create_state_machine(&self, req: CreateStateMachine) -> Result<CreatedStateMachine> {
+        if req.version_description.is_some() && !req.publish {
+            return Err(validation(
+                "Version description can only be set when publish is true",
             ));
         }
-        let record = StateMachineRecord {
+        check_role_arn(&req.role_arn)?;
+        let tags = tags::merge_tags(Vec::new(), req.tags);
+        tags::check_tag_count(tags.len())?;
+        self.validate(&req.definition, &req.machine_type)?;
+        let logging = configuration::logging(req.logging_configuration.as_ref())?;
+        let tracing = configuration::tracing(req.tracing_configuration.as_ref());
+        let encryption = configuration::encryption(req.encryption_configuration.as_ref())?;
+        let scope = self.scope(&req.region);
+        let arn = scope.arn("stateMachine", &req.name);
+
+        let _catalog = self.catalog_lock();
+        if let Some(existing) = self.store.get_state_machine(&arn)? {
+            if existing.status == "DELETING" {
+                return Err(state_machine_deleting(&arn));
+            }
+            // The idempotency check covers everything but the role and the tags.
+            let same = existing.definition == req.definition
+                && existing.machine_type == req.machine_type
+                && existing.logging_configuration.as_ref() == Some(&logging)
+                && existing.tracing_configuration.as_ref() == Some(&tracing)
+                && existing.encryption_configuration.as_ref() == Some(&encryption)
+                && existing.published_at_creation == req.publish
+                && existing.creation_version_description == req.version_description;
+            if !same {
+                return Err(ServiceError::new(
+                    "StateMachineAlreadyExists",
+                    format!("State Machine Already Exists: '{arn}'"),
+                ));
+            }
+            let version = if existing.published_at_creation {
+                self.store.get_state_machine_version(&format!("{arn}:1"))?
+            } else {
+                None
+            };
+            return Ok(CreatedStateMachine {
+                state_machine: existing,
+                version,
+            });
+        }
+        let now = self.clock.now_ms();
+        let mut record = StateMachineRecord {
             arn,
             name: req.name,
             definition: req.definition,
             role_arn: req.role_arn,
             machine_type: req.machine_type,
-            creation_ms: self.clock.now_ms(),
+            creation_ms: now,
+            update_ms: now,
             status: "ACTIVE".into(),
-            logging_configuration: req.logging_configuration,
-            tracing_configuration: req.tracing_configuration,
-            encryption_configuration: req.encryption_configuration,
-            revision_id: uuid::Uuid::new_v4().to_string(),
-            description: None,
-            tags: req.tags,
+            logging_configuration: Some(logging),
+            tracing_configuration: Some(tracing),
+            encryption_configuration: Some(encryption),
+            revision_id: None,
+            tags,
+            last_version_number: 0,
+            published_at_creation: req.publish,
+            creation_version_description: req.version_description.clone(),
         };
         self.store.insert_state_machine(record.clone())?;
-        Ok(record)
-    }
-
-    pub(super) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
-        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
-        if parts.resource_type != "stateMachine" {
-            return Err(invalid_arn(arn));
-        }
-        self.store.get_state_machine(arn)?.ok_or_else(|| {
-            ServiceError::new(
-                "StateMachineDoesNotExist",
-                format!("State Machine Does Not Exist: '{arn}'"),
-            )
+        let version = if req.publish {
+            Some(self.publish_locked(&mut record, req.version_description)?)
+        } else {
+            None
+        };
+        Ok(CreatedStateMachine {
+            state_machine: record,
+            version,
         })
     }
 
-    pub fn describe_state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+    /// The unqualified state machine `arn` names (any account or region).
+    pub(super) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+        let parsed = parse_state_machine_arn(arn)?;
+        if parsed.qualifier != StateMachineQualifier::Unqualified {
+            return Err(state_machine_does_not_exist(arn));
+        }
+        self.store
+            .get_state_machine(arn)?
+            .ok_or_else(|| state_machine_does_not_exist(arn))
+    }
+
+    /// The unqualified state machine `arn` names, seen from `scope`.
+    pub(super) fn scoped_state_machine(
+        &self,
+        scope: &ResourceScope,
+        arn: &str,
+    ) -> Result<StateMachineRecord> {
+        let parsed = parse_state_machine_arn(arn)?;
+        if !scope.owns(&parsed.arn) {
+            return Err(state_machine_does_not_exist(arn));
+        }
         self.state_machine(arn)
     }
 
-    pub fn update_state_machine(&self, req: UpdateStateMachine) -> Result<StateMachineRecord> {
-        let mut record = self.state_machine(&req.arn)?;
-        if let Some(def) = &req.definition {
-            self.validate(def, &record.machine_type)?;
+    /// DescribeStateMachine of a state machine, a version, or an alias (which describes the
+    /// version it routes most executions to).
+    pub fn describe_state_machine(
+        &self,
+        region: &str,
+        arn: &str,
+    ) -> Result<StateMachineDescription> {
+        let scope = self.scope(region);
+        let parsed = parse_state_machine_arn(arn)?;
+        if !scope.owns(&parsed.arn) {
+            return Err(state_machine_does_not_exist(arn));
         }
-        let mut changed = false;
-        if let Some(def) = req.definition {
-            changed |= def != record.definition;
-            record.definition = def;
-        }
-        if let Some(role) = req.role_arn {
-            changed |= role != record.role_arn;
-            record.role_arn = role;
-        }
-        if let Some(l) = req.logging_configuration {
-            record.logging_configuration = Some(l);
-            changed = true;
-        }
-        if let Some(t) = req.tracing_configuration {
-            record.tracing_configuration = Some(t);
-            changed = true;
-        }
-        if let Some(e) = req.encryption_configuration {
-            record.encryption_configuration = Some(e);
-            changed = true;
-        }
-        if changed {
-            record.revision_id = uuid::Uuid::new_v4().to_string();
-        }
-        self.store.update_state_machine(record.clone())?;
-        Ok(record)
+        let version_arn = match parsed.qualifier {
+            StateMachineQualifier::Unqualified => {
+                let machine = self.state_machine(arn)?;
+                return Ok(StateMachineDescription::of_state_machine(&machine));
+            }
+            StateMachineQualifier::Version(_) => arn.to_string(),
+            StateMachineQualifier::Alias(_) => {
+                let alias = self
+                    .store
+                    .get_state_machine_alias(arn)?
+                    .ok_or_else(|| state_machine_does_not_exist(arn))?;
+                aliases::main_route(&alias)
+                    .ok_or_else(|| state_machine_does_not_exist(arn))?
+                    .to_string()
+            }
+            // Distributed Map runs (whose child state machines these name) do not exist here.
+            StateMachineQualifier::MapLabel(_) => return Err(state_machine_does_not_exist(arn)),
+        };
+        let version = self
+            .store
+            .get_state_machine_version(&version_arn)?
+            .ok_or_else(|| state_machine_does_not_exist(arn))?;
+        Ok(StateMachineDescription::of_version(parsed.name, &version))
     }
 
-    pub fn delete_state_machine(&self, arn: &str) -> Result<()> {
-        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
-        if parts.resource_type != "stateMachine" {
-            return Err(invalid_arn(arn));
+    pub fn update_state_machine(&self, req: UpdateStateMachine) -> Result<UpdatedStateMachine> {
+        if req.version_description.is_some() && !req.publish {
+            return Err(validation(
+                "Version description can only be set when publish is true",
+            ));
         }
-        self.store.delete_state_machine(arn)?;
+        let scope = self.scope(&req.region);
+        let _catalog = self.catalog_lock();
+        let mut record = self.scoped_state_machine(&scope, &req.arn)?;
+        if record.status == "DELETING" {
+            return Err(state_machine_deleting(&record.arn));
+        }
+        if let Some(role_arn) = &req.role_arn {
+            check_role_arn(role_arn)?;
+        }
+        if let Some(definition) = &req.definition {
+            self.validate(definition, &record.machine_type)?;
+        }
+        let logging = req
+            .logging_configuration
+            .as_ref()
+            .map(|given| configuration::logging(Some(given)))
+            .transpose()?;
+        let tracing = req
+            .tracing_configuration
+            .as_ref()
+            .map(|given| configuration::tracing(Some(given)));
+        let encryption = req
+            .encryption_configuration
+            .as_ref()
+            .map(|given| configuration::encryption(Some(given)))
+            .transpose()?;
+
+        let mut changed = false;
+        if let Some(definition) = req.definition {
+            changed |= definition != record.definition;
+            record.definition = definition;
+        }
+        if let Some(role_arn) = req.role_arn {
+            changed |= role_arn != record.role_arn;
+            record.role_arn = role_arn;
+        }
+        for (given, current) in [
+            (logging, &mut record.logging_configuration),
+            (tracing, &mut record.tracing_configuration),
+            (encryption, &mut record.encryption_configuration),
+        ] {
+            if let Some(given) = given {
+                changed |= current.as_ref() != Some(&given);
+                *current = Some(given);
+            }
+        }
+        let now = self.clock.now_ms();
+        // A new revision only when something changed: AWS answers the current revision (none,
+        // before the first change) to an update that changes nothing.
+        if changed {
+            record.revision_id = Some(uuid::Uuid::new_v4().to_string());
+            record.update_ms = now;
+            self.store.update_state_machine(record.clone())?;
+        }
+        let version = if req.publish {
+            Some(self.publish_locked(&mut record, req.version_description)?)
+        } else {
+            None
+        };
+        Ok(UpdatedStateMachine {
+            update_ms: now,
+            revision_id: record.revision_id,
+            version,
+        })
+    }
+
+    /// DeleteStateMachine: the state machine goes with its versions and aliases at once, or is
+    /// marked DELETING while executions still run ([`Service::finish_deleting_state_machine`]
+    /// removes it when the last one ends). Deleting what does not exist succeeds.
+    pub fn delete_state_machine(&self, region: &str, arn: &str) -> Result<()> {
+        let scope = self.scope(region);
+        let parsed = parse_state_machine_arn(arn)?;
+        if parsed.qualifier != StateMachineQualifier::Unqualified {
+            // Our wording: AWS documents a ValidationException here without its message.
+            return Err(validation(format!(
+                "Service does not support deleting a qualified state machine ARN: '{arn}'"
+            )));
+        }
+        if !scope.owns(&parsed.arn) {
+            return Ok(());
+        }
+        let _catalog = self.catalog_lock();
+        let Some(mut record) = self.store.get_state_machine(arn)? else {
+            return Ok(());
+        };
+        // STANDARD executions keep their state machine until they end; EXPRESS state machines go
+        // at once (AWS deletes them "eventually", their executions carry on).
+        if record.machine_type == "STANDARD" && self.has_running_executions(arn)? {
+            record.status = "DELETING".into();
+            self.store.update_state_machine(record)?;
+        } else {
+            self.store.delete_state_machine(arn)?;
+        }
         Ok(())
     }
 
-    pub fn list_state_machines(&self) -> Result<Vec<StateMachineRecord>> {
-        Ok(self.store.list_state_machines()?)
+    /// Removes a DELETING state machine once none of its executions runs any more; call it when
+    /// an execution ends.
+    pub fn finish_deleting_state_machine(&self, arn: &str) -> Result<()> {
+        let deleting = |service: &Service| -> Result<bool> {
+            Ok(service
+                .store
+                .get_state_machine(arn)?
+                .is_some_and(|record| record.status == "DELETING"))
+        };
+        // Most executions end with their state machine ACTIVE: no need to take the lock then.
+        if !deleting(self)? {
+            return Ok(());
+        }
+        let _catalog = self.catalog_lock();
+        if deleting(self)? && !self.has_running_executions(arn)? {
+            self.store.delete_state_machine(arn)?;
+        }
+        Ok(())
+    }
+
+    fn has_running_executions(&self, state_machine_arn: &str) -> Result<bool> {
+        Ok(self
+            .store
+            .list_executions(Some(state_machine_arn))?
+            .iter()
+            .any(|execution| execution.status == "RUNNING"))
+    }
+
+    /// The state machines of the request's account and region, in creation order.
+    pub fn list_state_machines(&self, region: &str) -> Result<Vec<StateMachineRecord>> {
+        let scope = self.scope(region);
+        Ok(self
+            .store
+            .list_state_machines(&scope.account, &scope.region)?)
+    }
+
+    /// What StartExecution runs for `arn`: a state machine's current revision, a version, or
+    /// (for an alias) one of the alias's versions picked at random by the routing weights. The
+    /// result names the version and alias to record on the execution.
+    pub fn resolve_execution_target(&self, region: &str, arn: &str) -> Result<ExecutionTarget> {
+        let scope = self.scope(region);
+        let parsed = parse_state_machine_arn(arn)?;
+        if !scope.owns(&parsed.arn) {
+            return Err(state_machine_does_not_exist(arn));
+        }
+        let (version_arn, alias_arn) = match parsed.qualifier {
+            StateMachineQualifier::Unqualified => (None, None),
+            StateMachineQualifier::Version(_) => (Some(arn.to_string()), None),
+            StateMachineQualifier::Alias(_) => {
+                let alias = self
+                    .store
+                    .get_state_machine_alias(arn)?
+                    .ok_or_else(|| state_machine_does_not_exist(arn))?;
+                let route = aliases::pick_route(&alias, rand::random_range(0..100))
+                    .ok_or_else(|| state_machine_does_not_exist(arn))?;
+                (Some(route.to_string()), Some(arn.to_string()))
+            }
+            StateMachineQualifier::MapLabel(_) => {
+                // Our wording: AWS documents the ValidationException, not its message.
+                return Err(validation(format!(
+                    "Executions cannot be started on a Distributed Map state's state machine: '{arn}'"
+                )));
+            }
+        };
+        let machine = self
+            .store
+            .get_state_machine(&parsed.base_arn)?
+            .ok_or_else(|| state_machine_does_not_exist(arn))?;
+        if machine.status == "DELETING" {
+            return Err(state_machine_deleting(&machine.arn));
+        }
+        let Some(version_arn) = version_arn else {
+            return Ok(ExecutionTarget {
+                definition: machine.definition.clone(),
+                role_arn: machine.role_arn.clone(),
+                revision_id: machine.revision_id.clone(),
+                logging_configuration: stored(&machine.logging_configuration, default_logging),
+                tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
+                encryption_configuration: stored(
+                    &machine.encryption_configuration,
+                    default_encryption,
+                ),
+                update_ms: machine.update_ms,
+                version_arn: None,
+                alias_arn: None,
+                state_machine: machine,
+            });
+        };
+        let version = self
+            .store
+            .get_state_machine_version(&version_arn)?
+            .ok_or_else(|| state_machine_does_not_exist(arn))?;
+        Ok(ExecutionTarget {
+            definition: version.definition,
+            role_arn: version.role_arn,
+            revision_id: version.revision_id,
+            logging_configuration: stored(&version.logging_configuration, default_logging),
+            tracing_configuration: stored(&version.tracing_configuration, default_tracing),
+            encryption_configuration: stored(&version.encryption_configuration, default_encryption),
+            update_ms: version.creation_ms,
+            version_arn: Some(version_arn),
+            alias_arn,
+            state_machine: machine,
+        })
     }
 }

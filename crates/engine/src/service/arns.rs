@@ -1,0 +1,303 @@
+//! Step Functions ARNs of catalog resources: building them for an account and region, reading
+//! them back, and the errors AWS answers for the ones that name nothing.
+
+use super::{Service, ServiceError};
+
+/// The account and region a request acts in: the request's SigV4 region and the configured
+/// account. Resources of other accounts and regions are invisible from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceScope {
+    pub partition: &'static str,
+    pub region: String,
+    pub account: String,
+}
+
+impl ResourceScope {
+    /// `arn:PARTITION:states:REGION:ACCOUNT:KIND:NAME`.
+    pub fn arn(&self, kind: &str, name: &str) -> String {
+        format!(
+            "arn:{}:states:{}:{}:{kind}:{name}",
+            self.partition, self.region, self.account
+        )
+    }
+
+    /// Whether `arn` belongs to this account and region.
+    pub fn owns(&self, arn: &StatesArn) -> bool {
+        arn.region == self.region && arn.account == self.account
+    }
+}
+
+/// The AWS partition a region belongs to.
+pub fn partition_for_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// The parts of `arn:PARTITION:states:REGION:ACCOUNT:TYPE:RESOURCE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatesArn<'a> {
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource_type: &'a str,
+    /// Everything after the resource type (it may hold further colons: `name:1`, `name:alias`).
+    pub resource: &'a str,
+}
+
+/// Reads a Step Functions ARN; anything else is AWS's `Invalid ARN prefix`.
+pub fn parse_states_arn(arn: &str) -> Result<StatesArn<'_>, ServiceError> {
+    let mut parts = arn.splitn(7, ':');
+    let mut next = || parts.next().filter(|part| !part.is_empty());
+    let parsed = (|| {
+        if next()? != "arn" {
+            return None;
+        }
+        next()?;
+        if next()? != "states" {
+            return None;
+        }
+        Some(StatesArn {
+            region: next()?,
+            account: next()?,
+            resource_type: next()?,
+            resource: next()?,
+        })
+    })();
+    parsed.ok_or_else(|| invalid_arn_prefix(arn))
+}
+
+/// Reads an ARN that must name a resource of type `resource_type`.
+pub fn parse_typed_arn<'a>(
+    arn: &'a str,
+    resource_type: &str,
+) -> Result<StatesArn<'a>, ServiceError> {
+    let parsed = parse_states_arn(arn)?;
+    if parsed.resource_type != resource_type {
+        return Err(resource_type_not_valid(parsed.resource_type));
+    }
+    Ok(parsed)
+}
+
+/// What a `stateMachine` ARN points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateMachineQualifier<'a> {
+    /// `…:stateMachine:NAME`
+    Unqualified,
+    /// `…:stateMachine:NAME:NUMBER`
+    Version(u64),
+    /// `…:stateMachine:NAME:ALIAS` (alias names always hold a letter, `_`, `-` or `.`).
+    Alias(&'a str),
+    /// `…:stateMachine:NAME/LABEL`, a Distributed Map's child state machine.
+    MapLabel(&'a str),
+}
+
+/// A `stateMachine` ARN split into the state machine it belongs to and its qualifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateMachineArn<'a> {
+    pub arn: StatesArn<'a>,
+    pub name: &'a str,
+    /// The ARN of the state machine itself (without qualifier).
+    pub base_arn: String,
+    pub qualifier: StateMachineQualifier<'a>,
+}
+
+pub fn parse_state_machine_arn(arn: &str) -> Result<StateMachineArn<'_>, ServiceError> {
+    let parsed = parse_typed_arn(arn, "stateMachine")?;
+    let (name, qualifier) = match parsed.resource.split_once(':') {
+        None => match parsed.resource.split_once('/') {
+            Some((name, label)) => (name, StateMachineQualifier::MapLabel(label)),
+            None => (parsed.resource, StateMachineQualifier::Unqualified),
+        },
+        Some((name, qualifier)) if is_version_number(qualifier) => (
+            name,
+            // A number too large for u64 names no version that can exist.
+            StateMachineQualifier::Version(qualifier.parse().unwrap_or(u64::MAX)),
+        ),
+        Some((name, alias)) => (name, StateMachineQualifier::Alias(alias)),
+    };
+    let base_len = arn.len() - parsed.resource.len() + name.len();
+    Ok(StateMachineArn {
+        base_arn: arn[..base_len].to_string(),
+        name,
+        qualifier,
+        arn: parsed,
+    })
+}
+
+fn is_version_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks that `role_arn` names an IAM role (`arn:PARTITION:iam::ACCOUNT:role/NAME`), as
+/// CreateStateMachine and UpdateStateMachine do.
+pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
+    let mut parts = role_arn.splitn(6, ':');
+    let is_role = parts.next() == Some("arn")
+        && parts.next().is_some_and(|partition| !partition.is_empty())
+        && parts.next() == Some("iam")
+        && parts.next() == Some("")
+        && parts.next().is_some_and(|account| !account.is_empty())
+        && parts
+            .next()
+            .and_then(|resource| resource.strip_prefix("role/"))
+            .is_some_and(|name| !name.is_empty());
+    if is_role {
+        Ok(())
+    } else {
+        Err(ServiceError::new(
+            "InvalidArn",
+            format!("Invalid Role Arn: '{role_arn}'"),
+        ))
+    }
+}
+
+pub fn invalid_arn_prefix(arn: &str) -> ServiceError {
+    ServiceError::new(
+        "InvalidArn",
+        format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
+    )
+}
+
+pub fn resource_type_not_valid(resource_type: &str) -> ServiceError {
+    ServiceError::new(
+        "InvalidArn",
+        format!("Invalid Arn: 'Resource type not valid in this context: {resource_type}'"),
+    )
+}
+
+pub fn state_machine_does_not_exist(arn: &str) -> ServiceError {
+    ServiceError::new(
+        "StateMachineDoesNotExist",
+        format!("State Machine Does Not Exist: '{arn}'"),
+    )
+}
+
+pub fn activity_does_not_exist(arn: &str) -> ServiceError {
+    ServiceError::new(
+        "ActivityDoesNotExist",
+        format!("Activity Does Not Exist: '{arn}'"),
+    )
+}
+
+/// TagResource and friends on an ARN that names no taggable resource.
+pub fn resource_not_found(arn: &str) -> ServiceError {
+    ServiceError::new("ResourceNotFound", format!("Resource not found: '{arn}'"))
+}
+
+/// The alias operations' answer for an alias, version or state machine that does not exist.
+pub fn referenced_resource_not_found() -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFound",
+        "Request references a resource that does not exist.",
+    )
+}
+
+pub fn validation(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("ValidationException", message)
+}
+
+impl Service {
+    /// The account and region a request signed for `region` acts in.
+    pub fn scope(&self, region: &str) -> ResourceScope {
+        let region = if region.is_empty() {
+            self.config.default_region.as_str()
+        } else {
+            region
+        };
+        ResourceScope {
+            partition: partition_for_region(region),
+            region: region.to_string(),
+            account: self.config.account_id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MACHINE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+
+    #[test]
+    fn state_machine_arns_split_into_base_and_qualifier() {
+        let plain = parse_state_machine_arn(MACHINE).unwrap();
+        assert_eq!(plain.base_arn, MACHINE);
+        assert_eq!(plain.name, "m");
+        assert_eq!(plain.qualifier, StateMachineQualifier::Unqualified);
+
+        let version_arn = format!("{MACHINE}:12");
+        let version = parse_state_machine_arn(&version_arn).unwrap();
+        assert_eq!(version.base_arn, MACHINE);
+        assert_eq!(version.qualifier, StateMachineQualifier::Version(12));
+
+        let alias_arn = format!("{MACHINE}:PROD");
+        let alias = parse_state_machine_arn(&alias_arn).unwrap();
+        assert_eq!(alias.qualifier, StateMachineQualifier::Alias("PROD"));
+
+        let label_arn = format!("{MACHINE}/MapLabel");
+        let label = parse_state_machine_arn(&label_arn).unwrap();
+        assert_eq!(label.base_arn, MACHINE);
+        assert_eq!(label.qualifier, StateMachineQualifier::MapLabel("MapLabel"));
+    }
+
+    #[test]
+    fn malformed_arns_are_invalid_as_aws_words_it() {
+        for arn in [
+            "not_a_valid_arn",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "arn:aws:states:us-east-1:123456789012:stateMachine",
+            "arn:aws:states::123456789012:stateMachine:m",
+        ] {
+            let error = parse_state_machine_arn(arn).unwrap_err();
+            assert_eq!(error.code, "InvalidArn");
+            assert_eq!(
+                error.message,
+                format!("Invalid Arn: 'Invalid ARN prefix: {arn}'")
+            );
+        }
+        let error = parse_state_machine_arn("arn:aws:states:us-east-1:123456789012:activity:a")
+            .unwrap_err();
+        assert_eq!(
+            error.message,
+            "Invalid Arn: 'Resource type not valid in this context: activity'"
+        );
+    }
+
+    #[test]
+    fn role_arns_must_name_an_iam_role() {
+        for good in [
+            "arn:aws:iam::123456789012:role/r",
+            "arn:aws:iam::000000000000:role/service-role/sfn-role",
+            "arn:aws-cn:iam::123456789012:role/r",
+        ] {
+            assert!(check_role_arn(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "<execution-role-arn>",
+            "arn:aws:iam::123456789012:user/u",
+            "arn:aws:iam:us-east-1:123456789012:role/r",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            let error = check_role_arn(bad).unwrap_err();
+            assert_eq!(
+                (error.code, error.message),
+                ("InvalidArn", format!("Invalid Role Arn: '{bad}'"))
+            );
+        }
+    }
+
+    #[test]
+    fn partitions_follow_the_region() {
+        assert_eq!(partition_for_region("eu-west-1"), "aws");
+        assert_eq!(partition_for_region("cn-north-1"), "aws-cn");
+        assert_eq!(partition_for_region("us-gov-west-1"), "aws-us-gov");
+    }
+}

@@ -1,0 +1,152 @@
+//! The catalog: the resources users create and name (state machines, their versions and aliases,
+//! activities) as opposed to the runtime records of executions.
+//!
+//! Every record carries its ARN, and the ARN carries the account and region: listing takes both so
+//! that each account and region sees only its own resources.
+
+use serde_json::Value;
+
+use crate::Result;
+
+/// A resource tag, in the order it was first set.
+pub type Tag = (String, String);
+
+/// A state machine (its current revision) as DescribeStateMachine shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineRecord {
+    pub arn: String,
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    /// STANDARD or EXPRESS.
+    pub machine_type: String,
+    pub creation_ms: i64,
+    /// When the current revision was made (the creation time until the first update).
+    pub update_ms: i64,
+    /// ACTIVE, or DELETING while executions still run after DeleteStateMachine.
+    pub status: String,
+    /// The configurations as DescribeStateMachine returns them (defaults filled in).
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    /// None until an update changes something: AWS's first revision has no id.
+    pub revision_id: Option<String>,
+    pub tags: Vec<Tag>,
+    /// The highest version number ever published (numbers are never reused).
+    pub last_version_number: u64,
+    /// Whether CreateStateMachine published version 1, and with which description: a repeated
+    /// create is idempotent only with the same `publish` and `versionDescription`.
+    pub published_at_creation: bool,
+    pub creation_version_description: Option<String>,
+}
+
+/// A published version: a frozen copy of a state machine revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineVersionRecord {
+    /// `<state machine ARN>:<number>`.
+    pub arn: String,
+    pub state_machine_arn: String,
+    pub number: u64,
+    pub definition: String,
+    pub role_arn: String,
+    pub machine_type: String,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub encryption_configuration: Option<Value>,
+    /// The revision the version was published from.
+    pub revision_id: Option<String>,
+    pub description: Option<String>,
+    pub creation_ms: i64,
+}
+
+/// One route of an alias: a version ARN and the percentage of executions it receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasRoute {
+    pub version_arn: String,
+    pub weight: u32,
+}
+
+/// A state machine alias: a name routing executions to one or two versions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineAliasRecord {
+    /// `<state machine ARN>:<alias name>`.
+    pub arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub routing: Vec<AliasRoute>,
+    pub creation_ms: i64,
+    pub update_ms: i64,
+}
+
+/// An activity: a named queue of tasks that workers poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRecord {
+    pub arn: String,
+    pub name: String,
+    pub creation_ms: i64,
+    /// As DescribeActivity returns it (defaults filled in).
+    pub encryption_configuration: Option<Value>,
+    pub tags: Vec<Tag>,
+}
+
+/// Storage of the catalog. Writers that must read-modify-write (tags, version numbers, alias
+/// routing) are serialised by the service, so these are plain reads and writes.
+pub trait CatalogStore {
+    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()>;
+    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()>;
+    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>>;
+    /// Deletes the state machine with its versions and aliases.
+    fn delete_state_machine(&self, arn: &str) -> Result<()>;
+    /// The state machines of one account and region, in creation order.
+    fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>>;
+
+    fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()>;
+    fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>>;
+    fn delete_state_machine_version(&self, arn: &str) -> Result<()>;
+    /// Newest (highest number) first.
+    fn list_state_machine_versions(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineVersionRecord>>;
+
+    fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()>;
+    fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()>;
+    fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>>;
+    fn delete_state_machine_alias(&self, arn: &str) -> Result<()>;
+    /// In creation order.
+    fn list_state_machine_aliases(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineAliasRecord>>;
+
+    fn insert_activity(&self, record: ActivityRecord) -> Result<()>;
+    fn update_activity(&self, record: ActivityRecord) -> Result<()>;
+    fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>>;
+    fn delete_activity(&self, arn: &str) -> Result<()>;
+    /// The activities of one account and region, in creation order.
+    fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>>;
+}
+
+/// The account and region named in an ARN (`arn:PARTITION:states:REGION:ACCOUNT:…`).
+pub fn arn_account_region(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, _) = (parts.next()?, parts.next()?, parts.next()?);
+    let region = parts.next()?;
+    let account = parts.next()?;
+    Some((account, region))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_and_region_come_from_the_arn() {
+        assert_eq!(
+            arn_account_region("arn:aws:states:eu-west-1:123456789012:stateMachine:m"),
+            Some(("123456789012", "eu-west-1"))
+        );
+        assert_eq!(arn_account_region("not-an-arn"), None);
+    }
+}
