@@ -154,7 +154,8 @@ def test_activity_task_succeeds(sfn, activity):
     worker.start()
     execution_arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=TASK_INPUT)["executionArn"]
     task = worker.result()
-    assert task["input"] == TASK_INPUT
+    # No recording shows whether AWS hands the input text on verbatim or re-serialised.
+    assert json.loads(task["input"]) == json.loads(TASK_INPUT)
     assert task["taskToken"]
     described = wait_for_execution(sfn, execution_arn)
     assert described["status"] == "SUCCEEDED"
@@ -503,7 +504,8 @@ def test_task_waits_for_a_worker(sfn, activity):
     began = time.monotonic()
     task = sfn.get_activity_task(activityArn=activity["activityArn"], workerName="late-worker")
     assert time.monotonic() - began < 5
-    assert task["input"] == TASK_INPUT
+    # No recording shows whether AWS hands the input text on verbatim or re-serialised.
+    assert json.loads(task["input"]) == json.loads(TASK_INPUT)
     sfn.send_task_success(taskToken=task["taskToken"], output="{}")
     assert wait_for_execution(sfn, execution_arn)["status"] == "SUCCEEDED"
 

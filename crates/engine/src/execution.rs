@@ -74,6 +74,29 @@ pub enum Signal {
     },
     /// The execution's TimeoutSeconds passed.
     TimedOut,
+    /// A worker took the activity task this frame waits on.
+    TaskStarted {
+        frame: u32,
+        worker_name: Option<String>,
+    },
+    /// SendTaskSuccess for this frame's task (output as JSON text).
+    TaskSucceeded { frame: u32, output: String },
+    /// SendTaskFailure for this frame's task.
+    TaskFailed {
+        frame: u32,
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    /// SendTaskHeartbeat: the heartbeat timeout starts again.
+    TaskHeartbeat { frame: u32 },
+    /// The task's TimeoutSeconds (or HeartbeatSeconds, when `heartbeat`) passed.
+    TaskTimedOut { frame: u32, heartbeat: bool },
+}
+
+/// What the engine asks of the world outside the language while it runs: for now, whether an
+/// activity exists. Answers are recorded with the event they lead to, so replays see the same.
+pub trait TaskResolver: Send + Sync {
+    fn activity_exists(&self, activity_arn: &str) -> bool;
 }
 
 /// The frame number of the execution's own `TimeoutSeconds` timer.
@@ -146,6 +169,19 @@ pub(crate) enum Phase {
         remaining: usize,
     },
     Map(Box<MapProgress>),
+    /// Waiting on an activity worker.
+    Task(Box<TaskWait>),
+}
+
+#[derive(Debug)]
+pub(crate) struct TaskWait {
+    token: String,
+    started: bool,
+    timeout_due: Option<i64>,
+    heartbeat_seconds: Option<i64>,
+    heartbeat_due: Option<i64>,
+    activity_arn: String,
+    input_text: String,
 }
 
 #[derive(Debug)]
@@ -190,6 +226,18 @@ struct RecordingEnv<'a> {
     replay: &'a mut VecDeque<Value>,
     drawn: &'a mut Vec<Value>,
     now_ms: i64,
+}
+
+impl RecordingEnv<'_> {
+    /// A fact about the outside world, asked live or played back from the record.
+    fn observe_bool(&mut self, live: impl FnOnce() -> bool) -> bool {
+        let value = match self.replay.pop_front() {
+            Some(Value::Bool(b)) => b,
+            _ => live(),
+        };
+        self.drawn.push(Value::Bool(value));
+        value
+    }
 }
 
 impl Environment for RecordingEnv<'_> {
@@ -278,6 +326,9 @@ pub struct Execution {
     divergence: Option<ReplayError>,
     /// The execution input as the caller wrote it: AWS shows it verbatim as the first state's input.
     first_input_text: Option<String>,
+    resolver: Option<Arc<dyn TaskResolver>>,
+    /// Tasks asked for since the last `take_task_requests`.
+    task_requests: Vec<crate::tasks::TaskRequest>,
 }
 
 /// Why a replay could not rebuild an execution.
@@ -305,8 +356,21 @@ impl Execution {
         input: Value,
         record: bool,
     ) -> Execution {
+        Self::start_with_resolver(info, machine, input_text, input, record, None)
+    }
+
+    /// [`Execution::start`] for an execution whose Task states ask the world (activities).
+    pub fn start_with_resolver(
+        info: Arc<ExecutionInfo>,
+        machine: Arc<StateMachine>,
+        input_text: &str,
+        input: Value,
+        record: bool,
+        resolver: Option<Arc<dyn TaskResolver>>,
+    ) -> Execution {
         let now = info.start_ms;
         let mut exec = Execution::new(info, machine, input, record, now);
+        exec.resolver = resolver;
         exec.begin(input_text);
         exec.run();
         exec
@@ -340,6 +404,8 @@ impl Execution {
             transitions: 0,
             divergence: None,
             first_input_text: None,
+            resolver: None,
+            task_requests: Vec::new(),
         }
     }
 
@@ -418,6 +484,12 @@ impl Execution {
 
 /// What evaluating a state produced, before the interpreter records it.
 pub(crate) enum Work {
+    StartActivity {
+        activity_arn: String,
+        effective_input: Value,
+        timeout_seconds: Option<i64>,
+        heartbeat_seconds: Option<i64>,
+    },
     Exit {
         output: Value,
         next: Option<String>,
@@ -447,6 +519,8 @@ pub(crate) struct Ctx<'a> {
     supplied: Option<&'a Supplied>,
     /// TestState only: the record of each step of the data flow, as the evaluation computes it.
     inspection: Option<&'a mut Inspection>,
+    /// Answers questions about the outside world (executions only).
+    resolver: Option<&'a dyn TaskResolver>,
 }
 
 impl<'a> Ctx<'a> {
@@ -593,6 +667,7 @@ impl Isolated {
             },
             supplied: Some(supplied),
             inspection: Some(inspection),
+            resolver: None,
         };
         (ctx, &mut self.run)
     }
@@ -1004,18 +1079,82 @@ pub(crate) fn evaluate_state_inner(
                 },
             })))
         }
-        StateKind::Task(_) => Ok(Work::Fail(StatesError::runtime(format!(
-            "The resource '{}' of state '{}' is not supported by this server yet",
-            task_resource(state),
-            state.name
-        )))),
+        StateKind::Task(spec) => {
+            let effective = effective_task_input(ctx, run, state, &context)?;
+            if !is_activity_arn(&spec.resource) {
+                return Ok(Work::Fail(StatesError::runtime(format!(
+                    "The resource '{}' of state '{}' is not supported by this server yet",
+                    spec.resource, state.name
+                ))));
+            }
+            let resolver = ctx.resolver;
+            let exists = ctx
+                .env
+                .observe_bool(|| resolver.is_some_and(|r| r.activity_exists(&spec.resource)));
+            if !exists {
+                return Err(StatesError::runtime(format!(
+                    "The activity {} does not exist.",
+                    spec.resource
+                )));
+            }
+            let timeout_seconds = match &spec.timeout_seconds {
+                Some(f) => Some(task_seconds(
+                    ctx,
+                    f,
+                    &run.input,
+                    &context,
+                    "TimeoutSeconds",
+                )?),
+                None => None,
+            };
+            let heartbeat_seconds = match &spec.heartbeat_seconds {
+                Some(f) => Some(task_seconds(
+                    ctx,
+                    f,
+                    &run.input,
+                    &context,
+                    "HeartbeatSeconds",
+                )?),
+                None => None,
+            };
+            Ok(Work::StartActivity {
+                activity_arn: spec.resource.clone(),
+                effective_input: effective,
+                timeout_seconds,
+                heartbeat_seconds,
+            })
+        }
     }
 }
 
-fn task_resource(state: &State) -> &str {
-    match &state.kind {
-        StateKind::Task(t) => &t.resource,
-        _ => "",
+/// `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`.
+fn is_activity_arn(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.split(':').collect();
+    parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity"
+}
+
+/// TimeoutSeconds / HeartbeatSeconds (literal, path or JSONata): a positive whole number.
+fn task_seconds(
+    ctx: &mut Ctx,
+    field: &NumberField,
+    input: &Value,
+    context: &Value,
+    name: &str,
+) -> Result<i64, StatesError> {
+    let v = evaluate_field(field, input, context, ctx, name)?;
+    match v.as_i64() {
+        Some(n) if n > 0 => Ok(n),
+        _ => Err(StatesError::runtime(match field {
+            NumberField::Path(p) => format!(
+                "The {name}Path parameter does not reference a positive integer: {} == {}",
+                p.text(),
+                compact(&v)
+            ),
+            _ => format!(
+                "The {name} value is not a positive integer: {}",
+                compact(&v)
+            ),
+        })),
     }
 }
 
@@ -1376,11 +1515,21 @@ impl Execution {
             .iter()
             .enumerate()
             .filter_map(|(i, f)| match &f.step {
-                Step::Run(r) => match r.phase {
+                Step::Run(r) => match &r.phase {
+                    Phase::Task(w) => {
+                        w.timeout_due
+                            .into_iter()
+                            .chain(w.heartbeat_due)
+                            .min()
+                            .map(|due_ms| TimerRequest {
+                                frame: i as u32,
+                                due_ms,
+                            })
+                    }
                     Phase::Waiting { due_ms, .. } | Phase::Backoff { due_ms } => {
                         Some(TimerRequest {
                             frame: i as u32,
-                            due_ms,
+                            due_ms: *due_ms,
                         })
                     }
                     _ => None,
@@ -1556,6 +1705,7 @@ impl Execution {
             },
             supplied: None,
             inspection: None,
+            resolver: self.resolver.as_deref(),
         }
     }
 
@@ -1601,6 +1751,19 @@ impl Execution {
                 self.frames[f as usize].step = Step::Run(run);
             }
             Work::StartParallel { effective_input } => self.start_parallel(f, run, effective_input),
+            Work::StartActivity {
+                activity_arn,
+                effective_input,
+                timeout_seconds,
+                heartbeat_seconds,
+            } => self.schedule_activity(
+                f,
+                run,
+                activity_arn,
+                effective_input,
+                timeout_seconds,
+                heartbeat_seconds,
+            ),
             Work::StartMap(progress) => self.start_map(f, run, progress),
         }
     }
@@ -2196,6 +2359,162 @@ impl Execution {
         }
     }
 
+    /// Asks the world for the answers only it has (whether an activity exists …).
+    pub fn set_resolver(&mut self, resolver: Arc<dyn TaskResolver>) {
+        self.resolver = Some(resolver);
+    }
+
+    /// Tasks asked for since the last call.
+    pub fn take_task_requests(&mut self) -> Vec<crate::tasks::TaskRequest> {
+        std::mem::take(&mut self.task_requests)
+    }
+
+    /// Every task still waiting for a worker to take it (to offer again after a restart).
+    pub fn pending_task_requests(&self) -> Vec<crate::tasks::TaskRequest> {
+        self.frames
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match &f.step {
+                Step::Run(r) => match &r.phase {
+                    Phase::Task(w) if !w.started => Some(crate::tasks::TaskRequest {
+                        frame: i as u32,
+                        token: w.token.clone(),
+                        kind: crate::tasks::TaskKind::Activity {
+                            activity_arn: w.activity_arn.clone(),
+                            input: w.input_text.clone(),
+                        },
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether `frame` waits on the task named by `token`, and whether a worker took it.
+    pub fn task_status(&self, frame: u32, token: &str) -> Option<bool> {
+        self.task_wait(frame)
+            .filter(|w| w.token == token)
+            .map(|w| w.started)
+    }
+
+    fn task_wait(&self, frame: u32) -> Option<&TaskWait> {
+        match &self.frames.get(frame as usize)?.step {
+            Step::Run(r) => match &r.phase {
+                Phase::Task(w) => Some(w),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Takes a frame out of its task wait, to end the Task state.
+    fn take_task(&mut self, frame: u32) -> Option<Box<Running>> {
+        self.task_wait(frame)?;
+        let Step::Run(mut run) =
+            std::mem::replace(&mut self.frames[frame as usize].step, Step::Cancelled)
+        else {
+            return None;
+        };
+        run.phase = Phase::Start;
+        Some(run)
+    }
+
+    fn schedule_activity(
+        &mut self,
+        f: u32,
+        mut run: Box<Running>,
+        activity_arn: String,
+        effective_input: Value,
+        timeout_seconds: Option<i64>,
+        heartbeat_seconds: Option<i64>,
+    ) {
+        let input_text = compact(&effective_input);
+        let shown = input_text.clone();
+        let resource = activity_arn.clone();
+        let scheduled_id = self.emit(f, "ActivityScheduled", |_| {
+            let mut d = Map::new();
+            d.insert("input".into(), Value::String(shown));
+            d.insert("inputDetails".into(), json!({"truncated": false}));
+            d.insert("resource".into(), Value::String(resource));
+            if let Some(t) = timeout_seconds {
+                d.insert("timeoutInSeconds".into(), json!(t));
+            }
+            if let Some(h) = heartbeat_seconds {
+                d.insert("heartbeatInSeconds".into(), json!(h));
+            }
+            d
+        });
+        let token = crate::tasks::make_token(&self.info.execution_arn, f, scheduled_id);
+        let timeout_due = timeout_seconds.map(|t| self.now_ms + t * 1000);
+        if let Some(due_ms) = timeout_due {
+            self.timers.push(TimerRequest { frame: f, due_ms });
+        }
+        self.task_requests.push(crate::tasks::TaskRequest {
+            frame: f,
+            token: token.clone(),
+            kind: crate::tasks::TaskKind::Activity {
+                activity_arn: activity_arn.clone(),
+                input: input_text.clone(),
+            },
+        });
+        run.phase = Phase::Task(Box::new(TaskWait {
+            token,
+            started: false,
+            timeout_due,
+            heartbeat_seconds,
+            heartbeat_due: None,
+            activity_arn,
+            input_text,
+        }));
+        self.frames[f as usize].step = Step::Run(run);
+    }
+
+    fn task_started(&mut self, frame: u32, worker_name: Option<String>) {
+        if self.task_wait(frame).is_none_or(|w| w.started) {
+            return;
+        }
+        self.emit(frame, "ActivityStarted", |_| {
+            let mut d = Map::new();
+            if let Some(w) = &worker_name {
+                d.insert("workerName".into(), Value::String(w.clone()));
+            }
+            d
+        });
+        let now = self.now_ms;
+        let mut timer = None;
+        if let Step::Run(run) = &mut self.frames[frame as usize].step {
+            if let Phase::Task(w) = &mut run.phase {
+                w.started = true;
+                if let Some(hb) = w.heartbeat_seconds {
+                    let due = now + hb * 1000;
+                    w.heartbeat_due = Some(due);
+                    timer = Some(due);
+                }
+            }
+        }
+        if let Some(due_ms) = timer {
+            self.timers.push(TimerRequest { frame, due_ms });
+        }
+    }
+
+    fn task_timed_out(&mut self, frame: u32, heartbeat: bool) {
+        let Some(run) = self.take_task(frame) else {
+            return;
+        };
+        let error = if heartbeat {
+            asl::error::HEARTBEAT_TIMEOUT
+        } else {
+            asl::error::TIMEOUT
+        };
+        self.emit(frame, "ActivityTimedOut", |_| {
+            let mut d = Map::new();
+            d.insert("error".into(), Value::String(error.into()));
+            d
+        });
+        self.state_failed(frame, run, StatesError::new(error, ""));
+    }
+
     /// Delivers an outside input and runs as far as the execution can go.
     pub fn deliver(&mut self, signal: Signal) {
         if self.status != Status::Running {
@@ -2208,6 +2527,21 @@ impl Execution {
             other => other,
         };
         match signal {
+            Signal::TimerFired { frame } if self.task_wait(frame).is_some() => {
+                let now = self.now_ms;
+                let expired = self.task_wait(frame).and_then(|w| {
+                    if w.timeout_due.is_some_and(|d| d <= now) {
+                        Some(false)
+                    } else if w.started && w.heartbeat_due.is_some_and(|d| d <= now) {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                });
+                if let Some(heartbeat) = expired {
+                    self.task_timed_out(frame, heartbeat);
+                }
+            }
             Signal::TimerFired { frame } => {
                 let waiting = self.frames.get(frame as usize).is_some_and(|f| {
                     matches!(&f.step, Step::Run(r) if matches!(r.phase, Phase::Waiting { .. } | Phase::Backoff { .. }))
@@ -2254,6 +2588,60 @@ impl Execution {
                 self.cause = cause;
                 self.work.clear();
             }
+            Signal::TaskStarted { frame, worker_name } => self.task_started(frame, worker_name),
+            Signal::TaskSucceeded { frame, output } => {
+                if let Some(run) = self.take_task(frame) {
+                    let shown = output.clone();
+                    self.emit(frame, "ActivitySucceeded", |_| {
+                        let mut d = Map::new();
+                        d.insert("output".into(), Value::String(shown));
+                        d.insert("outputDetails".into(), json!({"truncated": false}));
+                        d
+                    });
+                    let result = serde_json::from_str(&output).unwrap_or(Value::Null);
+                    self.finish_with_result(frame, run, result);
+                }
+            }
+            Signal::TaskFailed {
+                frame,
+                error,
+                cause,
+            } => {
+                if let Some(run) = self.take_task(frame) {
+                    self.emit(frame, "ActivityFailed", |_| {
+                        let mut d = Map::new();
+                        if let Some(c) = &cause {
+                            d.insert("cause".into(), Value::String(c.clone()));
+                        }
+                        if let Some(e) = &error {
+                            d.insert("error".into(), Value::String(e.clone()));
+                        }
+                        d
+                    });
+                    let err =
+                        StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
+                    self.state_failed(frame, run, err);
+                }
+            }
+            Signal::TaskHeartbeat { frame } => {
+                let now = self.now_ms;
+                let mut timer = None;
+                if let Some(Step::Run(run)) =
+                    self.frames.get_mut(frame as usize).map(|f| &mut f.step)
+                {
+                    if let Phase::Task(wait) = &mut run.phase {
+                        if let Some(hb) = wait.heartbeat_seconds {
+                            let due = now + hb * 1000;
+                            wait.heartbeat_due = Some(due);
+                            timer = Some(due);
+                        }
+                    }
+                }
+                if let Some(due_ms) = timer {
+                    self.timers.push(TimerRequest { frame, due_ms });
+                }
+            }
+            Signal::TaskTimedOut { frame, heartbeat } => self.task_timed_out(frame, heartbeat),
             Signal::TimedOut => {
                 // AWS records no error or cause for an execution that timed out.
                 self.emit(0, "ExecutionTimedOut", |_| Map::new());
@@ -2302,6 +2690,41 @@ impl Execution {
                     .map(str::to_string),
             }),
             "ExecutionTimedOut" => Some(Signal::TimedOut),
+            "ActivityStarted" => Some(Signal::TaskStarted {
+                frame: event.frame,
+                worker_name: event
+                    .details
+                    .get("workerName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            }),
+            "ActivitySucceeded" => Some(Signal::TaskSucceeded {
+                frame: event.frame,
+                output: event
+                    .details
+                    .get("output")
+                    .and_then(Value::as_str)
+                    .unwrap_or("null")
+                    .to_string(),
+            }),
+            "ActivityFailed" => Some(Signal::TaskFailed {
+                frame: event.frame,
+                error: event
+                    .details
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                cause: event
+                    .details
+                    .get("cause")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            }),
+            "ActivityTimedOut" => Some(Signal::TaskTimedOut {
+                frame: event.frame,
+                heartbeat: event.details.get("error").and_then(Value::as_str)
+                    == Some(asl::error::HEARTBEAT_TIMEOUT),
+            }),
             _ => {
                 let frame = self.frames.get(event.frame as usize)?;
                 match &frame.step {

@@ -183,3 +183,71 @@ fn outputs_over_256_kib_fail_with_data_limit_exceeded() {
         &json!({"s": "x".repeat(1000)})
     ));
 }
+
+struct AllActivitiesExist;
+
+impl engine::execution::TaskResolver for AllActivitiesExist {
+    fn activity_exists(&self, _arn: &str) -> bool {
+        true
+    }
+}
+
+#[test]
+fn rebuilt_activity_task_keeps_its_token_and_finishes() {
+    let arn = "arn:aws:states:us-east-1:123456789012:activity:work";
+    let machine = Arc::new(
+        asl::model::parse_definition(
+            &json!({"StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": arn, "TimeoutSeconds": 30, "Next": "P"},
+                "P": {"Type": "Pass", "End": true}}})
+            .to_string(),
+        )
+        .unwrap(),
+    );
+    let input = json!({"n": 1});
+    let mut exec = Execution::start_with_resolver(
+        info(),
+        machine.clone(),
+        &input.to_string(),
+        input.clone(),
+        true,
+        Some(Arc::new(AllActivitiesExist)),
+    );
+    let offered = exec.take_task_requests();
+    assert_eq!(offered.len(), 1);
+    let token = offered[0].token.clone();
+    exec.deliver(Signal::TaskStarted {
+        frame: offered[0].frame,
+        worker_name: Some("w".into()),
+    });
+
+    // The server dies here; the execution is rebuilt from its history alone.
+    let mut rebuilt = Execution::replay(info(), machine, exec.events.clone()).expect("replay");
+    assert_eq!(summary(&rebuilt), summary(&exec));
+    assert!(
+        rebuilt.pending_task_requests().is_empty(),
+        "a started task is not offered again"
+    );
+    assert_eq!(rebuilt.task_status(offered[0].frame, &token), Some(true));
+    rebuilt.deliver(Signal::TaskSucceeded {
+        frame: offered[0].frame,
+        output: "{\"done\":true}".into(),
+    });
+    assert_eq!(rebuilt.status, engine::execution::Status::Succeeded);
+    assert_eq!(rebuilt.output, Some(json!({"done": true})));
+    let types: Vec<&str> = rebuilt.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "ActivityScheduled",
+            "ActivityStarted",
+            "ActivitySucceeded",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}

@@ -1,6 +1,7 @@
 //! One function per operation: read the request, call the service, shape the response.
 
 mod activities;
+mod activity_tasks;
 mod aliases;
 mod map_runs;
 mod pagination;
@@ -87,6 +88,10 @@ pub async fn dispatch(
         "DeleteStateMachineAlias" => aliases::delete_state_machine_alias(service, ctx, &input),
         "ListStateMachineAliases" => aliases::list_state_machine_aliases(service, ctx, &input),
         "CreateActivity" => activities::create_activity(service, ctx, &input),
+        "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
+        "SendTaskSuccess" => activity_tasks::send_task_success(service, &input),
+        "SendTaskFailure" => activity_tasks::send_task_failure(service, &input),
+        "SendTaskHeartbeat" => activity_tasks::send_task_heartbeat(service, &input),
         "DescribeActivity" => activities::describe_activity(service, ctx, &input),
         "DeleteActivity" => activities::delete_activity(service, ctx, &input),
         "ListActivities" => activities::list_activities(service, ctx, &input),
@@ -358,7 +363,8 @@ fn event_json(e: &EventRecord, include_data: bool) -> Value {
             }
         }
         // These keep their (possibly empty) details member, as AWS shows them.
-        let always = e.event_type.ends_with("Exited") || e.event_type == "ExecutionFailed";
+        let always = e.event_type.ends_with("Exited")
+            || matches!(e.event_type.as_str(), "ExecutionFailed" | "ActivityStarted");
         if !details.is_empty() || always {
             out.insert(member.into(), Value::Object(details));
         }

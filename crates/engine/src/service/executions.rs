@@ -122,7 +122,14 @@ impl Service {
                 finish_record(&mut rec, &exec, service.clock.now_ms());
                 let _ = service.store.update_execution(rec);
             } else {
-                let exec = Execution::start(info, compiled, &input_text, input, true);
+                let exec = Execution::start_with_resolver(
+                    info,
+                    compiled,
+                    &input_text,
+                    input,
+                    true,
+                    Some(service.resolver()),
+                );
                 service.adopt(record, exec);
             }
         });
@@ -137,6 +144,7 @@ impl Service {
             .store
             .append_events(&arn, events.into_iter().map(to_record).collect());
         let timers = exec.take_timers();
+        let tasks = exec.take_task_requests();
         let running = Arc::new(Running {
             execution: Mutex::new(exec),
             record: Mutex::new(record),
@@ -146,6 +154,7 @@ impl Service {
         if still_running {
             lock(&self.running).insert(arn.clone(), running);
             self.add_timers(&arn, timers);
+            self.offer_tasks(&arn, tasks);
         }
     }
 
@@ -165,13 +174,14 @@ impl Service {
         let Some(running) = lock(&self.running).get(arn).cloned() else {
             return;
         };
-        let (events, timers, done) = {
+        let (events, timers, tasks, done) = {
             let mut exec = lock(&running.execution);
             exec.set_now(self.clock.now_ms());
             exec.deliver(signal);
             (
                 std::mem::take(&mut exec.events),
                 exec.take_timers(),
+                exec.take_task_requests(),
                 !exec.is_running(),
             )
         };
@@ -183,6 +193,7 @@ impl Service {
             lock(&self.running).remove(arn);
         } else {
             self.add_timers(arn, timers);
+            self.offer_tasks(arn, tasks);
         }
     }
 

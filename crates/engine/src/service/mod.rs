@@ -2,14 +2,18 @@
 //! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
 
 mod activities;
+mod activity_tasks;
 pub mod aliases;
 pub mod arns;
 pub mod configuration;
+
 mod executions;
 mod map_runs;
 mod state_machines;
 mod tags;
 pub mod variable_references;
+
+pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
 mod versions;
 
 pub use arns::ResourceScope;
@@ -193,6 +197,7 @@ pub struct Service {
     timer_wakeup: tokio::sync::Notify,
     /// Serialises read-modify-write changes of the catalog (see `state_machines`).
     catalog_lock: Mutex<()>,
+    activity_queues: activity_tasks::ActivityQueues,
 }
 
 impl Service {
@@ -206,6 +211,7 @@ impl Service {
             timers: Mutex::new(Timers::default()),
             timer_wakeup: tokio::sync::Notify::new(),
             catalog_lock: Mutex::new(()),
+            activity_queues: Default::default(),
         })
     }
 

@@ -654,6 +654,12 @@ impl Test<'_> {
                 assigned,
             },
             Work::Fail(error) | Work::EvalError(error) => self.handle_error(ctx, run, error),
+            // Tasks are answered by the mock in `invoke_task`, never scheduled.
+            Work::StartActivity { .. } => self.handle_error(
+                ctx,
+                run,
+                StatesError::runtime("an activity task cannot run under TestState"),
+            ),
             // TestState does not wait: the state ends as it would once its time has come.
             Work::Wait {
                 effective_input, ..
