@@ -91,6 +91,9 @@ pub enum Signal {
     TaskHeartbeat { frame: u32 },
     /// The task's TimeoutSeconds (or HeartbeatSeconds, when `heartbeat`) passed.
     TaskTimedOut { frame: u32, heartbeat: bool },
+    /// RedriveExecution of a FAILED, ABORTED or TIMED_OUT execution: it goes on from the
+    /// top-level state that did not finish, keeping everything that did.
+    Redrive,
 }
 
 /// What the engine asks of the world outside the language while it runs: for now, whether an
@@ -441,10 +444,12 @@ impl Execution {
 
     /// Rebuilds a running (or finished) execution from its recorded history.
     pub fn replay(
-        info: Arc<ExecutionInfo>,
+        mut info: Arc<ExecutionInfo>,
         machine: Arc<StateMachine>,
         history: Vec<HistoryEvent>,
     ) -> Result<Execution, ReplayError> {
+        // Redrives in the history count themselves again.
+        Arc::make_mut(&mut info).redrive_count = 0;
         let first = history.first().ok_or(ReplayError::NoStart)?;
         if first.event_type != "ExecutionStarted" {
             return Err(ReplayError::NoStart);
@@ -2359,6 +2364,53 @@ impl Execution {
         }
     }
 
+    /// Where a redrive starts: the last top-level state entered, with the input it was given.
+    fn redrive_point(&self) -> Option<(String, Value)> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.frame == 0 && e.event_type.ends_with("StateEntered"))
+            .and_then(|e| {
+                let name = e.details.get("name")?.as_str()?.to_string();
+                let input = e
+                    .details
+                    .get("input")
+                    .and_then(Value::as_str)
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or(Value::Null);
+                Some((name, input))
+            })
+    }
+
+    fn redrive(&mut self) {
+        if matches!(self.status, Status::Running | Status::Succeeded) {
+            return;
+        }
+        let Some((name, input)) = self.redrive_point() else {
+            return;
+        };
+        let count = self.info.redrive_count + 1;
+        Arc::make_mut(&mut self.info).redrive_count = count;
+        self.emit(0, "ExecutionRedriven", |_| {
+            let mut d = Map::new();
+            d.insert("redriveCount".into(), json!(count));
+            d
+        });
+        self.status = Status::Running;
+        self.output = None;
+        self.error = None;
+        self.cause = None;
+        if let Some(seconds) = self.machine.timeout_seconds {
+            // The execution's time limit counts again from the redrive.
+            self.timers.push(TimerRequest {
+                frame: EXECUTION_TIMEOUT_FRAME,
+                due_ms: self.now_ms + seconds as i64 * 1000,
+            });
+        }
+        self.frames[0].step = Step::Enter { name, input };
+        self.work.push_back(0);
+    }
+
     /// Asks the world for the answers only it has (whether an activity exists …).
     pub fn set_resolver(&mut self, resolver: Arc<dyn TaskResolver>) {
         self.resolver = Some(resolver);
@@ -2517,6 +2569,11 @@ impl Execution {
 
     /// Delivers an outside input and runs as far as the execution can go.
     pub fn deliver(&mut self, signal: Signal) {
+        if signal == Signal::Redrive {
+            self.redrive();
+            self.run();
+            return;
+        }
         if self.status != Status::Running {
             return;
         }
@@ -2642,6 +2699,7 @@ impl Execution {
                 }
             }
             Signal::TaskTimedOut { frame, heartbeat } => self.task_timed_out(frame, heartbeat),
+            Signal::Redrive => {}
             Signal::TimedOut => {
                 // AWS records no error or cause for an execution that timed out.
                 self.emit(0, "ExecutionTimedOut", |_| Map::new());
@@ -2690,6 +2748,7 @@ impl Execution {
                     .map(str::to_string),
             }),
             "ExecutionTimedOut" => Some(Signal::TimedOut),
+            "ExecutionRedriven" => Some(Signal::Redrive),
             "ActivityStarted" => Some(Signal::TaskStarted {
                 frame: event.frame,
                 worker_name: event

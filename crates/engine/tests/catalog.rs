@@ -613,6 +613,7 @@ fn a_state_machine_with_running_executions_is_deleting_until_they_end() {
         definition: definition("v0"),
         role_arn: ROLE.into(),
         trace_header: None,
+        redrive: Default::default(),
     };
     store::Store::insert_execution(store.as_ref(), execution.clone()).unwrap();
     svc.delete_state_machine(REGION, &arn).unwrap();

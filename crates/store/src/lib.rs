@@ -31,6 +31,16 @@ pub struct ExecutionRecord {
     pub definition: String,
     pub role_arn: String,
     pub trace_header: Option<String>,
+    pub redrive: RedriveInfo,
+}
+
+/// What RedriveExecution has done to an execution.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedriveInfo {
+    pub count: u32,
+    pub last_ms: Option<i64>,
+    /// The clientToken of the last redrive (a retry with the same token changes nothing).
+    pub client_token: Option<String>,
 }
 
 /// A stored history event (see `engine::history::HistoryEvent`).

@@ -108,6 +108,7 @@ pub async fn dispatch(
             Ok(describe_execution_json(&rec))
         }
         "StopExecution" => stop_execution(service, &input),
+        "RedriveExecution" => redrive_execution(service, &input),
         "ListExecutions" => list_executions(service, &input),
         "GetExecutionHistory" => get_execution_history(service, &input),
         "DescribeStateMachineForExecution" => {
@@ -268,11 +269,15 @@ fn describe_execution_json(rec: &ExecutionRecord) -> Value {
     if let Some(t) = &rec.trace_header {
         out.insert("traceHeader".into(), json!(t));
     }
-    out.insert("redriveCount".into(), json!(0));
+    out.insert("redriveCount".into(), json!(rec.redrive.count));
+    if let Some(ms) = rec.redrive.last_ms {
+        out.insert("redriveDate".into(), seconds(ms));
+    }
     out.insert(
         "redriveStatus".into(),
         json!(match rec.status.as_str() {
             "RUNNING" | "SUCCEEDED" => "NOT_REDRIVABLE",
+            _ if rec.machine_type == "EXPRESS" => "NOT_REDRIVABLE",
             _ => "REDRIVABLE",
         }),
     );
@@ -283,6 +288,16 @@ fn describe_execution_json(rec: &ExecutionRecord) -> Value {
         );
     }
     Value::Object(out)
+}
+
+fn redrive_execution(service: &Service, input: &Input) -> Result<Value> {
+    let arn = arn_member(input, "executionArn")?;
+    let token = input.opt_str("clientToken")?;
+    let mut v = Violations::default();
+    v.length("clientToken", token, 1, 64);
+    v.check()?;
+    let rec = service.redrive_execution(arn, token.map(str::to_string))?;
+    Ok(json!({"redriveDate": seconds(rec.redrive.last_ms.unwrap_or_else(|| service.now_ms()))}))
 }
 
 fn stop_execution(service: &Service, input: &Input) -> Result<Value> {
@@ -328,6 +343,19 @@ fn list_executions(service: &Service, input: &Input) -> Result<Value> {
     if let Some(s) = status {
         all.retain(|e| e.status == s);
     }
+    let redrive_filter = input.opt_str("redriveFilter")?;
+    let mut v = Violations::default();
+    v.one_of(
+        "redriveFilter",
+        redrive_filter,
+        &["REDRIVEN", "NOT_REDRIVEN"],
+    );
+    v.check()?;
+    match redrive_filter {
+        Some("REDRIVEN") => all.retain(|e| e.redrive.count > 0),
+        Some("NOT_REDRIVEN") => all.retain(|e| e.redrive.count == 0),
+        _ => {}
+    }
     let (page, next) = paginate(all, input)?;
     let items: Vec<Value> = page
         .iter()
@@ -340,6 +368,10 @@ fn list_executions(service: &Service, input: &Input) -> Result<Value> {
             m.insert("startDate".into(), seconds(e.start_ms));
             if let Some(s) = e.stop_ms {
                 m.insert("stopDate".into(), seconds(s));
+            }
+            m.insert("redriveCount".into(), json!(e.redrive.count));
+            if let Some(ms) = e.redrive.last_ms {
+                m.insert("redriveDate".into(), seconds(ms));
             }
             Value::Object(m)
         })

@@ -76,6 +76,7 @@ impl Service {
             definition: machine.definition.clone(),
             role_arn: machine.role_arn.clone(),
             trace_header,
+            redrive: Default::default(),
         }
     }
 

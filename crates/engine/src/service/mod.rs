@@ -9,6 +9,7 @@ pub mod configuration;
 
 mod executions;
 mod map_runs;
+mod redrive;
 mod state_machines;
 mod tags;
 pub mod variable_references;

@@ -1,0 +1,92 @@
+//! RedriveExecution: a FAILED, ABORTED or TIMED_OUT STANDARD execution is rebuilt from its
+//! history and goes on from the top-level state that did not finish.
+
+use super::*;
+
+/// How long after its end an execution can still be redriven, as on AWS.
+const REDRIVABLE_FOR_MS: i64 = 14 * 24 * 3600 * 1000;
+
+impl Service {
+    /// The reason an execution cannot be redriven, as DescribeExecution words it.
+    pub fn not_redrivable_reason(record: &ExecutionRecord, now_ms: i64) -> Option<String> {
+        if record.machine_type == "EXPRESS" {
+            return Some("Execution is EXPRESS and cannot be redriven".into());
+        }
+        match record.status.as_str() {
+            "FAILED" | "ABORTED" | "TIMED_OUT" => {}
+            status => return Some(format!("Execution is {status} and cannot be redriven")),
+        }
+        if record
+            .stop_ms
+            .is_some_and(|stop| now_ms - stop > REDRIVABLE_FOR_MS)
+        {
+            return Some(
+                "Execution was stopped more than 14 days ago and cannot be redriven".into(),
+            );
+        }
+        None
+    }
+
+    pub fn redrive_execution(
+        &self,
+        arn: &str,
+        client_token: Option<String>,
+    ) -> Result<ExecutionRecord> {
+        let mut record = self.describe_execution(arn)?;
+        if client_token.is_some() && record.redrive.client_token == client_token {
+            return Ok(record);
+        }
+        let now = self.clock.now_ms();
+        if let Some(reason) = Self::not_redrivable_reason(&record, now) {
+            return Err(ServiceError::new(
+                "ExecutionNotRedrivable",
+                format!("Execution is not redrivable: {reason}"),
+            ));
+        }
+        let compiled = self.compile(&record.definition)?;
+        let parts = parse_arn(&record.state_machine_arn).ok_or_else(|| invalid_arn(arn))?;
+        let info = Arc::new(ExecutionInfo {
+            execution_arn: record.arn.clone(),
+            name: record.name.clone(),
+            state_machine_arn: record.state_machine_arn.clone(),
+            state_machine_name: parts.rest.first().cloned().unwrap_or_default(),
+            role_arn: record.role_arn.clone(),
+            start_ms: record.start_ms,
+            redrive_count: 0,
+            express: false,
+        });
+        let events: Vec<_> = self
+            .store
+            .get_events(arn)?
+            .into_iter()
+            .filter_map(from_record)
+            .collect();
+        let recorded = events.len();
+        let mut exec = Execution::replay(info, compiled, events)
+            .map_err(|e| ServiceError::internal(format!("cannot rebuild {arn}: {e}")))?;
+        exec.set_resolver(self.resolver());
+        exec.set_now(now);
+        exec.deliver(Signal::Redrive);
+        if exec.status == Status::Failed && exec.events.len() == recorded {
+            return Err(ServiceError::new(
+                "ExecutionNotRedrivable",
+                "Execution is not redrivable: it has no state to redrive from",
+            ));
+        }
+        // Only what the redrive added is new; the rest is stored already.
+        exec.events.drain(..recorded.min(exec.events.len()));
+        record.status = exec.status.as_str().to_string();
+        record.stop_ms = None;
+        record.output = None;
+        record.error = None;
+        record.cause = None;
+        record.redrive = store::RedriveInfo {
+            count: record.redrive.count + 1,
+            last_ms: Some(now),
+            client_token,
+        };
+        self.store.update_execution(record.clone())?;
+        self.adopt(record.clone(), exec);
+        Ok(record)
+    }
+}
