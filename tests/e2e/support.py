@@ -211,7 +211,10 @@ def aws_error(code: str, message: str | None = None, message_prefix: str | None 
     got = error.get("Code")
     assert got == code, f"expected {code}, got {got}: {error.get('Message')!r}"
     status = info.value.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    assert status == 400, f"{code} should come with HTTP 400, got {status}"
+    # The API reference gives ConflictException HTTP 409 and ServiceQuotaExceededException 402;
+    # every other client error is a 400.
+    expected = {"ConflictException": 409, "ServiceQuotaExceededException": 402}.get(code, 400)
+    assert status == expected, f"{code} should come with HTTP {expected}, got {status}"
     if message is not None:
         assert error.get("Message") == message
     if message_prefix is not None:

@@ -39,6 +39,10 @@ pub struct ExecutionInfo {
     pub redrive_count: u32,
     /// EXPRESS executions have no `RedriveCount` in their context object.
     pub express: bool,
+    /// The version run, when StartExecution named a version or an alias.
+    pub version_arn: Option<String>,
+    /// The alias StartExecution named.
+    pub alias_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,11 +419,19 @@ impl Execution {
     fn begin(&mut self, input_text: &str) {
         self.first_input_text = Some(input_text.to_string());
         let role = self.info.role_arn.clone();
+        let alias_arn = self.info.alias_arn.clone();
+        let version_arn = self.info.version_arn.clone();
         self.emit_raw(0, "ExecutionStarted", false, |_| {
             let mut d = Map::new();
             d.insert("input".into(), Value::String(input_text.to_string()));
             d.insert("inputDetails".into(), json!({"truncated": false}));
             d.insert("roleArn".into(), Value::String(role));
+            if let Some(alias) = alias_arn {
+                d.insert("stateMachineAliasArn".into(), Value::String(alias));
+            }
+            if let Some(version) = version_arn {
+                d.insert("stateMachineVersionArn".into(), Value::String(version));
+            }
             d
         });
         let machine = self.machine.clone();
@@ -642,6 +654,8 @@ impl Isolated {
             start_ms: now_ms,
             redrive_count: 0,
             express: true,
+            version_arn: None,
+            alias_arn: None,
         };
         Isolated {
             frames: vec![frame],
@@ -2629,7 +2643,8 @@ impl Execution {
                 }
             }
             Signal::Stop { error, cause } => {
-                self.emit(0, "ExecutionAborted", |_| {
+                // AWS records ExecutionAborted with previousEventId 0.
+                self.emit_with_prev(0, "ExecutionAborted", false, 0, |_| {
                     let mut d = Map::new();
                     if let Some(c) = &cause {
                         d.insert("cause".into(), Value::String(c.clone()));

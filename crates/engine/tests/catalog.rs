@@ -614,6 +614,9 @@ fn a_state_machine_with_running_executions_is_deleting_until_they_end() {
         role_arn: ROLE.into(),
         trace_header: None,
         redrive: Default::default(),
+        version_arn: None,
+        alias_arn: None,
+        revision_id: None,
     };
     store::Store::insert_execution(store.as_ref(), execution.clone()).unwrap();
     svc.delete_state_machine(REGION, &arn).unwrap();

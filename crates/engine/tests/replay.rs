@@ -16,6 +16,8 @@ fn info() -> Arc<ExecutionInfo> {
         start_ms: 1_700_000_000_000,
         redrive_count: 0,
         express: false,
+        version_arn: None,
+        alias_arn: None,
     })
 }
 

@@ -180,6 +180,8 @@ fn run(
         start_ms: clock.now_ms(),
         redrive_count: 0,
         express: machine_type == "EXPRESS",
+        version_arn: None,
+        alias_arn: None,
     });
     let live = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()

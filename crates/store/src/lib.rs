@@ -32,6 +32,12 @@ pub struct ExecutionRecord {
     pub role_arn: String,
     pub trace_header: Option<String>,
     pub redrive: RedriveInfo,
+    /// The version run, when StartExecution named a version or an alias.
+    pub version_arn: Option<String>,
+    /// The alias StartExecution named.
+    pub alias_arn: Option<String>,
+    /// The state machine revision the execution runs.
+    pub revision_id: Option<String>,
 }
 
 /// What RedriveExecution has done to an execution.

@@ -101,15 +101,15 @@ pub async fn dispatch(
         "DescribeMapRun" => map_runs::describe_map_run(service, &input),
         "ListMapRuns" => map_runs::list_map_runs(service, ctx, &input),
         "UpdateMapRun" => map_runs::update_map_run(service, &input),
-        "StartExecution" => start_execution(service, &input),
-        "StartSyncExecution" => start_sync_execution(service, &input).await,
+        "StartExecution" => start_execution(service, ctx, &input),
+        "StartSyncExecution" => start_sync_execution(service, ctx, &input).await,
         "DescribeExecution" => {
             let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
             Ok(describe_execution_json(&rec))
         }
         "StopExecution" => stop_execution(service, &input),
         "RedriveExecution" => redrive_execution(service, &input),
-        "ListExecutions" => list_executions(service, &input),
+        "ListExecutions" => list_executions(service, ctx, &input),
         "GetExecutionHistory" => get_execution_history(service, &input),
         "DescribeStateMachineForExecution" => {
             let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
@@ -128,6 +128,9 @@ pub async fn dispatch(
                     .map(|m| m.encryption_configuration)
                     .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
             });
+            if let Some(revision) = &rec.revision_id {
+                out["revisionId"] = json!(revision);
+            }
             if let Some(references) =
                 service::variable_references::variable_references(&rec.definition)
             {
@@ -180,7 +183,7 @@ pub fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn start_request(input: &Input) -> Result<service::StartExecution> {
+fn start_request(ctx: &RequestContext, input: &Input) -> Result<service::StartExecution> {
     let arn = arn_member(input, "stateMachineArn")?;
     let name = input.opt_str("name")?;
     let exec_input = input.opt_str("input")?;
@@ -193,6 +196,7 @@ fn start_request(input: &Input) -> Result<service::StartExecution> {
         check_name(n)?;
     }
     Ok(service::StartExecution {
+        region: ctx.region.clone(),
         state_machine_arn: arn.to_string(),
         name: name.map(str::to_string),
         input: exec_input.map(str::to_string),
@@ -200,13 +204,17 @@ fn start_request(input: &Input) -> Result<service::StartExecution> {
     })
 }
 
-fn start_execution(service: &Arc<Service>, input: &Input) -> Result<Value> {
-    let rec = service.start_execution(start_request(input)?)?;
+fn start_execution(service: &Arc<Service>, ctx: &RequestContext, input: &Input) -> Result<Value> {
+    let rec = service.start_execution(start_request(ctx, input)?)?;
     Ok(json!({"executionArn": rec.arn, "startDate": seconds(rec.start_ms)}))
 }
 
-async fn start_sync_execution(service: &Arc<Service>, input: &Input<'_>) -> Result<Value> {
-    let req = start_request(input)?;
+async fn start_sync_execution(
+    service: &Arc<Service>,
+    ctx: &RequestContext,
+    input: &Input<'_>,
+) -> Result<Value> {
+    let req = start_request(ctx, input)?;
     let rec = service.start_sync_execution(req).await?;
     let mut out = Map::new();
     out.insert("executionArn".into(), json!(rec.arn));
@@ -269,6 +277,12 @@ fn describe_execution_json(rec: &ExecutionRecord) -> Value {
     if let Some(t) = &rec.trace_header {
         out.insert("traceHeader".into(), json!(t));
     }
+    if let Some(v) = &rec.version_arn {
+        out.insert("stateMachineVersionArn".into(), json!(v));
+    }
+    if let Some(a) = &rec.alias_arn {
+        out.insert("stateMachineAliasArn".into(), json!(a));
+    }
     out.insert("redriveCount".into(), json!(rec.redrive.count));
     if let Some(ms) = rec.redrive.last_ms {
         out.insert("redriveDate".into(), seconds(ms));
@@ -321,7 +335,7 @@ const STATUSES: [&str; 6] = [
     "PENDING_REDRIVE",
 ];
 
-fn list_executions(service: &Service, input: &Input) -> Result<Value> {
+fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
     let status = input.opt_str("statusFilter")?;
     let mut v = Violations::default();
     v.one_of(
@@ -338,8 +352,40 @@ fn list_executions(service: &Service, input: &Input) -> Result<Value> {
     );
     v.check()?;
     let _ = STATUSES;
-    let arn = arn_member(input, "stateMachineArn")?;
-    let mut all = service.list_executions(arn)?;
+    let machine_arn = input.opt_str("stateMachineArn")?;
+    let map_run_arn = input.opt_str("mapRunArn")?;
+    let mut v = Violations::default();
+    v.length("stateMachineArn", machine_arn, 1, 256);
+    v.length("mapRunArn", map_run_arn, 1, 2000);
+    v.check()?;
+    let arn = match (machine_arn, map_run_arn) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "Only one of stateMachineArn or mapRunArn may be specified",
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::validation(
+                "Must specify a stateMachineArn or a mapRunArn",
+            ))
+        }
+        // No map run exists yet (the Distributed Map does not create them in this version).
+        (None, Some(map_run)) => return Err(service.no_such_map_run(map_run).into()),
+        (Some(arn), None) => arn,
+    };
+    // A version or alias ARN lists the executions that ran it.
+    let qualified = arn.split(':').count() == 8;
+    let mut all = if qualified {
+        service.describe_state_machine(&ctx.region, arn)?;
+        let base = arn.rsplit_once(':').map_or(arn, |(b, _)| b);
+        let mut all = service.list_executions(base)?;
+        all.retain(|e| {
+            e.version_arn.as_deref() == Some(arn) || e.alias_arn.as_deref() == Some(arn)
+        });
+        all
+    } else {
+        service.list_executions(arn)?
+    };
     if let Some(s) = status {
         all.retain(|e| e.status == s);
     }
@@ -369,6 +415,12 @@ fn list_executions(service: &Service, input: &Input) -> Result<Value> {
             if let Some(s) = e.stop_ms {
                 m.insert("stopDate".into(), seconds(s));
             }
+            if let Some(v) = &e.version_arn {
+                m.insert("stateMachineVersionArn".into(), json!(v));
+            }
+            if let Some(a) = &e.alias_arn {
+                m.insert("stateMachineAliasArn".into(), json!(a));
+            }
             m.insert("redriveCount".into(), json!(e.redrive.count));
             if let Some(ms) = e.redrive.last_ms {
                 m.insert("redriveDate".into(), seconds(ms));
@@ -396,7 +448,10 @@ fn event_json(e: &EventRecord, include_data: bool) -> Value {
         }
         // These keep their (possibly empty) details member, as AWS shows them.
         let always = e.event_type.ends_with("Exited")
-            || matches!(e.event_type.as_str(), "ExecutionFailed" | "ActivityStarted");
+            || matches!(
+                e.event_type.as_str(),
+                "ExecutionFailed" | "ExecutionAborted" | "ActivityStarted"
+            );
         if !details.is_empty() || always {
             out.insert(member.into(), Value::Object(details));
         }

@@ -3,8 +3,13 @@
 use super::*;
 
 impl Service {
-    pub(super) fn prepare(&self, req: &StartExecution, express_arn: bool) -> Result<Prepared> {
-        let machine = self.state_machine(&req.state_machine_arn)?;
+    pub(super) fn prepare(
+        &self,
+        req: &StartExecution,
+        target: &ExecutionTarget,
+        express_arn: bool,
+    ) -> Result<Prepared> {
+        let machine = target.state_machine.clone();
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
         if input_text.len() > PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
@@ -41,29 +46,31 @@ impl Service {
                 parts.partition, parts.region, parts.account, machine.name, name
             )
         };
-        let compiled = self.compile(&machine.definition)?;
+        let compiled = self.compile(&target.definition)?;
         let info = Arc::new(ExecutionInfo {
             execution_arn: arn,
             name,
             state_machine_arn: machine.arn.clone(),
             state_machine_name: machine.name.clone(),
-            role_arn: machine.role_arn.clone(),
+            role_arn: target.role_arn.clone(),
             start_ms: self.clock.now_ms(),
             redrive_count: 0,
             express: express_arn,
+            version_arn: target.version_arn.clone(),
+            alias_arn: target.alias_arn.clone(),
         });
         Ok((machine, compiled, info, input, input_text))
     }
 
     pub(super) fn record_for(
-        machine: &StateMachineRecord,
+        target: &ExecutionTarget,
         info: &ExecutionInfo,
         input_text: String,
         trace_header: Option<String>,
     ) -> ExecutionRecord {
         ExecutionRecord {
             arn: info.execution_arn.clone(),
-            state_machine_arn: machine.arn.clone(),
+            state_machine_arn: target.state_machine.arn.clone(),
             name: info.name.clone(),
             status: "RUNNING".into(),
             start_ms: info.start_ms,
@@ -72,18 +79,22 @@ impl Service {
             output: None,
             error: None,
             cause: None,
-            machine_type: machine.machine_type.clone(),
-            definition: machine.definition.clone(),
-            role_arn: machine.role_arn.clone(),
+            machine_type: target.state_machine.machine_type.clone(),
+            definition: target.definition.clone(),
+            role_arn: target.role_arn.clone(),
             trace_header,
             redrive: Default::default(),
+            version_arn: target.version_arn.clone(),
+            alias_arn: target.alias_arn.clone(),
+            revision_id: target.revision_id.clone(),
         }
     }
 
     /// StartExecution: STANDARD executions are recorded and driven in the background; EXPRESS
     /// ones run in memory.
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
-        let machine = self.state_machine(&req.state_machine_arn)?;
+        let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
+        let machine = target.state_machine.clone();
         let express = machine.machine_type == "EXPRESS";
         if !express {
             if let Some(name) = &req.name {
@@ -105,13 +116,8 @@ impl Service {
                 }
             }
         }
-        let (machine, compiled, info, input, input_text) = self.prepare(&req, express)?;
-        let record = Self::record_for(
-            &machine,
-            &info,
-            input_text.clone(),
-            req.trace_header.clone(),
-        );
+        let (_, compiled, info, input, input_text) = self.prepare(&req, &target, express)?;
+        let record = Self::record_for(&target, &info, input_text.clone(), req.trace_header.clone());
         self.store.insert_execution(record.clone())?;
         let service = self.clone();
         let returned = record.clone();
@@ -200,15 +206,16 @@ impl Service {
 
     /// StartSyncExecution: runs an EXPRESS execution to its end.
     pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
-        let machine = self.state_machine(&req.state_machine_arn)?;
+        let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
+        let machine = &target.state_machine;
         if machine.machine_type != "EXPRESS" {
             return Err(ServiceError::new(
                 "StateMachineTypeNotSupported",
                 "This operation is not supported by this type of state machine",
             ));
         }
-        let (machine, compiled, info, input, input_text) = self.prepare(&req, true)?;
-        let mut record = Self::record_for(&machine, &info, input_text.clone(), req.trace_header);
+        let (_, compiled, info, input, input_text) = self.prepare(&req, &target, true)?;
+        let mut record = Self::record_for(&target, &info, input_text.clone(), req.trace_header);
         let mut exec = Execution::start(info, compiled, &input_text, input, false);
         drive_to_end(&mut exec, self.clock.as_ref()).await;
         finish_record(&mut record, &exec, self.clock.now_ms());

@@ -94,6 +94,8 @@ pub struct Config {
 
 #[derive(Debug, Clone, Default)]
 pub struct StartExecution {
+    /// The region of the request (ARNs of other regions name nothing).
+    pub region: String,
     pub state_machine_arn: String,
     pub name: Option<String>,
     pub input: Option<String>,

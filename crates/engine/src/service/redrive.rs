@@ -54,6 +54,8 @@ impl Service {
             start_ms: record.start_ms,
             redrive_count: 0,
             express: false,
+            version_arn: record.version_arn.clone(),
+            alias_arn: record.alias_arn.clone(),
         });
         let events: Vec<_> = self
             .store
