@@ -2364,6 +2364,11 @@ impl Execution {
             let context = ctx.context(&run, None);
             result_exit(&mut ctx, &run, &state, &context, result)
         };
+        self.conclude(f, run, work);
+    }
+
+    /// Records how the end of a state came out: its exit, or its failure.
+    fn conclude(&mut self, f: u32, run: Box<Running>, work: Result<Work, StatesError>) {
         match work {
             Ok(Work::Exit {
                 output,
@@ -2733,18 +2738,7 @@ impl Execution {
             let context = ctx.context(&run, None);
             wait_exit(&mut ctx, &run, &state, &context, effective_input)
         };
-        match work {
-            Ok(Work::Exit {
-                output,
-                next,
-                assigned,
-            }) => self.exit_state(f, run, output, next, assigned),
-            Ok(_) => {}
-            Err(e) => {
-                let e = self.prefixed(&run, e);
-                self.state_failed(f, run, e)
-            }
-        }
+        self.conclude(f, run, work);
     }
 
     /// Which outside input produced this recorded event (during a replay).
