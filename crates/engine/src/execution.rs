@@ -2650,14 +2650,7 @@ impl Execution {
             Signal::Stop { error, cause } => {
                 // AWS records ExecutionAborted with previousEventId 0.
                 self.emit_with_prev(0, "ExecutionAborted", false, 0, |_| {
-                    let mut d = Map::new();
-                    if let Some(c) = &cause {
-                        d.insert("cause".into(), Value::String(c.clone()));
-                    }
-                    if let Some(e) = &error {
-                        d.insert("error".into(), Value::String(e.clone()));
-                    }
-                    d
+                    error_cause_details(&error, &cause)
                 });
                 self.cancel_frame(0);
                 self.status = Status::Aborted;
@@ -2686,14 +2679,7 @@ impl Execution {
             } => {
                 if let Some(run) = self.take_task(frame) {
                     self.emit(frame, "ActivityFailed", |_| {
-                        let mut d = Map::new();
-                        if let Some(c) = &cause {
-                            d.insert("cause".into(), Value::String(c.clone()));
-                        }
-                        if let Some(e) = &error {
-                            d.insert("error".into(), Value::String(e.clone()));
-                        }
-                        d
+                        error_cause_details(&error, &cause)
                     });
                     let err =
                         StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
@@ -2745,26 +2731,14 @@ impl Execution {
     fn explain(&self, event: &HistoryEvent) -> Option<Signal> {
         match event.event_type {
             "ExecutionAborted" => Some(Signal::Stop {
-                error: event
-                    .details
-                    .get("error")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                cause: event
-                    .details
-                    .get("cause")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                error: detail_text(event, "error"),
+                cause: detail_text(event, "cause"),
             }),
             "ExecutionTimedOut" => Some(Signal::TimedOut),
             "ExecutionRedriven" => Some(Signal::Redrive),
             "ActivityStarted" => Some(Signal::TaskStarted {
                 frame: event.frame,
-                worker_name: event
-                    .details
-                    .get("workerName")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                worker_name: detail_text(event, "workerName"),
             }),
             "ActivitySucceeded" => Some(Signal::TaskSucceeded {
                 frame: event.frame,
@@ -2777,16 +2751,8 @@ impl Execution {
             }),
             "ActivityFailed" => Some(Signal::TaskFailed {
                 frame: event.frame,
-                error: event
-                    .details
-                    .get("error")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                cause: event
-                    .details
-                    .get("cause")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                error: detail_text(event, "error"),
+                cause: detail_text(event, "cause"),
             }),
             "ActivityTimedOut" => Some(Signal::TaskTimedOut {
                 frame: event.frame,
@@ -2937,6 +2903,27 @@ pub(crate) fn catch_output(
 fn evaluation_location(cause: &str) -> Option<&str> {
     let rest = cause.split("specified for the field '").nth(1)?;
     rest.split('\'').next()
+}
+
+/// A text member of a recorded event's details.
+fn detail_text(event: &HistoryEvent, member: &str) -> Option<String> {
+    event
+        .details
+        .get(member)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// The `{cause, error}` details of ExecutionAborted and ActivityFailed, members only when given.
+fn error_cause_details(error: &Option<String>, cause: &Option<String>) -> Map<String, Value> {
+    let mut d = Map::new();
+    if let Some(c) = cause {
+        d.insert("cause".into(), Value::String(c.clone()));
+    }
+    if let Some(e) = error {
+        d.insert("error".into(), Value::String(e.clone()));
+    }
+    d
 }
 
 fn entered_type(state: &State) -> &'static str {
