@@ -4,6 +4,7 @@
 //! Every record carries its ARN, and the ARN carries the account and region: listing takes both so
 //! that each account and region sees only its own resources.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Result;
@@ -12,7 +13,7 @@ use crate::Result;
 pub type Tag = (String, String);
 
 /// A state machine (its current revision) as DescribeStateMachine shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateMachineRecord {
     pub arn: String,
     pub name: String,
@@ -41,7 +42,7 @@ pub struct StateMachineRecord {
 }
 
 /// A published version: a frozen copy of a state machine revision.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateMachineVersionRecord {
     /// `<state machine ARN>:<number>`.
     pub arn: String,
@@ -60,14 +61,14 @@ pub struct StateMachineVersionRecord {
 }
 
 /// One route of an alias: a version ARN and the percentage of executions it receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AliasRoute {
     pub version_arn: String,
     pub weight: u32,
 }
 
 /// A state machine alias: a name routing executions to one or two versions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateMachineAliasRecord {
     /// `<state machine ARN>:<alias name>`.
     pub arn: String,
@@ -80,7 +81,7 @@ pub struct StateMachineAliasRecord {
 }
 
 /// An activity: a named queue of tasks that workers poll.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityRecord {
     pub arn: String,
     pub name: String,

@@ -1,21 +1,24 @@
-//! Persistence: the records the service keeps and the [`Store`] trait over them.
-//!
-//! This issue ships the in-memory store ([`MemoryStore`]); the durable SQLite and PostgreSQL
-//! stores implement the same trait.
+//! Persistence: the records the service keeps and the [`Store`] trait over them, with three
+//! implementations: [`MemoryStore`] (nothing kept), [`SqliteStore`] (the embedded default) and
+//! [`PostgresStore`] (several nodes on one database). [`suite`] is the test suite all of them pass.
 
 mod catalog;
 mod memory;
 mod memory_catalog;
+mod sqlite;
+pub mod suite;
 
 pub use catalog::{
     arn_account_region, ActivityRecord, AliasRoute, CatalogStore, StateMachineAliasRecord,
     StateMachineRecord, StateMachineVersionRecord, Tag,
 };
 pub use memory::MemoryStore;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+pub use sqlite::SqliteStore;
 
 /// An execution as DescribeExecution and ListExecutions show it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionRecord {
     pub arn: String,
     pub state_machine_arn: String,
@@ -41,7 +44,7 @@ pub struct ExecutionRecord {
 }
 
 /// What RedriveExecution has done to an execution.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RedriveInfo {
     pub count: u32,
     pub last_ms: Option<i64>,
@@ -50,7 +53,7 @@ pub struct RedriveInfo {
 }
 
 /// A stored history event (see `engine::history::HistoryEvent`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRecord {
     pub id: u64,
     pub previous_event_id: u64,
@@ -62,27 +65,87 @@ pub struct EventRecord {
     pub nondeterministic: Vec<Value>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// A task an execution offers to the workers of an activity, queued until one takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityTaskRecord {
+    pub activity_arn: String,
+    pub execution_arn: String,
+    pub frame: u32,
+    pub token: String,
+    pub input: String,
+}
+
+/// A change to the runtime records. [`Store::write`] applies a list of them atomically.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// A new execution; STANDARD ones belong to the writing node (see [`Store::claim_executions`]).
+    InsertExecution(ExecutionRecord),
+    UpdateExecution(ExecutionRecord),
+    /// Events with ids that follow the stored ones. An id already stored is
+    /// [`StoreError::Conflict`]: somebody else recorded this step.
+    AppendEvents {
+        execution_arn: String,
+        events: Vec<EventRecord>,
+    },
+    /// Queues a task for the workers of its activity.
+    PushActivityTask(ActivityTaskRecord),
+    /// Drops the queued tasks of an execution (it no longer waits for them).
+    DropActivityTasks { execution_arn: String },
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum StoreError {
     #[error("already exists")]
     AlreadyExists,
     #[error("not found")]
     NotFound,
+    #[error("conflict: another writer recorded this step of the execution")]
+    Conflict,
     #[error("storage failure: {0}")]
     Backend(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Everything the service persists: the catalog of resources ([`CatalogStore`]) and the
-/// executions with their histories. Implementations are safe to share between threads.
+/// Everything the service persists: the catalog of resources ([`CatalogStore`]), the executions
+/// with their histories and the activity task queues. Implementations are safe to share between
+/// threads; a write returns once it is committed (durable stores: on disk).
+///
+/// A running STANDARD execution is driven by one node at a time: the node that started it, or
+/// that claimed it with [`Store::claim_executions`] when it had no live owner. Single-process
+/// stores (memory, SQLite) own everything they hold; PostgreSQL keeps a lease per execution that
+/// its node renews with [`Store::renew_leases`].
 pub trait Store: CatalogStore + Send + Sync {
-    fn insert_execution(&self, record: ExecutionRecord) -> Result<()>;
-    fn update_execution(&self, record: ExecutionRecord) -> Result<()>;
+    /// Applies the writes atomically: all or none.
+    fn write(&self, writes: Vec<Write>) -> Result<()>;
+
     fn get_execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
     /// Newest first; `state_machine_arn` None lists all.
     fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>>;
-
-    fn append_events(&self, execution_arn: &str, events: Vec<EventRecord>) -> Result<()>;
+    /// In id order.
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>>;
+
+    /// Takes the oldest queued task of an activity off its queue: each task is taken once.
+    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>>;
+
+    /// RUNNING STANDARD executions that no live node drives (all of them when the store was just
+    /// opened by its only process). They are this node's from now on.
+    fn claim_executions(&self, now_ms: i64) -> Result<Vec<ExecutionRecord>>;
+    /// Extends this node's hold on the executions it drives; returns how many it holds.
+    fn renew_leases(&self, now_ms: i64) -> Result<u64>;
+    /// Gives up an execution this node will no longer drive.
+    fn release_execution(&self, arn: &str) -> Result<()>;
+
+    fn insert_execution(&self, record: ExecutionRecord) -> Result<()> {
+        self.write(vec![Write::InsertExecution(record)])
+    }
+    fn update_execution(&self, record: ExecutionRecord) -> Result<()> {
+        self.write(vec![Write::UpdateExecution(record)])
+    }
+    fn append_events(&self, execution_arn: &str, events: Vec<EventRecord>) -> Result<()> {
+        self.write(vec![Write::AppendEvents {
+            execution_arn: execution_arn.to_string(),
+            events,
+        }])
+    }
 }

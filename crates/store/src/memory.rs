@@ -1,16 +1,64 @@
 //! The in-memory store: everything is lost when the process ends.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::RwLock;
 
 use crate::memory_catalog::CatalogTables;
-use crate::{EventRecord, ExecutionRecord, Result, Store, StoreError};
+use crate::{
+    ActivityTaskRecord, EventRecord, ExecutionRecord, Result, Store, StoreError, Write,
+};
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Tables {
     executions: Vec<ExecutionRecord>,
     execution_index: HashMap<String, usize>,
     events: HashMap<String, Vec<EventRecord>>,
+    activity_tasks: HashMap<String, VecDeque<ActivityTaskRecord>>,
+}
+
+impl Tables {
+    fn apply(&mut self, write: Write) -> Result<()> {
+        match write {
+            Write::InsertExecution(record) => {
+                if self.execution_index.contains_key(&record.arn) {
+                    return Err(StoreError::AlreadyExists);
+                }
+                let i = self.executions.len();
+                self.execution_index.insert(record.arn.clone(), i);
+                self.executions.push(record);
+            }
+            Write::UpdateExecution(record) => {
+                let i = *self
+                    .execution_index
+                    .get(&record.arn)
+                    .ok_or(StoreError::NotFound)?;
+                self.executions[i] = record;
+            }
+            Write::AppendEvents {
+                execution_arn,
+                events,
+            } => {
+                let stored = self.events.entry(execution_arn).or_default();
+                let last = stored.last().map_or(0, |e| e.id);
+                if events.first().is_some_and(|e| e.id <= last) {
+                    return Err(StoreError::Conflict);
+                }
+                stored.extend(events);
+            }
+            Write::PushActivityTask(task) => {
+                self.activity_tasks
+                    .entry(task.activity_arn.clone())
+                    .or_default()
+                    .push_back(task);
+            }
+            Write::DropActivityTasks { execution_arn } => {
+                for queue in self.activity_tasks.values_mut() {
+                    queue.retain(|t| t.execution_arn != execution_arn);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -29,30 +77,23 @@ impl MemoryStore {
         self.tables.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Tables> {
+    fn write_lock(&self) -> std::sync::RwLockWriteGuard<'_, Tables> {
         self.tables.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Store for MemoryStore {
-    fn insert_execution(&self, record: ExecutionRecord) -> Result<()> {
-        let mut t = self.write();
-        if t.execution_index.contains_key(&record.arn) {
-            return Err(StoreError::AlreadyExists);
+    fn write(&self, writes: Vec<Write>) -> Result<()> {
+        let mut t = self.write_lock();
+        if let [single] = writes.as_slice() {
+            // One write fails without changing anything: no copy needed.
+            return t.apply(single.clone());
         }
-        let i = t.executions.len();
-        t.execution_index.insert(record.arn.clone(), i);
-        t.executions.push(record);
-        Ok(())
-    }
-
-    fn update_execution(&self, record: ExecutionRecord) -> Result<()> {
-        let mut t = self.write();
-        let i = *t
-            .execution_index
-            .get(&record.arn)
-            .ok_or(StoreError::NotFound)?;
-        t.executions[i] = record;
+        let mut copy = t.clone();
+        for w in writes {
+            copy.apply(w)?;
+        }
+        *t = copy;
         Ok(())
     }
 
@@ -71,15 +112,6 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn append_events(&self, execution_arn: &str, events: Vec<EventRecord>) -> Result<()> {
-        self.write()
-            .events
-            .entry(execution_arn.to_string())
-            .or_default()
-            .extend(events);
-        Ok(())
-    }
-
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>> {
         Ok(self
             .read()
@@ -87,5 +119,34 @@ impl Store for MemoryStore {
             .get(execution_arn)
             .cloned()
             .unwrap_or_default())
+    }
+
+    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>> {
+        Ok(self
+            .write_lock()
+            .activity_tasks
+            .get_mut(activity_arn)
+            .and_then(VecDeque::pop_front))
+    }
+
+    /// Nothing outlives the process, so nothing is ever left without its node.
+    fn claim_executions(&self, _now_ms: i64) -> Result<Vec<ExecutionRecord>> {
+        Ok(Vec::new())
+    }
+
+    fn renew_leases(&self, _now_ms: i64) -> Result<u64> {
+        Ok(0)
+    }
+
+    fn release_execution(&self, _arn: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passes_the_store_suite() {
+        crate::suite::run_all(&super::MemoryStore::new(), "");
     }
 }

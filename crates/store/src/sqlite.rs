@@ -1,0 +1,705 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! Every write goes to one writer thread. It takes whatever writes are waiting (from any number of
+//! executions and API calls), applies each in its own savepoint, commits them in one transaction
+//! and only then answers their callers: nothing is acknowledged before it is committed, and the
+//! cost of a commit is shared by everything that waited for it. Reads use their own connections
+//! and never wait for the writer (WAL readers see the last commit).
+//!
+//! Records are kept as JSON documents next to the columns that find them.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::catalog::arn_account_region;
+use crate::{
+    ActivityRecord, ActivityTaskRecord, CatalogStore, EventRecord, ExecutionRecord, Result,
+    StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Store, StoreError,
+    Write,
+};
+
+/// The most writes one transaction takes before it commits.
+const MAX_BATCH: usize = 1024;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS catalog (
+    arn TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    parent TEXT,
+    scope TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS catalog_by_scope ON catalog (kind, scope, seq);
+CREATE INDEX IF NOT EXISTS catalog_by_parent ON catalog (kind, parent, seq);
+CREATE TABLE IF NOT EXISTS executions (
+    arn TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    state_machine_arn TEXT NOT NULL,
+    status TEXT NOT NULL,
+    machine_type TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, seq);
+CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq);
+CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status, machine_type);
+CREATE TABLE IF NOT EXISTS events (
+    execution_arn TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (execution_arn, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS activity_tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    activity_arn TEXT NOT NULL,
+    execution_arn TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS activity_tasks_by_activity ON activity_tasks (activity_arn, seq);
+CREATE INDEX IF NOT EXISTS activity_tasks_by_execution ON activity_tasks (execution_arn);
+PRAGMA user_version = 1;
+";
+
+type Completion = Box<dyn FnOnce(Result<()>) + Send>;
+/// Runs inside the open transaction (None: the transaction could not begin; nothing is run).
+type Job = Box<dyn FnOnce(Option<&Connection>) -> Completion + Send>;
+
+pub struct SqliteStore {
+    path: PathBuf,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+    /// Whether this process has taken over what an earlier one left running.
+    claimed: AtomicBool,
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn to_json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(backend)
+}
+
+fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(backend)
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(backend)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(backend)?;
+    // WAL: readers do not block the writer. NORMAL: a commit is in the WAL file (the OS has it)
+    // when it returns, so it survives the process being killed; the WAL is synced to the disk at
+    // checkpoints.
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        .map_err(backend)?;
+    Ok(conn)
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation
+    )
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path` and starts its writer thread.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let path = path.as_ref().to_path_buf();
+        let conn = open_connection(&path)?;
+        conn.execute_batch(SCHEMA).map_err(backend)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let writer = std::thread::Builder::new()
+            .name("stepfn-sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(backend)?;
+        Ok(SqliteStore {
+            path,
+            jobs: Mutex::new(Some(tx)),
+            writer: Mutex::new(Some(writer)),
+            readers: Mutex::new(Vec::new()),
+            claimed: AtomicBool::new(false),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on the writer's connection inside the next transaction and returns its result
+    /// once that transaction is committed.
+    fn submit<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reply, answer) = mpsc::sync_channel::<Result<T>>(1);
+        let job: Job = Box::new(move |conn: Option<&Connection>| {
+            let outcome = match conn {
+                Some(conn) => in_savepoint(conn, f),
+                None => Err(backend("the transaction did not begin")),
+            };
+            Box::new(move |committed: Result<()>| {
+                let _ = reply.send(committed.and(outcome));
+            }) as Completion
+        });
+        {
+            let jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let sender = jobs
+                .as_ref()
+                .ok_or_else(|| backend("the store is closed"))?;
+            sender.send(job).map_err(|_| backend("the writer stopped"))?;
+        }
+        answer.recv().map_err(|_| backend("the writer stopped"))?
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => open_connection(&self.path)?,
+        };
+        let result = f(&conn);
+        self.readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(conn);
+        result
+    }
+
+    fn catalog_insert(
+        &self,
+        kind: &'static str,
+        arn: String,
+        parent: Option<String>,
+        body: String,
+    ) -> Result<()> {
+        let scope = scope_of(&arn);
+        self.submit(move |c| {
+            let seq: i64 = c
+                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog", [], |r| {
+                    r.get(0)
+                })
+                .map_err(backend)?;
+            c.execute(
+                "INSERT INTO catalog (arn, kind, parent, scope, seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![arn, kind, parent, scope, seq, body],
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::AlreadyExists
+                } else {
+                    backend(e)
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    fn catalog_update(&self, kind: &'static str, arn: String, body: String) -> Result<()> {
+        self.submit(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE catalog SET body = ?1 WHERE arn = ?2 AND kind = ?3",
+                    params![body, arn, kind],
+                )
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
+    }
+
+    fn catalog_delete(&self, kind: &'static str, arn: &str) -> Result<()> {
+        let arn = arn.to_string();
+        self.submit(move |c| {
+            c.execute(
+                "DELETE FROM catalog WHERE arn = ?1 AND kind = ?2",
+                params![arn, kind],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn catalog_get<T: DeserializeOwned>(&self, kind: &str, arn: &str) -> Result<Option<T>> {
+        self.read(|c| {
+            let body: Option<String> = c
+                .query_row(
+                    "SELECT body FROM catalog WHERE arn = ?1 AND kind = ?2",
+                    params![arn, kind],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(backend)?;
+            body.map(|b| from_json(&b)).transpose()
+        })
+    }
+
+    fn catalog_list<T: DeserializeOwned>(&self, sql: &str, kind: &str, key: &str) -> Result<Vec<T>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(sql).map_err(backend)?;
+            let rows = stmt
+                .query_map(params![kind, key], |r| r.get::<_, String>(0))
+                .map_err(backend)?;
+            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+        })
+    }
+
+    fn list_by_scope<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        account: &str,
+        region: &str,
+    ) -> Result<Vec<T>> {
+        self.catalog_list(
+            "SELECT body FROM catalog WHERE kind = ?1 AND scope = ?2 ORDER BY seq",
+            kind,
+            &format!("{account}:{region}"),
+        )
+    }
+
+    fn list_by_parent<T: DeserializeOwned>(&self, kind: &str, parent: &str) -> Result<Vec<T>> {
+        self.catalog_list(
+            "SELECT body FROM catalog WHERE kind = ?1 AND parent = ?2 ORDER BY seq",
+            kind,
+            parent,
+        )
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer once it has committed what it holds.
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(writer) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+fn scope_of(arn: &str) -> String {
+    arn_account_region(arn)
+        .map(|(account, region)| format!("{account}:{region}"))
+        .unwrap_or_default()
+}
+
+/// Runs `f` so that its failure undoes only its own changes.
+fn in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT job").map_err(backend)?;
+    let outcome = f(conn);
+    let end = if outcome.is_ok() {
+        conn.execute_batch("RELEASE job")
+    } else {
+        conn.execute_batch("ROLLBACK TO job; RELEASE job")
+    };
+    end.map_err(backend)?;
+    outcome
+}
+
+fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE").map_err(backend) {
+            for job in batch {
+                job(None)(Err(e.clone()));
+            }
+            continue;
+        }
+        let completions: Vec<Completion> = batch.into_iter().map(|job| job(Some(&conn))).collect();
+        let committed = conn.execute_batch("COMMIT").map_err(backend);
+        if committed.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for done in completions {
+            done(committed.clone());
+        }
+    }
+}
+
+fn apply(c: &Connection, write: Write) -> Result<()> {
+    match write {
+        Write::InsertExecution(record) => {
+            let body = to_json(&record)?;
+            let seq: i64 = c
+                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions", [], |r| {
+                    r.get(0)
+                })
+                .map_err(backend)?;
+            c.prepare_cached(
+                "INSERT INTO executions (arn, seq, state_machine_arn, status, machine_type, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    record.arn,
+                    seq,
+                    record.state_machine_arn,
+                    record.status,
+                    record.machine_type,
+                    body
+                ])
+            })
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::AlreadyExists
+                } else {
+                    backend(e)
+                }
+            })?;
+        }
+        Write::UpdateExecution(record) => {
+            let body = to_json(&record)?;
+            let n = c
+                .prepare_cached("UPDATE executions SET status = ?1, body = ?2 WHERE arn = ?3")
+                .and_then(|mut s| s.execute(params![record.status, body, record.arn]))
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+        }
+        Write::AppendEvents {
+            execution_arn,
+            events,
+        } => {
+            let mut stmt = c
+                .prepare_cached("INSERT INTO events (execution_arn, id, body) VALUES (?1, ?2, ?3)")
+                .map_err(backend)?;
+            for event in events {
+                let body = to_json(&event)?;
+                stmt.execute(params![execution_arn, event.id as i64, body])
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::Conflict
+                        } else {
+                            backend(e)
+                        }
+                    })?;
+            }
+        }
+        Write::PushActivityTask(task) => {
+            let body = to_json(&task)?;
+            c.prepare_cached(
+                "INSERT INTO activity_tasks (activity_arn, execution_arn, body) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![task.activity_arn, task.execution_arn, body]))
+            .map_err(backend)?;
+        }
+        Write::DropActivityTasks { execution_arn } => {
+            c.prepare_cached("DELETE FROM activity_tasks WHERE execution_arn = ?1")
+                .and_then(|mut s| s.execute(params![execution_arn]))
+                .map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn write(&self, writes: Vec<Write>) -> Result<()> {
+        self.submit(move |c| {
+            for w in writes {
+                apply(c, w)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn get_execution(&self, arn: &str) -> Result<Option<ExecutionRecord>> {
+        self.read(|c| {
+            let body: Option<String> = c
+                .prepare_cached("SELECT body FROM executions WHERE arn = ?1")
+                .and_then(|mut s| s.query_row(params![arn], |r| r.get(0)).optional())
+                .map_err(backend)?;
+            body.map(|b| from_json(&b)).transpose()
+        })
+    }
+
+    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>> {
+        self.read(|c| {
+            let mut bodies = Vec::new();
+            match state_machine_arn {
+                Some(arn) => {
+                    let mut s = c
+                        .prepare_cached(
+                            "SELECT body FROM executions WHERE state_machine_arn = ?1 ORDER BY seq DESC",
+                        )
+                        .map_err(backend)?;
+                    let rows = s
+                        .query_map(params![arn], |r| r.get::<_, String>(0))
+                        .map_err(backend)?;
+                    for b in rows {
+                        bodies.push(b.map_err(backend)?);
+                    }
+                }
+                None => {
+                    let mut s = c
+                        .prepare_cached("SELECT body FROM executions ORDER BY seq DESC")
+                        .map_err(backend)?;
+                    let rows = s
+                        .query_map([], |r| r.get::<_, String>(0))
+                        .map_err(backend)?;
+                    for b in rows {
+                        bodies.push(b.map_err(backend)?);
+                    }
+                }
+            }
+            bodies.iter().map(|b| from_json(b)).collect()
+        })
+    }
+
+    fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>> {
+        self.read(|c| {
+            let mut s = c
+                .prepare_cached("SELECT body FROM events WHERE execution_arn = ?1 ORDER BY id")
+                .map_err(backend)?;
+            let rows = s
+                .query_map(params![execution_arn], |r| r.get::<_, String>(0))
+                .map_err(backend)?;
+            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+        })
+    }
+
+    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>> {
+        let activity_arn = activity_arn.to_string();
+        self.submit(move |c| {
+            let row: Option<(i64, String)> = c
+                .prepare_cached(
+                    "SELECT seq, body FROM activity_tasks WHERE activity_arn = ?1 ORDER BY seq LIMIT 1",
+                )
+                .and_then(|mut s| {
+                    s.query_row(params![activity_arn], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                })
+                .map_err(backend)?;
+            let Some((seq, body)) = row else {
+                return Ok(None);
+            };
+            c.prepare_cached("DELETE FROM activity_tasks WHERE seq = ?1")
+                .and_then(|mut s| s.execute(params![seq]))
+                .map_err(backend)?;
+            from_json(&body).map(Some)
+        })
+    }
+
+    /// One process has the file: the first claim takes everything still running.
+    fn claim_executions(&self, _now_ms: i64) -> Result<Vec<ExecutionRecord>> {
+        if self.claimed.swap(true, Ordering::SeqCst) {
+            return Ok(Vec::new());
+        }
+        self.read(|c| {
+            let mut s = c
+                .prepare(
+                    "SELECT body FROM executions WHERE status = 'RUNNING' AND machine_type = 'STANDARD' ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = s
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(backend)?;
+            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+        })
+    }
+
+    fn renew_leases(&self, _now_ms: i64) -> Result<u64> {
+        Ok(0)
+    }
+
+    fn release_execution(&self, _arn: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl CatalogStore for SqliteStore {
+    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_insert("state_machine", record.arn, None, body)
+    }
+
+    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_update("state_machine", record.arn, body)
+    }
+
+    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
+        self.catalog_get("state_machine", arn)
+    }
+
+    fn delete_state_machine(&self, arn: &str) -> Result<()> {
+        let arn = arn.to_string();
+        self.submit(move |c| {
+            c.execute(
+                "DELETE FROM catalog WHERE arn = ?1 OR (parent = ?1 AND kind IN ('version', 'alias'))",
+                params![arn],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>> {
+        self.list_by_scope("state_machine", account, region)
+    }
+
+    fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_insert(
+            "version",
+            record.arn,
+            Some(record.state_machine_arn),
+            body,
+        )
+    }
+
+    fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
+        self.catalog_get("version", arn)
+    }
+
+    fn delete_state_machine_version(&self, arn: &str) -> Result<()> {
+        self.catalog_delete("version", arn)
+    }
+
+    fn list_state_machine_versions(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineVersionRecord>> {
+        let mut versions: Vec<StateMachineVersionRecord> =
+            self.list_by_parent("version", state_machine_arn)?;
+        versions.sort_by_key(|v| std::cmp::Reverse(v.number));
+        Ok(versions)
+    }
+
+    fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_insert("alias", record.arn, Some(record.state_machine_arn), body)
+    }
+
+    fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_update("alias", record.arn, body)
+    }
+
+    fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>> {
+        self.catalog_get("alias", arn)
+    }
+
+    fn delete_state_machine_alias(&self, arn: &str) -> Result<()> {
+        self.catalog_delete("alias", arn)
+    }
+
+    fn list_state_machine_aliases(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineAliasRecord>> {
+        self.list_by_parent("alias", state_machine_arn)
+    }
+
+    fn insert_activity(&self, record: ActivityRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_insert("activity", record.arn, None, body)
+    }
+
+    fn update_activity(&self, record: ActivityRecord) -> Result<()> {
+        let body = to_json(&record)?;
+        self.catalog_update("activity", record.arn, body)
+    }
+
+    fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
+        self.catalog_get("activity", arn)
+    }
+
+    fn delete_activity(&self, arn: &str) -> Result<()> {
+        self.catalog_delete("activity", arn)
+    }
+
+    fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>> {
+        self.list_by_scope("activity", account, region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("stepfn-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("stepfn.db")
+    }
+
+    #[test]
+    fn passes_the_store_suite() {
+        let store = SqliteStore::open(temp_path("suite")).unwrap();
+        crate::suite::run_all(&store, "");
+    }
+
+    #[test]
+    fn what_was_committed_is_there_after_reopening_and_running_executions_are_claimed_once() {
+        let path = temp_path("reopen");
+        let machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+        let running = crate::suite::execution(machine_arn, "running");
+        let mut done = crate::suite::execution(machine_arn, "done");
+        done.status = "SUCCEEDED".into();
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.insert_state_machine(crate::suite::machine(machine_arn)).unwrap();
+            store.insert_execution(running.clone()).unwrap();
+            store.insert_execution(done.clone()).unwrap();
+            store
+                .append_events(&running.arn, vec![crate::suite::event(1, "ExecutionStarted")])
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert!(store.get_state_machine(machine_arn).unwrap().is_some());
+        assert_eq!(store.claim_executions(0).unwrap(), vec![running.clone()]);
+        assert!(store.claim_executions(0).unwrap().is_empty());
+        assert_eq!(store.get_events(&running.arn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn many_threads_writing_at_once_share_commits_and_lose_nothing() {
+        let store = std::sync::Arc::new(SqliteStore::open(temp_path("threads")).unwrap());
+        let machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        let record = crate::suite::execution(machine_arn, &format!("{t}-{i}"));
+                        store
+                            .write(vec![
+                                Write::InsertExecution(record.clone()),
+                                Write::AppendEvents {
+                                    execution_arn: record.arn,
+                                    events: vec![crate::suite::event(1, "ExecutionStarted")],
+                                },
+                            ])
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.list_executions(Some(machine_arn)).unwrap().len(), 400);
+    }
+}
