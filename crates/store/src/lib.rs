@@ -90,7 +90,36 @@ pub enum Write {
     /// Queues a task for the workers of its activity.
     PushActivityTask(ActivityTaskRecord),
     /// Drops the queued tasks of an execution (it no longer waits for them).
-    DropActivityTasks { execution_arn: String },
+    DropActivityTasks {
+        execution_arn: String,
+    },
+    /// Queues a signal (opaque to the store) for the node that drives the execution.
+    PushSignal {
+        execution_arn: String,
+        body: Value,
+    },
+    /// Removes the execution's signals up to and including `upto_seq`: they were delivered.
+    AckSignals {
+        execution_arn: String,
+        upto_seq: i64,
+    },
+}
+
+/// A queued signal: see [`Write::PushSignal`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalRecord {
+    pub seq: i64,
+    pub execution_arn: String,
+    pub body: Value,
+}
+
+/// What a store tells its node about changes made by other nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A task was queued for this activity.
+    ActivityTask(String),
+    /// A signal was queued for this execution.
+    Signal(String),
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -125,8 +154,25 @@ pub trait Store: CatalogStore + Send + Sync {
     /// In id order.
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>>;
 
-    /// Takes the oldest queued task of an activity off its queue: each task is taken once.
-    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>>;
+    /// Takes the oldest queued task of an activity off its queue (each task is taken once) and,
+    /// in the same transaction, queues the signal `started(task)` for the task's execution.
+    fn take_activity_task(
+        &self,
+        activity_arn: &str,
+        started: &(dyn Fn(&ActivityTaskRecord) -> Value + Sync),
+    ) -> Result<Option<ActivityTaskRecord>>;
+
+    /// The signals queued for an execution, oldest first.
+    fn pending_signals(&self, execution_arn: &str) -> Result<Vec<SignalRecord>>;
+    /// Executions this node drives that have signals queued.
+    fn executions_with_signals(&self) -> Result<Vec<String>>;
+
+    /// Whether several nodes share this store (then executions can be driven elsewhere).
+    fn is_shared(&self) -> bool {
+        false
+    }
+    /// Calls `on_notice` when another node queues an activity task or a signal (shared stores).
+    fn watch(&self, _on_notice: std::sync::Arc<dyn Fn(Notice) + Send + Sync>) {}
 
     /// RUNNING STANDARD executions that no live node drives (all of them when the store was just
     /// opened by its only process). They are this node's from now on.

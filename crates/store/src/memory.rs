@@ -4,8 +4,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::RwLock;
 
 use crate::memory_catalog::CatalogTables;
+use serde_json::Value;
+
 use crate::{
-    ActivityTaskRecord, EventRecord, ExecutionRecord, Result, Store, StoreError, Write,
+    ActivityTaskRecord, EventRecord, ExecutionRecord, Result, SignalRecord, Store, StoreError,
+    Write,
 };
 
 #[derive(Default, Clone)]
@@ -14,9 +17,20 @@ struct Tables {
     execution_index: HashMap<String, usize>,
     events: HashMap<String, Vec<EventRecord>>,
     activity_tasks: HashMap<String, VecDeque<ActivityTaskRecord>>,
+    signals: Vec<SignalRecord>,
+    signal_seq: i64,
 }
 
 impl Tables {
+    fn push_signal(&mut self, execution_arn: String, body: Value) {
+        self.signal_seq += 1;
+        self.signals.push(SignalRecord {
+            seq: self.signal_seq,
+            execution_arn,
+            body,
+        });
+    }
+
     fn apply(&mut self, write: Write) -> Result<()> {
         match write {
             Write::InsertExecution(record) => {
@@ -56,6 +70,16 @@ impl Tables {
                     queue.retain(|t| t.execution_arn != execution_arn);
                 }
             }
+            Write::PushSignal {
+                execution_arn,
+                body,
+            } => self.push_signal(execution_arn, body),
+            Write::AckSignals {
+                execution_arn,
+                upto_seq,
+            } => self
+                .signals
+                .retain(|s| s.execution_arn != execution_arn || s.seq > upto_seq),
         }
         Ok(())
     }
@@ -121,12 +145,41 @@ impl Store for MemoryStore {
             .unwrap_or_default())
     }
 
-    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>> {
-        Ok(self
-            .write_lock()
+    fn take_activity_task(
+        &self,
+        activity_arn: &str,
+        started: &(dyn Fn(&ActivityTaskRecord) -> Value + Sync),
+    ) -> Result<Option<ActivityTaskRecord>> {
+        let mut t = self.write_lock();
+        let task = t
             .activity_tasks
             .get_mut(activity_arn)
-            .and_then(VecDeque::pop_front))
+            .and_then(VecDeque::pop_front);
+        if let Some(task) = &task {
+            t.push_signal(task.execution_arn.clone(), started(task));
+        }
+        Ok(task)
+    }
+
+    fn pending_signals(&self, execution_arn: &str) -> Result<Vec<SignalRecord>> {
+        Ok(self
+            .read()
+            .signals
+            .iter()
+            .filter(|s| s.execution_arn == execution_arn)
+            .cloned()
+            .collect())
+    }
+
+    fn executions_with_signals(&self) -> Result<Vec<String>> {
+        let mut arns: Vec<String> = self
+            .read()
+            .signals
+            .iter()
+            .map(|s| s.execution_arn.clone())
+            .collect();
+        arns.dedup();
+        Ok(arns)
     }
 
     /// Nothing outlives the process, so nothing is ever left without its node.

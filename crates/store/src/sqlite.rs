@@ -18,10 +18,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::catalog::arn_account_region;
+use serde_json::Value;
+
 use crate::{
     ActivityRecord, ActivityTaskRecord, CatalogStore, EventRecord, ExecutionRecord, Result,
-    StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Store, StoreError,
-    Write,
+    SignalRecord, StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Store,
+    StoreError, Write,
 };
 
 /// The most writes one transaction takes before it commits.
@@ -63,6 +65,12 @@ CREATE TABLE IF NOT EXISTS activity_tasks (
 );
 CREATE INDEX IF NOT EXISTS activity_tasks_by_activity ON activity_tasks (activity_arn, seq);
 CREATE INDEX IF NOT EXISTS activity_tasks_by_execution ON activity_tasks (execution_arn);
+CREATE TABLE IF NOT EXISTS signals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    execution_arn TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signals_by_execution ON signals (execution_arn, seq);
 PRAGMA user_version = 1;
 ";
 
@@ -156,17 +164,15 @@ impl SqliteStore {
             let sender = jobs
                 .as_ref()
                 .ok_or_else(|| backend("the store is closed"))?;
-            sender.send(job).map_err(|_| backend("the writer stopped"))?;
+            sender
+                .send(job)
+                .map_err(|_| backend("the writer stopped"))?;
         }
         answer.recv().map_err(|_| backend("the writer stopped"))?
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let pooled = self
-            .readers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop();
+        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match pooled {
             Some(c) => c,
             None => open_connection(&self.path)?,
@@ -249,7 +255,12 @@ impl SqliteStore {
         })
     }
 
-    fn catalog_list<T: DeserializeOwned>(&self, sql: &str, kind: &str, key: &str) -> Result<Vec<T>> {
+    fn catalog_list<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        kind: &str,
+        key: &str,
+    ) -> Result<Vec<T>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(sql).map_err(backend)?;
             let rows = stmt
@@ -336,14 +347,23 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
     }
 }
 
+fn push_signal(c: &Connection, execution_arn: &str, body: &Value) -> Result<()> {
+    c.prepare_cached("INSERT INTO signals (execution_arn, body) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![execution_arn, body.to_string()]))
+        .map_err(backend)?;
+    Ok(())
+}
+
 fn apply(c: &Connection, write: Write) -> Result<()> {
     match write {
         Write::InsertExecution(record) => {
             let body = to_json(&record)?;
             let seq: i64 = c
-                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM executions", [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM executions",
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(backend)?;
             c.prepare_cached(
                 "INSERT INTO executions (arn, seq, state_machine_arn, status, machine_type, body)
@@ -407,6 +427,18 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
         Write::DropActivityTasks { execution_arn } => {
             c.prepare_cached("DELETE FROM activity_tasks WHERE execution_arn = ?1")
                 .and_then(|mut s| s.execute(params![execution_arn]))
+                .map_err(backend)?;
+        }
+        Write::PushSignal {
+            execution_arn,
+            body,
+        } => push_signal(c, &execution_arn, &body)?,
+        Write::AckSignals {
+            execution_arn,
+            upto_seq,
+        } => {
+            c.prepare_cached("DELETE FROM signals WHERE execution_arn = ?1 AND seq <= ?2")
+                .and_then(|mut s| s.execute(params![execution_arn, upto_seq]))
                 .map_err(backend)?;
         }
     }
@@ -478,25 +510,79 @@ impl Store for SqliteStore {
         })
     }
 
-    fn pop_activity_task(&self, activity_arn: &str) -> Result<Option<ActivityTaskRecord>> {
-        let activity_arn = activity_arn.to_string();
-        self.submit(move |c| {
-            let row: Option<(i64, String)> = c
-                .prepare_cached(
-                    "SELECT seq, body FROM activity_tasks WHERE activity_arn = ?1 ORDER BY seq LIMIT 1",
-                )
-                .and_then(|mut s| {
-                    s.query_row(params![activity_arn], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()
-                })
-                .map_err(backend)?;
-            let Some((seq, body)) = row else {
-                return Ok(None);
-            };
-            c.prepare_cached("DELETE FROM activity_tasks WHERE seq = ?1")
+    fn take_activity_task(
+        &self,
+        activity_arn: &str,
+        started: &(dyn Fn(&ActivityTaskRecord) -> Value + Sync),
+    ) -> Result<Option<ActivityTaskRecord>> {
+        // Peek outside the writer (most polls find nothing), then take under it.
+        let peeked: Option<(i64, String)> = self.read(|c| {
+            c.prepare_cached(
+                "SELECT seq, body FROM activity_tasks WHERE activity_arn = ?1 ORDER BY seq LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![activity_arn], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(backend)
+        })?;
+        let Some((seq, body)) = peeked else {
+            return Ok(None);
+        };
+        let task: ActivityTaskRecord = from_json(&body)?;
+        let signal = started(&task);
+        let taken = self.submit(move |c| {
+            let n = c
+                .prepare_cached("DELETE FROM activity_tasks WHERE seq = ?1")
                 .and_then(|mut s| s.execute(params![seq]))
                 .map_err(backend)?;
+            if n == 0 {
+                return Ok(false);
+            }
+            push_signal(c, &task.execution_arn, &signal)?;
+            Ok(true)
+        })?;
+        if taken {
             from_json(&body).map(Some)
+        } else {
+            // Another poller took it first: try the next one.
+            self.take_activity_task(activity_arn, started)
+        }
+    }
+
+    fn pending_signals(&self, execution_arn: &str) -> Result<Vec<SignalRecord>> {
+        self.read(|c| {
+            let mut s = c
+                .prepare_cached(
+                    "SELECT seq, body FROM signals WHERE execution_arn = ?1 ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = s
+                .query_map(params![execution_arn], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(backend)?;
+            rows.map(|row| {
+                let (seq, body) = row.map_err(backend)?;
+                Ok(SignalRecord {
+                    seq,
+                    execution_arn: execution_arn.to_string(),
+                    body: from_json(&body)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn executions_with_signals(&self) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut s = c
+                .prepare_cached("SELECT DISTINCT execution_arn FROM signals")
+                .map_err(backend)?;
+            let rows = s
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(backend)?;
+            rows.map(|r| r.map_err(backend)).collect()
         })
     }
 
@@ -560,12 +646,7 @@ impl CatalogStore for SqliteStore {
 
     fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
         let body = to_json(&record)?;
-        self.catalog_insert(
-            "version",
-            record.arn,
-            Some(record.state_machine_arn),
-            body,
-        )
+        self.catalog_insert("version", record.arn, Some(record.state_machine_arn), body)
     }
 
     fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
@@ -660,11 +741,16 @@ mod tests {
         done.status = "SUCCEEDED".into();
         {
             let store = SqliteStore::open(&path).unwrap();
-            store.insert_state_machine(crate::suite::machine(machine_arn)).unwrap();
+            store
+                .insert_state_machine(crate::suite::machine(machine_arn))
+                .unwrap();
             store.insert_execution(running.clone()).unwrap();
             store.insert_execution(done.clone()).unwrap();
             store
-                .append_events(&running.arn, vec![crate::suite::event(1, "ExecutionStarted")])
+                .append_events(
+                    &running.arn,
+                    vec![crate::suite::event(1, "ExecutionStarted")],
+                )
                 .unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();

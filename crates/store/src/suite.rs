@@ -22,6 +22,7 @@ pub fn run_all(store: &dyn Store, prefix: &str) {
     events_append_in_order_and_a_repeated_id_is_a_conflict(store, prefix);
     a_failed_write_changes_nothing(store, prefix);
     activity_tasks_are_taken_once_in_order(store, prefix);
+    signals_queue_per_execution_until_acknowledged(store, prefix);
 }
 
 pub fn machine(arn: &str) -> StateMachineRecord {
@@ -64,7 +65,10 @@ fn version(machine_arn: &str, number: u64) -> StateMachineVersionRecord {
 
 pub fn execution(machine_arn: &str, name: &str) -> ExecutionRecord {
     ExecutionRecord {
-        arn: format!("{}:{name}", machine_arn.replace(":stateMachine:", ":execution:")),
+        arn: format!(
+            "{}:{name}",
+            machine_arn.replace(":stateMachine:", ":execution:")
+        ),
         state_machine_arn: machine_arn.to_string(),
         name: name.to_string(),
         status: "RUNNING".into(),
@@ -112,7 +116,9 @@ fn catalog_lists_in_creation_order_per_scope(store: &dyn Store, p: &str) {
     ] {
         store.insert_state_machine(machine(&arn)).unwrap();
     }
-    let east = store.list_state_machines("123456789012", "us-east-1").unwrap();
+    let east = store
+        .list_state_machines("123456789012", "us-east-1")
+        .unwrap();
     let east: Vec<String> = names(&east, |m| &m.name)
         .into_iter()
         .filter(|n| n.starts_with(p))
@@ -148,7 +154,9 @@ fn versions_and_aliases_go_with_their_state_machine(store: &dyn Store, p: &str) 
         .collect();
     assert_eq!(numbers, [3, 1]);
     assert_eq!(
-        store.get_state_machine_version(&format!("{arn}:3")).unwrap(),
+        store
+            .get_state_machine_version(&format!("{arn}:3"))
+            .unwrap(),
         Some(version(&arn, 3))
     );
     let mut alias = StateMachineAliasRecord {
@@ -183,10 +191,7 @@ fn updating_a_missing_record_is_not_found(store: &dyn Store, p: &str) {
         Err(StoreError::NotFound)
     );
     let missing = execution(&format!("{EAST}:stateMachine:{p}missing"), "x");
-    assert_eq!(
-        store.update_execution(missing),
-        Err(StoreError::NotFound)
-    );
+    assert_eq!(store.update_execution(missing), Err(StoreError::NotFound));
 }
 
 fn activities_round_trip(store: &dyn Store, p: &str) {
@@ -202,7 +207,10 @@ fn activities_round_trip(store: &dyn Store, p: &str) {
         store.insert_activity(activity.clone()),
         Err(StoreError::AlreadyExists)
     );
-    assert_eq!(store.get_activity(&activity.arn).unwrap(), Some(activity.clone()));
+    assert_eq!(
+        store.get_activity(&activity.arn).unwrap(),
+        Some(activity.clone())
+    );
     let listed = store.list_activities("123456789012", "eu-west-1").unwrap();
     assert!(listed.contains(&activity));
     store.delete_activity(&activity.arn).unwrap();
@@ -235,7 +243,10 @@ fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: 
     let record = execution(&format!("{EAST}:stateMachine:{p}events"), "e");
     store.insert_execution(record.clone()).unwrap();
     store
-        .append_events(&record.arn, vec![event(1, "ExecutionStarted"), event(2, "PassStateEntered")])
+        .append_events(
+            &record.arn,
+            vec![event(1, "ExecutionStarted"), event(2, "PassStateEntered")],
+        )
         .unwrap();
     store
         .append_events(&record.arn, vec![event(3, "PassStateExited")])
@@ -247,9 +258,16 @@ fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: 
     let events = store.get_events(&record.arn).unwrap();
     assert_eq!(
         events,
-        vec![event(1, "ExecutionStarted"), event(2, "PassStateEntered"), event(3, "PassStateExited")]
+        vec![
+            event(1, "ExecutionStarted"),
+            event(2, "PassStateEntered"),
+            event(3, "PassStateExited")
+        ]
     );
-    assert!(store.get_events("arn:aws:states:us-east-1:1:execution:none:x").unwrap().is_empty());
+    assert!(store
+        .get_events("arn:aws:states:us-east-1:1:execution:none:x")
+        .unwrap()
+        .is_empty());
 }
 
 fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
@@ -274,7 +292,10 @@ fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
         },
     ]);
     assert_eq!(failed, Err(StoreError::Conflict));
-    assert_eq!(store.get_execution(&record.arn).unwrap(), Some(record.clone()));
+    assert_eq!(
+        store.get_execution(&record.arn).unwrap(),
+        Some(record.clone())
+    );
     assert_eq!(store.get_events(&record.arn).unwrap().len(), 1);
 }
 
@@ -299,7 +320,72 @@ fn activity_tasks_are_taken_once_in_order(store: &dyn Store, p: &str) {
             execution_arn: format!("{EAST}:execution:m:{p}b"),
         }])
         .unwrap();
-    assert_eq!(store.pop_activity_task(&activity_arn).unwrap(), Some(task("a", 1)));
-    assert_eq!(store.pop_activity_task(&activity_arn).unwrap(), Some(task("a", 2)));
-    assert_eq!(store.pop_activity_task(&activity_arn).unwrap(), None);
+    let started = |t: &ActivityTaskRecord| json!({"started": t.frame});
+    assert_eq!(
+        store.take_activity_task(&activity_arn, &started).unwrap(),
+        Some(task("a", 1))
+    );
+    assert_eq!(
+        store.take_activity_task(&activity_arn, &started).unwrap(),
+        Some(task("a", 2))
+    );
+    assert_eq!(
+        store.take_activity_task(&activity_arn, &started).unwrap(),
+        None
+    );
+    // Taking a task queued the signal for its execution, in order.
+    let signals = store
+        .pending_signals(&format!("{EAST}:execution:m:{p}a"))
+        .unwrap();
+    let bodies: Vec<_> = signals.iter().map(|s| s.body.clone()).collect();
+    assert_eq!(bodies, [json!({"started": 1}), json!({"started": 2})]);
+    store
+        .write(vec![Write::AckSignals {
+            execution_arn: format!("{EAST}:execution:m:{p}a"),
+            upto_seq: signals[1].seq,
+        }])
+        .unwrap();
+}
+
+fn signals_queue_per_execution_until_acknowledged(store: &dyn Store, p: &str) {
+    let machine_arn = format!("{EAST}:stateMachine:{p}signals");
+    let record = execution(&machine_arn, "s");
+    store.insert_execution(record.clone()).unwrap();
+    let push = |n: i64| Write::PushSignal {
+        execution_arn: record.arn.clone(),
+        body: json!({"n": n}),
+    };
+    store.write(vec![push(1), push(2)]).unwrap();
+    store.write(vec![push(3)]).unwrap();
+    let signals = store.pending_signals(&record.arn).unwrap();
+    let bodies: Vec<_> = signals.iter().map(|s| s.body.clone()).collect();
+    assert_eq!(bodies, [json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]);
+    assert!(signals.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(store
+        .executions_with_signals()
+        .unwrap()
+        .contains(&record.arn));
+    store
+        .write(vec![Write::AckSignals {
+            execution_arn: record.arn.clone(),
+            upto_seq: signals[1].seq,
+        }])
+        .unwrap();
+    let left: Vec<_> = store
+        .pending_signals(&record.arn)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.body)
+        .collect();
+    assert_eq!(left, [json!({"n": 3})]);
+    store
+        .write(vec![Write::AckSignals {
+            execution_arn: record.arn.clone(),
+            upto_seq: signals[2].seq,
+        }])
+        .unwrap();
+    assert!(!store
+        .executions_with_signals()
+        .unwrap()
+        .contains(&record.arn));
 }
