@@ -15,7 +15,7 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 start_server() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  ./target/release/stepfn serve --listen "127.0.0.1:$port" >"$(mktemp)" 2>&1 &
+  ./target/release/stepfn serve --listen "127.0.0.1:$port" --store "sqlite:$(mktemp -d)/stepfn.db" >"$(mktemp)" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break

@@ -130,18 +130,25 @@ def client_config(**overrides: Any) -> Config:
 class Server:
     """One `stepfn serve` process on a free port."""
 
-    def __init__(self, wait_time_scale: float = 1.0, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        wait_time_scale: float = 1.0,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+        workdir: str | None = None,
+        port: int | None = None,
+    ):
         if not BINARY.exists():
             raise RuntimeError(
                 f"{BINARY} not found: build it with `cargo build --release -p stepfn` "
                 "(or point STEPFN_BINARY at a binary)"
             )
-        self.port = free_port()
+        self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="stepfn-e2e-", suffix=".log", delete=False)
         process_env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCOUNT_ID", "WAIT_TIME_SCALE")}
         process_env.update(env or {})
-        self.workdir = tempfile.mkdtemp(prefix="stepfn-e2e-")
+        self.workdir = workdir or tempfile.mkdtemp(prefix="stepfn-e2e-")
         self.process = subprocess.Popen(
             [
                 str(BINARY),
@@ -150,6 +157,7 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--wait-time-scale",
                 str(wait_time_scale),
+                *(args or []),
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -189,6 +197,13 @@ class Server:
     def unvalidated_client(self, region: str = REGION):
         """A client that sends what it is given, so the server's own validation answers."""
         return self.client(region, parameter_validation=False)
+
+    def kill(self) -> None:
+        """SIGKILL: the server gets no chance to finish anything."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.log.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -315,6 +315,8 @@ pub struct Execution {
     record: bool,
     pub events: Vec<HistoryEvent>,
     event_count: u64,
+    /// Events recorded (or replayed) so far, hidden ones included.
+    emitted: u64,
     frames: Vec<Frame>,
     work: VecDeque<u32>,
     pub status: Status,
@@ -397,6 +399,7 @@ impl Execution {
             record,
             events: Vec::new(),
             event_count: 0,
+            emitted: 0,
             frames: Vec::new(),
             work: VecDeque::new(),
             status: Status::Running,
@@ -1559,6 +1562,12 @@ impl Execution {
             .collect()
     }
 
+    /// How many events the history holds so far (hidden ones included): the position of the
+    /// last one.
+    pub fn history_length(&self) -> u64 {
+        self.emitted
+    }
+
     pub fn is_running(&self) -> bool {
         self.status == Status::Running
     }
@@ -1606,6 +1615,7 @@ impl Execution {
             self.now_ms = recorded.timestamp_ms;
             self.drawn.clear();
             self.events.push(recorded);
+            self.emitted += 1;
             return id;
         }
         if self.record {
@@ -1621,6 +1631,7 @@ impl Execution {
                 nondeterministic: std::mem::take(&mut self.drawn),
             };
             self.events.push(event);
+            self.emitted += 1;
         } else {
             self.drawn.clear();
         }

@@ -81,10 +81,12 @@ pub enum Write {
     /// A new execution; STANDARD ones belong to the writing node (see [`Store::claim_executions`]).
     InsertExecution(ExecutionRecord),
     UpdateExecution(ExecutionRecord),
-    /// Events with ids that follow the stored ones. An id already stored is
-    /// [`StoreError::Conflict`]: somebody else recorded this step.
+    /// Events that follow the stored ones; `first_seq` is the position of the first in the
+    /// execution's history (from 1; hidden events have positions but share id 0). A position
+    /// already stored is [`StoreError::Conflict`]: somebody else recorded this step.
     AppendEvents {
         execution_arn: String,
+        first_seq: u64,
         events: Vec<EventRecord>,
     },
     /// Queues a task for the workers of its activity.
@@ -149,8 +151,12 @@ pub trait Store: CatalogStore + Send + Sync {
     fn write(&self, writes: Vec<Write>) -> Result<()>;
 
     fn get_execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
-    /// Newest first; `state_machine_arn` None lists all.
-    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>>;
+    /// Newest first; `state_machine_arn` None lists all, `status` Some only those in it.
+    fn list_executions(
+        &self,
+        state_machine_arn: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>>;
     /// In id order.
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>>;
 
@@ -188,9 +194,15 @@ pub trait Store: CatalogStore + Send + Sync {
     fn update_execution(&self, record: ExecutionRecord) -> Result<()> {
         self.write(vec![Write::UpdateExecution(record)])
     }
-    fn append_events(&self, execution_arn: &str, events: Vec<EventRecord>) -> Result<()> {
+    fn append_events(
+        &self,
+        execution_arn: &str,
+        first_seq: u64,
+        events: Vec<EventRecord>,
+    ) -> Result<()> {
         self.write(vec![Write::AppendEvents {
             execution_arn: execution_arn.to_string(),
+            first_seq,
             events,
         }])
     }

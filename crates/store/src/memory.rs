@@ -50,11 +50,11 @@ impl Tables {
             }
             Write::AppendEvents {
                 execution_arn,
+                first_seq,
                 events,
             } => {
                 let stored = self.events.entry(execution_arn).or_default();
-                let last = stored.last().map_or(0, |e| e.id);
-                if events.first().is_some_and(|e| e.id <= last) {
+                if first_seq <= stored.len() as u64 {
                     return Err(StoreError::Conflict);
                 }
                 stored.extend(events);
@@ -126,12 +126,17 @@ impl Store for MemoryStore {
         Ok(t.execution_index.get(arn).map(|i| t.executions[*i].clone()))
     }
 
-    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>> {
+    fn list_executions(
+        &self,
+        state_machine_arn: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
         let t = self.read();
         Ok(t.executions
             .iter()
             .rev()
             .filter(|e| state_machine_arn.is_none_or(|a| e.state_machine_arn == a))
+            .filter(|e| status.is_none_or(|s| e.status == s))
             .cloned()
             .collect())
     }

@@ -49,13 +49,14 @@ CREATE TABLE IF NOT EXISTS executions (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, seq);
+CREATE INDEX IF NOT EXISTS executions_by_machine_status ON executions (state_machine_arn, status, seq);
 CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq);
 CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status, machine_type);
 CREATE TABLE IF NOT EXISTS events (
     execution_arn TEXT NOT NULL,
-    id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (execution_arn, id)
+    PRIMARY KEY (execution_arn, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS activity_tasks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -399,14 +400,15 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
         }
         Write::AppendEvents {
             execution_arn,
+            first_seq,
             events,
         } => {
             let mut stmt = c
-                .prepare_cached("INSERT INTO events (execution_arn, id, body) VALUES (?1, ?2, ?3)")
+                .prepare_cached("INSERT INTO events (execution_arn, seq, body) VALUES (?1, ?2, ?3)")
                 .map_err(backend)?;
-            for event in events {
+            for (i, event) in events.into_iter().enumerate() {
                 let body = to_json(&event)?;
-                stmt.execute(params![execution_arn, event.id as i64, body])
+                stmt.execute(params![execution_arn, (first_seq + i as u64) as i64, body])
                     .map_err(|e| {
                         if is_unique_violation(&e) {
                             StoreError::Conflict
@@ -465,43 +467,32 @@ impl Store for SqliteStore {
         })
     }
 
-    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>> {
+    fn list_executions(
+        &self,
+        state_machine_arn: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
         self.read(|c| {
-            let mut bodies = Vec::new();
-            match state_machine_arn {
-                Some(arn) => {
-                    let mut s = c
-                        .prepare_cached(
-                            "SELECT body FROM executions WHERE state_machine_arn = ?1 ORDER BY seq DESC",
-                        )
-                        .map_err(backend)?;
-                    let rows = s
-                        .query_map(params![arn], |r| r.get::<_, String>(0))
-                        .map_err(backend)?;
-                    for b in rows {
-                        bodies.push(b.map_err(backend)?);
-                    }
-                }
-                None => {
-                    let mut s = c
-                        .prepare_cached("SELECT body FROM executions ORDER BY seq DESC")
-                        .map_err(backend)?;
-                    let rows = s
-                        .query_map([], |r| r.get::<_, String>(0))
-                        .map_err(backend)?;
-                    for b in rows {
-                        bodies.push(b.map_err(backend)?);
-                    }
-                }
-            }
-            bodies.iter().map(|b| from_json(b)).collect()
+            let mut s = c
+                .prepare_cached(
+                    "SELECT body FROM executions
+                     WHERE (?1 IS NULL OR state_machine_arn = ?1) AND (?2 IS NULL OR status = ?2)
+                     ORDER BY seq DESC",
+                )
+                .map_err(backend)?;
+            let rows = s
+                .query_map(params![state_machine_arn, status], |r| {
+                    r.get::<_, String>(0)
+                })
+                .map_err(backend)?;
+            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
         })
     }
 
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>> {
         self.read(|c| {
             let mut s = c
-                .prepare_cached("SELECT body FROM events WHERE execution_arn = ?1 ORDER BY id")
+                .prepare_cached("SELECT body FROM events WHERE execution_arn = ?1 ORDER BY seq")
                 .map_err(backend)?;
             let rows = s
                 .query_map(params![execution_arn], |r| r.get::<_, String>(0))
@@ -749,6 +740,7 @@ mod tests {
             store
                 .append_events(
                     &running.arn,
+                    1,
                     vec![crate::suite::event(1, "ExecutionStarted")],
                 )
                 .unwrap();
@@ -775,6 +767,7 @@ mod tests {
                                 Write::InsertExecution(record.clone()),
                                 Write::AppendEvents {
                                     execution_arn: record.arn,
+                                    first_seq: 1,
                                     events: vec![crate::suite::event(1, "ExecutionStarted")],
                                 },
                             ])
@@ -786,6 +779,12 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(store.list_executions(Some(machine_arn)).unwrap().len(), 400);
+        assert_eq!(
+            store
+                .list_executions(Some(machine_arn), None)
+                .unwrap()
+                .len(),
+            400
+        );
     }
 }

@@ -227,7 +227,7 @@ fn executions_round_trip_and_list_newest_first(store: &dyn Store, p: &str) {
         store.insert_execution(first.clone()),
         Err(StoreError::AlreadyExists)
     );
-    let listed = store.list_executions(Some(&machine_arn)).unwrap();
+    let listed = store.list_executions(Some(&machine_arn), None).unwrap();
     assert_eq!(names(&listed, |e| &e.name), ["two", "one"]);
     let mut done = first.clone();
     done.status = "SUCCEEDED".into();
@@ -236,7 +236,15 @@ fn executions_round_trip_and_list_newest_first(store: &dyn Store, p: &str) {
     done.redrive.count = 1;
     store.update_execution(done.clone()).unwrap();
     assert_eq!(store.get_execution(&first.arn).unwrap(), Some(done));
-    assert!(store.list_executions(None).unwrap().len() >= 2);
+    let running = store
+        .list_executions(Some(&machine_arn), Some("RUNNING"))
+        .unwrap();
+    assert_eq!(names(&running, |e| &e.name), ["two"]);
+    let succeeded = store
+        .list_executions(Some(&machine_arn), Some("SUCCEEDED"))
+        .unwrap();
+    assert_eq!(names(&succeeded, |e| &e.name), ["one"]);
+    assert!(store.list_executions(None, None).unwrap().len() >= 2);
 }
 
 fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: &str) {
@@ -245,14 +253,24 @@ fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: 
     store
         .append_events(
             &record.arn,
+            1,
             vec![event(1, "ExecutionStarted"), event(2, "PassStateEntered")],
         )
         .unwrap();
+    // Hidden events share id 0: their positions order them.
     store
-        .append_events(&record.arn, vec![event(3, "PassStateExited")])
+        .append_events(
+            &record.arn,
+            3,
+            vec![
+                event(0, "PassStateEntered"),
+                event(0, "PassStateExited"),
+                event(3, "PassStateExited"),
+            ],
+        )
         .unwrap();
     assert_eq!(
-        store.append_events(&record.arn, vec![event(3, "WaitStateEntered")]),
+        store.append_events(&record.arn, 5, vec![event(4, "WaitStateEntered")]),
         Err(StoreError::Conflict)
     );
     let events = store.get_events(&record.arn).unwrap();
@@ -261,6 +279,8 @@ fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: 
         vec![
             event(1, "ExecutionStarted"),
             event(2, "PassStateEntered"),
+            event(0, "PassStateEntered"),
+            event(0, "PassStateExited"),
             event(3, "PassStateExited")
         ]
     );
@@ -277,6 +297,7 @@ fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
             Write::InsertExecution(record.clone()),
             Write::AppendEvents {
                 execution_arn: record.arn.clone(),
+                first_seq: 1,
                 events: vec![event(1, "ExecutionStarted")],
             },
         ])
@@ -285,9 +306,10 @@ fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
     finished.status = "SUCCEEDED".into();
     let failed = store.write(vec![
         Write::UpdateExecution(finished),
-        // Id 1 is stored already: the whole write fails.
+        // Position 1 is stored already: the whole write fails.
         Write::AppendEvents {
             execution_arn: record.arn.clone(),
+            first_seq: 1,
             events: vec![event(1, "ExecutionSucceeded")],
         },
     ]);

@@ -378,13 +378,13 @@ fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Re
     let mut all = if qualified {
         service.describe_state_machine(&ctx.region, arn)?;
         let base = arn.rsplit_once(':').map_or(arn, |(b, _)| b);
-        let mut all = service.list_executions(base)?;
+        let mut all = service.list_executions(base, status)?;
         all.retain(|e| {
             e.version_arn.as_deref() == Some(arn) || e.alias_arn.as_deref() == Some(arn)
         });
         all
     } else {
-        service.list_executions(arn)?
+        service.list_executions(arn, status)?
     };
     if let Some(s) = status {
         all.retain(|e| e.status == s);

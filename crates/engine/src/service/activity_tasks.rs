@@ -5,27 +5,22 @@
 //! execution records `ActivityStarted` before the token is handed out. A task whose execution no
 //! longer waits for it (stopped, timed out) is dropped when popped.
 
-use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
+use store::ActivityTaskRecord;
+
+use super::runtime::QueuedSignal;
 use super::*;
 use crate::execution::TaskResolver;
-use crate::tasks::{parse_token, TaskKind, TaskRequest};
+use crate::tasks::parse_token;
 
 /// How long GetActivityTask holds a poll open when nothing comes, as on AWS.
 pub const ACTIVITY_POLL_SECONDS: u64 = 60;
 
+/// Wakes long polls when tasks arrive (the queues themselves are in the store).
 #[derive(Default)]
 pub(super) struct ActivityQueues {
-    queues: Mutex<HashMap<String, VecDeque<Queued>>>,
-    arrived: tokio::sync::Notify,
-}
-
-struct Queued {
-    execution_arn: String,
-    frame: u32,
-    token: String,
-    input: String,
+    pub(super) arrived: tokio::sync::Notify,
 }
 
 /// Answers the engine's "does this activity exist?" from the store.
@@ -60,29 +55,6 @@ impl Service {
         Arc::new(StoreResolver(self.store.clone()))
     }
 
-    /// Puts the tasks an execution asked for in their activities' queues.
-    pub(super) fn offer_tasks(&self, execution_arn: &str, requests: Vec<TaskRequest>) {
-        if requests.is_empty() {
-            return;
-        }
-        {
-            let mut queues = lock(&self.activity_queues.queues);
-            for request in requests {
-                let TaskKind::Activity {
-                    activity_arn,
-                    input,
-                } = request.kind;
-                queues.entry(activity_arn).or_default().push_back(Queued {
-                    execution_arn: execution_arn.to_string(),
-                    frame: request.frame,
-                    token: request.token,
-                    input,
-                });
-            }
-        }
-        self.activity_queues.arrived.notify_waiters();
-    }
-
     /// GetActivityTask: waits up to a minute for a task of this activity.
     pub async fn get_activity_task(
         &self,
@@ -96,8 +68,13 @@ impl Service {
             let arrived = self.activity_queues.arrived.notified();
             tokio::pin!(arrived);
             arrived.as_mut().enable();
-            while let Some(task) = self.pop_task(activity_arn) {
-                if self.hand_out(&task, worker_name.clone()) {
+            loop {
+                let worker = worker_name.clone();
+                let started = move |t: &ActivityTaskRecord| Self::started_signal(t, worker.clone());
+                let Some(task) = self.store.take_activity_task(activity_arn, &started)? else {
+                    break;
+                };
+                if self.hand_out(&task) {
                     return Ok(Some(ActivityTask {
                         task_token: task.token,
                         input: task.input,
@@ -110,42 +87,44 @@ impl Service {
         }
     }
 
-    fn pop_task(&self, activity_arn: &str) -> Option<Queued> {
-        lock(&self.activity_queues.queues)
-            .get_mut(activity_arn)
-            .and_then(VecDeque::pop_front)
-    }
-
-    /// Records that a worker took the task; false when its execution no longer waits for it.
-    fn hand_out(&self, task: &Queued, worker_name: Option<String>) -> bool {
-        let Some(running) = lock(&self.running).get(&task.execution_arn).cloned() else {
-            return false;
-        };
-        {
-            let exec = lock(&running.execution);
-            if exec.task_status(task.frame, &task.token) != Some(false) {
-                return false;
-            }
+    /// Records that a worker took the task (the store queued the start signal with it): false
+    /// when its execution no longer waits for it.
+    fn hand_out(&self, task: &ActivityTaskRecord) -> bool {
+        if self.drives(&task.execution_arn) {
+            self.deliver_queued(&task.execution_arn);
+            let running = lock(&self.running).get(&task.execution_arn).cloned();
+            return running.is_some_and(|r| {
+                lock(&r.execution).task_status(task.frame, &task.token) == Some(true)
+            });
         }
-        self.signal(
-            &task.execution_arn,
-            Signal::TaskStarted {
-                frame: task.frame,
-                worker_name,
-            },
-        );
-        true
+        if self.store.is_shared() {
+            // The node that drives the execution records the start (the store told it).
+            return true;
+        }
+        // Nobody drives the execution: it is over.
+        self.deliver_queued(&task.execution_arn);
+        false
     }
 
     /// Finds the execution waiting on `token`, checking the token as AWS does.
     fn waiting_task(&self, token: &str) -> Result<(String, u32)> {
         let parts = parse_token(token).ok_or_else(invalid_token)?;
         let running = lock(&self.running).get(&parts.execution_arn).cloned();
-        let Some(running) = running else {
-            return Err(task_timed_out());
+        let status = match running {
+            Some(running) => lock(&running.execution).task_status(parts.frame, token),
+            None if self.store.is_shared() => {
+                // Another node drives it: ask its history.
+                match self.store.get_execution(&parts.execution_arn)? {
+                    Some(record) if record.status == "RUNNING" => {
+                        let (exec, _) = self.rebuild(&record)?;
+                        exec.task_status(parts.frame, token)
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
         };
-        let exec = lock(&running.execution);
-        match exec.task_status(parts.frame, token) {
+        match status {
             Some(_) => Ok((parts.execution_arn, parts.frame)),
             None => Err(task_timed_out()),
         }
@@ -165,14 +144,18 @@ impl Service {
             ));
         }
         let (arn, frame) = self.waiting_task(token)?;
-        self.signal(
+        self.send(
             &arn,
             Signal::TaskSucceeded {
                 frame,
                 output: output.to_string(),
             },
-        );
-        Ok(())
+            QueuedSignal::TaskSucceeded {
+                frame,
+                token: token.to_string(),
+                output: output.to_string(),
+            },
+        )
     }
 
     pub fn send_task_failure(
@@ -182,20 +165,41 @@ impl Service {
         cause: Option<String>,
     ) -> Result<()> {
         let (arn, frame) = self.waiting_task(token)?;
-        self.signal(
+        self.send(
             &arn,
             Signal::TaskFailed {
                 frame,
+                error: error.clone(),
+                cause: cause.clone(),
+            },
+            QueuedSignal::TaskFailed {
+                frame,
+                token: token.to_string(),
                 error,
                 cause,
             },
-        );
-        Ok(())
+        )
     }
 
     pub fn send_task_heartbeat(&self, token: &str) -> Result<()> {
         let (arn, frame) = self.waiting_task(token)?;
-        self.signal(&arn, Signal::TaskHeartbeat { frame });
-        Ok(())
+        self.send(
+            &arn,
+            Signal::TaskHeartbeat { frame },
+            QueuedSignal::TaskHeartbeat {
+                frame,
+                token: token.to_string(),
+            },
+        )
+    }
+
+    /// Delivers a worker's answer here, or queues it for the node that drives the execution.
+    fn send(&self, arn: &str, signal: Signal, queued: QueuedSignal) -> Result<()> {
+        if self.drives(arn) {
+            self.signal(arn, signal);
+            Ok(())
+        } else {
+            self.queue_signal(arn, queued)
+        }
     }
 }

@@ -90,8 +90,17 @@ impl Service {
         }
     }
 
-    /// StartExecution: STANDARD executions are recorded and driven in the background; EXPRESS
-    /// ones run in memory.
+    /// The store of an execution's records: EXPRESS ones live in memory.
+    fn executions_of(&self, express: bool) -> &dyn Store {
+        if express {
+            &self.express
+        } else {
+            self.store.as_ref()
+        }
+    }
+
+    /// StartExecution: a STANDARD execution is committed to the store before this returns and
+    /// then driven in the background; an EXPRESS one runs in memory.
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
         let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
         let machine = target.state_machine.clone();
@@ -118,90 +127,45 @@ impl Service {
         }
         let (_, compiled, info, input, input_text) = self.prepare(&req, &target, express)?;
         let record = Self::record_for(&target, &info, input_text.clone(), req.trace_header.clone());
-        self.store.insert_execution(record.clone())?;
-        let service = self.clone();
-        let returned = record.clone();
-        tokio::spawn(async move {
-            if express {
+        let already = |e: store::StoreError| match e {
+            store::StoreError::AlreadyExists => ServiceError::new(
+                "ExecutionAlreadyExists",
+                format!("Execution Already Exists: '{}'", record.arn),
+            ),
+            e => e.into(),
+        };
+        if express {
+            self.express
+                .insert_execution(record.clone())
+                .map_err(already)?;
+            let service = self.clone();
+            let returned = record.clone();
+            tokio::spawn(async move {
                 let mut exec = Execution::start(info, compiled, &input_text, input, false);
                 drive_to_end(&mut exec, service.clock.as_ref()).await;
                 let mut rec = record;
                 finish_record(&mut rec, &exec, service.clock.now_ms());
-                let _ = service.store.update_execution(rec);
-            } else {
-                let exec = Execution::start_with_resolver(
-                    info,
-                    compiled,
-                    &input_text,
-                    input,
-                    true,
-                    Some(service.resolver()),
-                );
-                service.adopt(record, exec);
-            }
-        });
-        Ok(returned)
-    }
-
-    /// Takes a started STANDARD execution under the runtime's care.
-    pub(super) fn adopt(&self, record: ExecutionRecord, mut exec: Execution) {
-        let arn = record.arn.clone();
-        let events = std::mem::take(&mut exec.events);
-        let _ = self
-            .store
-            .append_events(&arn, events.into_iter().map(to_record).collect());
-        let timers = exec.take_timers();
-        let tasks = exec.take_task_requests();
-        let running = Arc::new(Running {
-            execution: Mutex::new(exec),
-            record: Mutex::new(record),
-        });
-        self.persist_status(&running);
-        let still_running = lock(&running.execution).is_running();
-        if still_running {
-            lock(&self.running).insert(arn.clone(), running);
-            self.add_timers(&arn, timers);
-            self.offer_tasks(&arn, tasks);
+                let _ = service.express.update_execution(rec);
+            });
+            return Ok(returned);
         }
-    }
-
-    pub(super) fn persist_status(&self, running: &Running) {
-        let exec = lock(&running.execution);
-        if exec.is_running() {
-            return;
-        }
-        let mut rec = lock(&running.record);
-        finish_record(&mut rec, &exec, self.clock.now_ms());
-        let _ = self.store.update_execution(rec.clone());
-        let _ = self.finish_deleting_state_machine(&rec.state_machine_arn);
-    }
-
-    /// Delivers a signal to a running STANDARD execution and records what follows.
-    pub(super) fn signal(&self, arn: &str, signal: Signal) {
-        let Some(running) = lock(&self.running).get(arn).cloned() else {
-            return;
-        };
-        let (events, timers, tasks, done) = {
-            let mut exec = lock(&running.execution);
-            exec.set_now(self.clock.now_ms());
-            exec.deliver(signal);
-            (
-                std::mem::take(&mut exec.events),
-                exec.take_timers(),
-                exec.take_task_requests(),
-                !exec.is_running(),
-            )
-        };
-        let _ = self
-            .store
-            .append_events(arn, events.into_iter().map(to_record).collect());
-        if done {
-            self.persist_status(&running);
-            lock(&self.running).remove(arn);
-        } else {
-            self.add_timers(arn, timers);
-            self.offer_tasks(arn, tasks);
-        }
+        // The execution runs to its first wait and is committed with what it recorded, in one
+        // write, before StartExecution answers: from then on this node drives it.
+        let exec = Execution::start_with_resolver(
+            info,
+            compiled,
+            &input_text,
+            input,
+            true,
+            Some(self.resolver()),
+        );
+        self.adopt(
+            record.clone(),
+            exec,
+            vec![store::Write::InsertExecution(record.clone())],
+        )
+        .map_err(already)?;
+        Ok(record)
     }
 
     /// StartSyncExecution: runs an EXPRESS execution to its end.
@@ -227,12 +191,15 @@ impl Service {
         if parts.resource_type != "execution" && parts.resource_type != "express" {
             return Err(invalid_arn(arn));
         }
-        self.store.get_execution(arn)?.ok_or_else(|| {
-            ServiceError::new(
-                "ExecutionDoesNotExist",
-                format!("Execution Does Not Exist: '{arn}'"),
-            )
-        })
+        let express = parts.resource_type == "express";
+        self.executions_of(express)
+            .get_execution(arn)?
+            .ok_or_else(|| {
+                ServiceError::new(
+                    "ExecutionDoesNotExist",
+                    format!("Execution Does Not Exist: '{arn}'"),
+                )
+            })
     }
 
     pub fn stop_execution(
@@ -245,19 +212,30 @@ impl Service {
         if record.status != "RUNNING" {
             return Ok(record);
         }
-        self.signal(arn, Signal::Stop { error, cause });
+        if self.drives(arn) {
+            self.signal(arn, Signal::Stop { error, cause });
+        } else if self.store.is_shared() {
+            self.queue_signal(arn, runtime::QueuedSignal::Stop { error, cause })?;
+        }
         self.describe_execution(arn)
     }
 
-    pub fn list_executions(&self, state_machine_arn: &str) -> Result<Vec<ExecutionRecord>> {
-        self.state_machine(state_machine_arn)?;
-        Ok(self.store.list_executions(Some(state_machine_arn))?)
+    pub fn list_executions(
+        &self,
+        state_machine_arn: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
+        let machine = self.state_machine(state_machine_arn)?;
+        Ok(self
+            .executions_of(machine.machine_type == "EXPRESS")
+            .list_executions(Some(state_machine_arn), status)?)
     }
 
     pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
         let record = self.describe_execution(arn)?;
-        let _ = record;
-        let mut events = self.store.get_events(arn)?;
+        let mut events = self
+            .executions_of(record.machine_type == "EXPRESS")
+            .get_events(arn)?;
         events.retain(|e| !e.hidden);
         Ok(events)
     }

@@ -10,11 +10,13 @@ pub mod configuration;
 mod executions;
 mod map_runs;
 mod redrive;
+mod runtime;
 mod state_machines;
 mod tags;
 pub mod variable_references;
 
 pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
+pub use runtime::LEASE_MS;
 mod versions;
 
 pub use arns::ResourceScope;
@@ -33,7 +35,7 @@ use std::time::Duration;
 use asl::model::StateMachine;
 use asl::validate::{self, MachineType};
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord, StateMachineRecord, Store};
+use store::{EventRecord, ExecutionRecord, MemoryStore, StateMachineRecord, Store};
 
 use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 use crate::history::{self, HistoryEvent};
@@ -192,6 +194,8 @@ struct Timers {
 pub struct Service {
     pub config: Config,
     store: Arc<dyn Store>,
+    /// EXPRESS executions: kept in memory whatever the store (at-least-once, as on AWS).
+    express: MemoryStore,
     clock: Arc<dyn Clock>,
     /// Compiled definitions, by definition text.
     compiled: Mutex<HashMap<String, Arc<StateMachine>>>,
@@ -208,6 +212,7 @@ impl Service {
         Arc::new(Service {
             config,
             store,
+            express: MemoryStore::new(),
             clock,
             compiled: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
@@ -251,12 +256,12 @@ impl Service {
                         }
                         fired
                     };
-                    for entry in fired {
-                        self.signal(
-                            &entry.execution_arn,
-                            Signal::TimerFired { frame: entry.frame },
-                        );
-                    }
+                    self.fire_timers(
+                        fired
+                            .into_iter()
+                            .map(|e| (e.execution_arn, e.frame))
+                            .collect(),
+                    );
                 }
             }
         }

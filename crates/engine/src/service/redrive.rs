@@ -44,19 +44,7 @@ impl Service {
             ));
         }
         let compiled = self.compile(&record.definition)?;
-        let parts = parse_arn(&record.state_machine_arn).ok_or_else(|| invalid_arn(arn))?;
-        let info = Arc::new(ExecutionInfo {
-            execution_arn: record.arn.clone(),
-            name: record.name.clone(),
-            state_machine_arn: record.state_machine_arn.clone(),
-            state_machine_name: parts.rest.first().cloned().unwrap_or_default(),
-            role_arn: record.role_arn.clone(),
-            start_ms: record.start_ms,
-            redrive_count: 0,
-            express: false,
-            version_arn: record.version_arn.clone(),
-            alias_arn: record.alias_arn.clone(),
-        });
+        let info = self.info_for(&record);
         let events: Vec<_> = self
             .store
             .get_events(arn)?
@@ -87,8 +75,12 @@ impl Service {
             last_ms: Some(now),
             client_token,
         };
-        self.store.update_execution(record.clone())?;
-        self.adopt(record.clone(), exec);
+        // The redriven record and what the redrive recorded are committed together.
+        self.adopt(
+            record.clone(),
+            exec,
+            vec![store::Write::UpdateExecution(record.clone())],
+        )?;
         Ok(record)
     }
 }

@@ -429,11 +429,10 @@ impl Service {
     }
 
     fn has_running_executions(&self, state_machine_arn: &str) -> Result<bool> {
-        Ok(self
+        Ok(!self
             .store
-            .list_executions(Some(state_machine_arn))?
-            .iter()
-            .any(|execution| execution.status == "RUNNING"))
+            .list_executions(Some(state_machine_arn), Some("RUNNING"))?
+            .is_empty())
     }
 
     /// The state machines of the request's account and region, in creation order.
