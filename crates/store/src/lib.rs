@@ -5,6 +5,7 @@
 mod catalog;
 mod memory;
 mod memory_catalog;
+mod postgres;
 mod sqlite;
 pub mod suite;
 
@@ -13,6 +14,7 @@ pub use catalog::{
     StateMachineRecord, StateMachineVersionRecord, Tag,
 };
 pub use memory::MemoryStore;
+pub use postgres::PostgresStore;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 pub use sqlite::SqliteStore;
