@@ -41,6 +41,15 @@ enum Command {
         /// Multiplies every Wait and retry back-off (0.01 makes a minute last 0.6 s).
         #[arg(long, default_value_t = 1.0, env = "WAIT_TIME_SCALE")]
         wait_time_scale: f64,
+        /// Where everything is kept: `sqlite:PATH` (one file), `postgres://…` (several nodes
+        /// may share the database) or `memory` (nothing is kept).
+        #[arg(long, default_value = "sqlite:stepfn.db", env = "STEPFN_STORE")]
+        store: String,
+        /// This node's name on a PostgreSQL store (default: a new one each start). A node
+        /// restarted with the same name takes its executions back at once; otherwise another
+        /// node takes them over when their lease runs out.
+        #[arg(long, env = "STEPFN_NODE_ID")]
+        node_id: Option<String>,
     },
     /// Run one state machine locally, without a server, and print its output.
     Run {
@@ -81,7 +90,9 @@ fn main() -> Result<()> {
             account_id,
             region,
             wait_time_scale,
-        } => serve(listen, account_id, region, wait_time_scale),
+            store,
+            node_id,
+        } => serve(listen, account_id, region, wait_time_scale, &store, node_id),
         Command::Run {
             definition,
             input,
@@ -102,12 +113,42 @@ fn main() -> Result<()> {
     }
 }
 
-fn serve(listen: String, account_id: String, region: String, wait_time_scale: f64) -> Result<()> {
+/// Opens the store `--store` names.
+fn open_store(spec: &str, node_id: Option<String>) -> Result<Arc<dyn store::Store>> {
+    if spec == "memory" {
+        return Ok(Arc::new(store::MemoryStore::new()));
+    }
+    if let Some(path) = spec.strip_prefix("sqlite:") {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        if path.is_empty() {
+            bail!("--store sqlite:PATH needs a path");
+        }
+        let store = store::SqliteStore::open(path)
+            .map_err(|e| anyhow::anyhow!("cannot open the SQLite store {path}: {e}"))?;
+        return Ok(Arc::new(store));
+    }
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        let node_id = node_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let store = store::PostgresStore::connect(spec, &node_id, service::LEASE_MS)
+            .map_err(|e| anyhow::anyhow!("cannot open the PostgreSQL store: {e}"))?;
+        return Ok(Arc::new(store));
+    }
+    bail!("--store must be sqlite:PATH, postgres://… or memory, not {spec:?}")
+}
+
+fn serve(
+    listen: String,
+    account_id: String,
+    region: String,
+    wait_time_scale: f64,
+    store_spec: &str,
+    node_id: Option<String>,
+) -> Result<()> {
+    let store = open_store(store_spec, node_id)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let store: Arc<dyn store::Store> = Arc::new(store::MemoryStore::new());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock { wait_time_scale });
         let service = Service::new(
             Config {
@@ -118,6 +159,22 @@ fn serve(listen: String, account_id: String, region: String, wait_time_scale: f6
             clock,
         );
         tokio::spawn(service.clone().run_timers());
+        let resumed = {
+            let service = service.clone();
+            let started = std::time::Instant::now();
+            tokio::task::spawn_blocking(move || service.resume())
+                .await?
+                .map_err(|e| anyhow::anyhow!("cannot resume executions: {e}"))
+                .map(|n| (n, started.elapsed()))?
+        };
+        if resumed.0 > 0 {
+            tracing::info!(
+                "resumed {} running executions in {:.2}s",
+                resumed.0,
+                resumed.1.as_secs_f64()
+            );
+        }
+        tokio::spawn(service.clone().run_leases());
         let app = api::router(service);
         let listener = tokio::net::TcpListener::bind(&listen)
             .await

@@ -87,15 +87,16 @@ CREATE TABLE IF NOT EXISTS executions (
     lease_until BIGINT
 );
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, seq);
+CREATE INDEX IF NOT EXISTS executions_by_machine_status ON executions (state_machine_arn, status, seq);
 CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq);
 CREATE INDEX IF NOT EXISTS executions_running ON executions (seq)
     WHERE status = 'RUNNING' AND machine_type = 'STANDARD';
 CREATE INDEX IF NOT EXISTS executions_by_owner ON executions (owner) WHERE owner IS NOT NULL;
 CREATE TABLE IF NOT EXISTS events (
     execution_arn TEXT NOT NULL,
-    id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (execution_arn, id)
+    PRIMARY KEY (execution_arn, seq)
 );
 CREATE TABLE IF NOT EXISTS activity_tasks (
     seq BIGSERIAL PRIMARY KEY,
@@ -490,21 +491,22 @@ async fn lock_signal_queues<'a>(
     Ok(())
 }
 
-/// Inserts events of any executions in one statement; an id stored already is a conflict.
-async fn insert_events(c: &mut PgConnection, events: &[(&str, &EventRecord)]) -> Result<()> {
+/// Inserts events (execution, position, event) of any executions in one statement; a position
+/// stored already is a conflict.
+async fn insert_events(c: &mut PgConnection, events: &[(&str, i64, &EventRecord)]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
     let mut arns = Vec::with_capacity(events.len());
     let mut ids = Vec::with_capacity(events.len());
     let mut bodies = Vec::with_capacity(events.len());
-    for (arn, event) in events {
+    for (arn, seq, event) in events {
         arns.push(*arn);
-        ids.push(event.id as i64);
+        ids.push(*seq);
         bodies.push(to_json(event)?);
     }
     sqlx::query(
-        "INSERT INTO events (execution_arn, id, body)
+        "INSERT INTO events (execution_arn, seq, body)
          SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[])",
     )
     .bind(arns)
@@ -620,10 +622,14 @@ async fn apply(c: &mut PgConnection, node_id: &str, lease_ms: i64, write: &Write
         }
         Write::AppendEvents {
             execution_arn,
+            first_seq,
             events,
         } => {
-            let rows: Vec<(&str, &EventRecord)> =
-                events.iter().map(|e| (execution_arn.as_str(), e)).collect();
+            let rows: Vec<(&str, i64, &EventRecord)> = events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (execution_arn.as_str(), (*first_seq + i as u64) as i64, e))
+                .collect();
             insert_events(c, &rows).await?;
         }
         Write::PushActivityTask(task) => {
@@ -817,12 +823,15 @@ impl Writer {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let writes = || batch.iter().flat_map(|job| job.writes.iter());
         // Nothing reads the events in a write, so those of the whole batch go first, together.
-        let events: Vec<(&str, &EventRecord)> = writes()
+        let events: Vec<(&str, i64, &EventRecord)> = writes()
             .filter_map(|w| match w {
                 Write::AppendEvents {
                     execution_arn,
+                    first_seq,
                     events,
-                } => Some(events.iter().map(move |e| (execution_arn.as_str(), e))),
+                } => Some(events.iter().enumerate().map(move |(i, e)| {
+                    (execution_arn.as_str(), (*first_seq + i as u64) as i64, e)
+                })),
                 _ => None,
             })
             .flatten()
@@ -927,17 +936,25 @@ impl Store for PostgresStore {
         body.map(|b| from_json(&b)).transpose()
     }
 
-    fn list_executions(&self, state_machine_arn: Option<&str>) -> Result<Vec<ExecutionRecord>> {
+    fn list_executions(
+        &self,
+        state_machine_arn: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
         let state_machine_arn = state_machine_arn.map(str::to_string);
+        let status = status.map(str::to_string);
         let bodies: Vec<String> = self.run(|pool| async move {
-            let query = match state_machine_arn {
-                Some(arn) => sqlx::query_scalar(
-                    "SELECT body FROM executions WHERE state_machine_arn = $1 ORDER BY seq DESC",
-                )
-                .bind(arn),
-                None => sqlx::query_scalar("SELECT body FROM executions ORDER BY seq DESC"),
-            };
-            query.fetch_all(&pool).await.map_err(backend)
+            sqlx::query_scalar(
+                "SELECT body FROM executions
+                 WHERE ($1::text IS NULL OR state_machine_arn = $1)
+                   AND ($2::text IS NULL OR status = $2)
+                 ORDER BY seq DESC",
+            )
+            .bind(state_machine_arn)
+            .bind(status)
+            .fetch_all(&pool)
+            .await
+            .map_err(backend)
         })?;
         from_json_all(bodies)
     }
@@ -945,7 +962,7 @@ impl Store for PostgresStore {
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>> {
         let arn = execution_arn.to_string();
         let bodies: Vec<String> = self.run(|pool| async move {
-            sqlx::query_scalar("SELECT body FROM events WHERE execution_arn = $1 ORDER BY id")
+            sqlx::query_scalar("SELECT body FROM events WHERE execution_arn = $1 ORDER BY seq")
                 .bind(arn)
                 .fetch_all(&pool)
                 .await
@@ -1302,7 +1319,7 @@ mod tests {
 
     /// Ends the RUNNING executions a test left, so that no later claim takes them.
     fn finish_executions(store: &PostgresStore, prefix: &str) {
-        for mut record in store.list_executions(None).unwrap() {
+        for mut record in store.list_executions(None, Some("RUNNING")).unwrap() {
             if record.state_machine_arn.contains(prefix) && record.status == "RUNNING" {
                 record.status = "SUCCEEDED".into();
                 store.update_execution(record).unwrap();
@@ -1333,7 +1350,7 @@ mod tests {
             let store = PostgresStore::connect(&url, &prefix, 60_000).unwrap();
             store.insert_execution(record.clone()).unwrap();
             store
-                .append_events(&record.arn, vec![event(1, "ExecutionStarted")])
+                .append_events(&record.arn, 1, vec![event(1, "ExecutionStarted")])
                 .unwrap();
         }
         let store = PostgresStore::connect(&url, &prefix, 60_000).unwrap();
@@ -1643,6 +1660,7 @@ mod tests {
                             Write::InsertExecution(record.clone()),
                             Write::AppendEvents {
                                 execution_arn: record.arn.clone(),
+                                first_seq: 1,
                                 events: vec![event(1, "ExecutionStarted")],
                             },
                         ])
@@ -1668,6 +1686,7 @@ mod tests {
                         let mut writes = vec![
                             Write::AppendEvents {
                                 execution_arn: record.arn.clone(),
+                                first_seq: id,
                                 events: vec![event(id, "PassStateEntered")],
                             },
                             Write::UpdateExecution(changed),
