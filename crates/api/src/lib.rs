@@ -123,7 +123,22 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
         region: region_from_headers(&headers)
             .unwrap_or_else(|| service.config.default_region.clone()),
     };
-    match operations::dispatch(&service, &ctx, operation, &request).await {
+    let answer = if operations::is_async(operation) {
+        operations::dispatch(&service, &ctx, operation, &request).await
+    } else {
+        let operation = operation.to_string();
+        tokio::task::spawn_blocking(move || {
+            operations::dispatch_blocking(&service, &ctx, &operation, &request)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            // A bug, not the client's mistake: answered as AWS answers its own failures.
+            let mut err = ApiError::new("InternalFailure", format!("internal error: {e}"));
+            err.status = StatusCode::INTERNAL_SERVER_ERROR;
+            Err(err)
+        })
+    };
+    match answer {
         Ok(v) => (
             StatusCode::OK,
             [("content-type", "application/x-amz-json-1.0")],

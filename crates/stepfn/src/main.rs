@@ -113,6 +113,9 @@ fn main() -> Result<()> {
     }
 }
 
+/// Threads for calls that block on the store (see `serve`).
+const BLOCKING_THREADS: usize = 32;
+
 /// Opens the store `--store` names.
 fn open_store(spec: &str, node_id: Option<String>) -> Result<Arc<dyn store::Store>> {
     if spec == "memory" {
@@ -146,6 +149,10 @@ fn serve(
 ) -> Result<()> {
     let store = open_store(store_spec, node_id)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        // Calls that wait for the store run on blocking threads. The store's writer commits
+        // what all of them wrote together, so a few dozen keep it busy; more only cost memory
+        // (each thread keeps its own allocator heap).
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()?;
     runtime.block_on(async move {

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS executions (
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, seq);
 CREATE INDEX IF NOT EXISTS executions_by_machine_status ON executions (state_machine_arn, status, seq);
 CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq);
-CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status, machine_type);
+CREATE INDEX IF NOT EXISTS executions_running ON executions (seq)
+    WHERE status = 'RUNNING' AND machine_type = 'STANDARD';
 CREATE TABLE IF NOT EXISTS events (
     execution_arn TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -348,17 +349,32 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
     }
 }
 
-fn push_signal(c: &Connection, execution_arn: &str, body: &Value) -> Result<()> {
+fn push_signal(c: &Connection, execution_arn: &str, body: &str) -> Result<()> {
     c.prepare_cached("INSERT INTO signals (execution_arn, body) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![execution_arn, body.to_string()]))
+        .and_then(|mut s| s.execute(params![execution_arn, body]))
         .map_err(backend)?;
     Ok(())
 }
 
-fn apply(c: &Connection, write: Write) -> Result<()> {
+/// The JSON documents of a write, made by the caller's thread so the writer only writes.
+fn encode(write: &Write) -> Result<Vec<String>> {
+    Ok(match write {
+        Write::InsertExecution(record) | Write::UpdateExecution(record) => vec![to_json(record)?],
+        Write::AppendEvents { events, .. } => {
+            events.iter().map(to_json).collect::<Result<Vec<_>>>()?
+        }
+        Write::PushActivityTask(task) => vec![to_json(task)?],
+        Write::PushSignal { body, .. } => vec![body.to_string()],
+        Write::DropActivityTasks { .. } | Write::AckSignals { .. } => Vec::new(),
+    })
+}
+
+fn apply(c: &Connection, write: Write, bodies: Vec<String>) -> Result<()> {
+    let mut bodies = bodies.into_iter();
+    let mut next_body = move || bodies.next().ok_or_else(|| backend("missing document"));
     match write {
         Write::InsertExecution(record) => {
-            let body = to_json(&record)?;
+            let body = next_body()?;
             let seq: i64 = c
                 .query_row(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM executions",
@@ -389,7 +405,7 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
             })?;
         }
         Write::UpdateExecution(record) => {
-            let body = to_json(&record)?;
+            let body = next_body()?;
             let n = c
                 .prepare_cached("UPDATE executions SET status = ?1, body = ?2 WHERE arn = ?3")
                 .and_then(|mut s| s.execute(params![record.status, body, record.arn]))
@@ -406,8 +422,8 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
             let mut stmt = c
                 .prepare_cached("INSERT INTO events (execution_arn, seq, body) VALUES (?1, ?2, ?3)")
                 .map_err(backend)?;
-            for (i, event) in events.into_iter().enumerate() {
-                let body = to_json(&event)?;
+            for i in 0..events.len() {
+                let body = next_body()?;
                 stmt.execute(params![execution_arn, (first_seq + i as u64) as i64, body])
                     .map_err(|e| {
                         if is_unique_violation(&e) {
@@ -419,7 +435,7 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
             }
         }
         Write::PushActivityTask(task) => {
-            let body = to_json(&task)?;
+            let body = next_body()?;
             c.prepare_cached(
                 "INSERT INTO activity_tasks (activity_arn, execution_arn, body) VALUES (?1, ?2, ?3)",
             )
@@ -431,10 +447,7 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
                 .and_then(|mut s| s.execute(params![execution_arn]))
                 .map_err(backend)?;
         }
-        Write::PushSignal {
-            execution_arn,
-            body,
-        } => push_signal(c, &execution_arn, &body)?,
+        Write::PushSignal { execution_arn, .. } => push_signal(c, &execution_arn, &next_body()?)?,
         Write::AckSignals {
             execution_arn,
             upto_seq,
@@ -449,9 +462,13 @@ fn apply(c: &Connection, write: Write) -> Result<()> {
 
 impl Store for SqliteStore {
     fn write(&self, writes: Vec<Write>) -> Result<()> {
+        let encoded = writes
+            .into_iter()
+            .map(|w| encode(&w).map(|bodies| (w, bodies)))
+            .collect::<Result<Vec<_>>>()?;
         self.submit(move |c| {
-            for w in writes {
-                apply(c, w)?;
+            for (w, bodies) in encoded {
+                apply(c, w, bodies)?;
             }
             Ok(())
         })
@@ -521,7 +538,7 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let task: ActivityTaskRecord = from_json(&body)?;
-        let signal = started(&task);
+        let signal = started(&task).to_string();
         let taken = self.submit(move |c| {
             let n = c
                 .prepare_cached("DELETE FROM activity_tasks WHERE seq = ?1")

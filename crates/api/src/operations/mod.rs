@@ -64,7 +64,28 @@ pub const OPERATIONS: [&str; 37] = [
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// Operations that wait on something other than the store (long polls, EXPRESS runs).
+pub fn is_async(operation: &str) -> bool {
+    matches!(operation, "GetActivityTask" | "StartSyncExecution")
+}
+
 pub async fn dispatch(
+    service: &Arc<Service>,
+    ctx: &RequestContext,
+    operation: &str,
+    request: &Value,
+) -> Result<Value> {
+    let input = Input::new(request);
+    match operation {
+        "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
+        "StartSyncExecution" => start_sync_execution(service, ctx, &input).await,
+        _ => dispatch_blocking(service, ctx, operation, request),
+    }
+}
+
+/// The operations that only read and write the store: they block until the store answers (a
+/// write until it is committed), so the server runs them off its async workers.
+pub fn dispatch_blocking(
     service: &Arc<Service>,
     ctx: &RequestContext,
     operation: &str,
@@ -88,7 +109,6 @@ pub async fn dispatch(
         "DeleteStateMachineAlias" => aliases::delete_state_machine_alias(service, ctx, &input),
         "ListStateMachineAliases" => aliases::list_state_machine_aliases(service, ctx, &input),
         "CreateActivity" => activities::create_activity(service, ctx, &input),
-        "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
         "SendTaskSuccess" => activity_tasks::send_task_success(service, &input),
         "SendTaskFailure" => activity_tasks::send_task_failure(service, &input),
         "SendTaskHeartbeat" => activity_tasks::send_task_heartbeat(service, &input),
@@ -102,7 +122,6 @@ pub async fn dispatch(
         "ListMapRuns" => map_runs::list_map_runs(service, ctx, &input),
         "UpdateMapRun" => map_runs::update_map_run(service, &input),
         "StartExecution" => start_execution(service, ctx, &input),
-        "StartSyncExecution" => start_sync_execution(service, ctx, &input).await,
         "DescribeExecution" => {
             let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
             Ok(describe_execution_json(&rec))
