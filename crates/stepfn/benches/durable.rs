@@ -166,6 +166,8 @@ impl Drop for Server {
 }
 
 async fn create_machine(port: u16, name: &str, definition: Value) -> String {
+    // A shared (PostgreSQL) store keeps earlier runs: names of this run's own.
+    let name = format!("{name}-{}", std::process::id());
     let created = Connection::new(port)
         .call(
             "CreateStateMachine",

@@ -185,7 +185,8 @@ pub trait Store: CatalogStore + Send + Sync {
     /// RUNNING STANDARD executions that no live node drives (all of them when the store was just
     /// opened by its only process). They are this node's from now on.
     fn claim_executions(&self, now_ms: i64) -> Result<Vec<ExecutionRecord>>;
-    /// Extends this node's hold on the executions it drives; returns how many it holds.
+    /// Extends this node's hold on the executions it drives (shared stores keep one lease per
+    /// node); returns how many leases it renewed.
     fn renew_leases(&self, now_ms: i64) -> Result<u64>;
     /// Gives up an execution this node will no longer drive.
     fn release_execution(&self, arn: &str) -> Result<()>;
