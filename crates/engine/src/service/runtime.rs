@@ -159,16 +159,15 @@ impl Service {
             }
             match self.rebuild(&record) {
                 Ok((mut exec, recorded)) => {
-                    let new_events = if recorded == 0 {
-                        std::mem::take(&mut exec.events)
+                    let (new_events, timers) = if recorded == 0 {
+                        (std::mem::take(&mut exec.events), exec.take_timers())
                     } else {
-                        // Replayed events are stored already; the queued tasks too.
+                        // Replayed events are stored already; the queued tasks too. The
+                        // timers come back from the history, with their deadlines.
                         exec.events.clear();
                         exec.take_task_requests();
-                        Vec::new()
+                        (Vec::new(), exec.pending_timers())
                     };
-                    let mut timers = exec.take_timers();
-                    timers.extend(exec.pending_timers());
                     let arn = record.arn.clone();
                     match self.adopt_with(record, exec, new_events, Vec::new(), timers) {
                         Ok(()) => self.deliver_queued(&arn),
@@ -429,7 +428,7 @@ impl Service {
         Ok(())
     }
 
-    /// Runs `f` off the async runtime's workers (store writes block until committed).
+    /// Delivers fired timers, each on a blocking thread (its write waits for the commit).
     pub(super) fn fire_timers(self: &Arc<Self>, fired: Vec<(String, u32)>) {
         for (arn, frame) in fired {
             let service = self.clone();
