@@ -101,6 +101,19 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(backend)
 }
 
+/// The JSON documents a query selects (its first column), decoded.
+fn documents<T: DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut stmt = c.prepare_cached(sql).map_err(backend)?;
+    let rows = stmt
+        .query_map(params, |r| r.get::<_, String>(0))
+        .map_err(backend)?;
+    rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+}
+
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(backend)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))
@@ -263,13 +276,7 @@ impl SqliteStore {
         kind: &str,
         key: &str,
     ) -> Result<Vec<T>> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(sql).map_err(backend)?;
-            let rows = stmt
-                .query_map(params![kind, key], |r| r.get::<_, String>(0))
-                .map_err(backend)?;
-            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
-        })
+        self.read(|c| documents(c, sql, params![kind, key]))
     }
 
     fn list_by_scope<T: DeserializeOwned>(
@@ -490,31 +497,23 @@ impl Store for SqliteStore {
         status: Option<&str>,
     ) -> Result<Vec<ExecutionRecord>> {
         self.read(|c| {
-            let mut s = c
-                .prepare_cached(
-                    "SELECT body FROM executions
-                     WHERE (?1 IS NULL OR state_machine_arn = ?1) AND (?2 IS NULL OR status = ?2)
-                     ORDER BY seq DESC",
-                )
-                .map_err(backend)?;
-            let rows = s
-                .query_map(params![state_machine_arn, status], |r| {
-                    r.get::<_, String>(0)
-                })
-                .map_err(backend)?;
-            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+            documents(
+                c,
+                "SELECT body FROM executions
+                 WHERE (?1 IS NULL OR state_machine_arn = ?1) AND (?2 IS NULL OR status = ?2)
+                 ORDER BY seq DESC",
+                params![state_machine_arn, status],
+            )
         })
     }
 
     fn get_events(&self, execution_arn: &str) -> Result<Vec<EventRecord>> {
         self.read(|c| {
-            let mut s = c
-                .prepare_cached("SELECT body FROM events WHERE execution_arn = ?1 ORDER BY seq")
-                .map_err(backend)?;
-            let rows = s
-                .query_map(params![execution_arn], |r| r.get::<_, String>(0))
-                .map_err(backend)?;
-            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+            documents(
+                c,
+                "SELECT body FROM events WHERE execution_arn = ?1 ORDER BY seq",
+                params![execution_arn],
+            )
         })
     }
 
@@ -600,15 +599,11 @@ impl Store for SqliteStore {
             return Ok(Vec::new());
         }
         self.read(|c| {
-            let mut s = c
-                .prepare(
-                    "SELECT body FROM executions WHERE status = 'RUNNING' AND machine_type = 'STANDARD' ORDER BY seq",
-                )
-                .map_err(backend)?;
-            let rows = s
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(backend)?;
-            rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+            documents(
+                c,
+                "SELECT body FROM executions WHERE status = 'RUNNING' AND machine_type = 'STANDARD' ORDER BY seq",
+                [],
+            )
         })
     }
 

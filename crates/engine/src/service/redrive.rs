@@ -43,18 +43,7 @@ impl Service {
                 format!("Execution is not redrivable: {reason}"),
             ));
         }
-        let compiled = self.compile(&record.definition)?;
-        let info = self.info_for(&record);
-        let events: Vec<_> = self
-            .store
-            .get_events(arn)?
-            .into_iter()
-            .filter_map(from_record)
-            .collect();
-        let recorded = events.len();
-        let mut exec = Execution::replay(info, compiled, events)
-            .map_err(|e| ServiceError::internal(format!("cannot rebuild {arn}: {e}")))?;
-        exec.set_resolver(self.resolver());
+        let (mut exec, recorded) = self.rebuild(&record)?;
         exec.set_now(now);
         exec.deliver(Signal::Redrive);
         if exec.status == Status::Failed && exec.events.len() == recorded {
