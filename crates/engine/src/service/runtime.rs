@@ -154,7 +154,7 @@ impl Service {
         let claimed = self.store.claim_executions(self.clock.now_ms())?;
         let count = claimed.len();
         for record in claimed {
-            if lock(&self.running).contains_key(&record.arn) {
+            if self.drives(&record.arn) {
                 continue;
             }
             match self.rebuild(&record) {
@@ -247,19 +247,21 @@ impl Service {
         writes.extend(self.writes_for(&running, &guard, events, tasks));
         let still_running = guard.is_running();
         let offers = offers_tasks(&writes);
+        // Visible before the write commits, so that whoever finds its tasks or signals in the
+        // store finds it here too; they wait on its lock until the write is done.
+        lock(&self.running).insert(arn.clone(), running.clone());
         if let Err(e) = self.store.write(writes) {
+            lock(&self.running).remove(&arn);
             let _ = self.store.release_execution(&arn);
             return Err(e);
         }
+        drop(guard);
         if offers {
             self.activity_queues.arrived.notify_waiters();
         }
         if still_running {
-            lock(&self.running).insert(arn.clone(), running.clone());
-            drop(guard);
             self.add_timers(&arn, timers);
         } else {
-            drop(guard);
             self.ended(&running);
         }
         Ok(())
@@ -324,6 +326,13 @@ impl Service {
             return false;
         };
         let mut exec = lock(&running.execution);
+        // Its adoption may have failed to commit while this waited for the lock.
+        let still_here = lock(&self.running)
+            .get(arn)
+            .is_some_and(|r| Arc::ptr_eq(r, &running));
+        if !still_here {
+            return false;
+        }
         if !exec.is_running() {
             return true;
         }
