@@ -3,6 +3,7 @@
 //! Nothing here does I/O or reads a clock: what the language needs from the outside world
 //! (the current time, randomness, UUIDs) is passed in through [`Environment`].
 
+pub mod arn;
 pub mod choice;
 pub mod error;
 pub mod intrinsics;
