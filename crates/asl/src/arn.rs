@@ -12,18 +12,18 @@ pub struct Arn<'a> {
 }
 
 impl<'a> Arn<'a> {
-    /// Reads an ARN of any service; None when the text does not have its six parts. Region and
-    /// account may be empty (`arn:aws:states:::lambda:invoke`), partition and service may not.
+    /// Reads an ARN of any service; None when the text does not have its six parts or names no
+    /// partition. The other parts may be empty (`arn:aws:states:::lambda:invoke`); what a service
+    /// requires of them is for its caller to check.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
         let mut parts = text.splitn(6, ':');
         if parts.next()? != "arn" {
             return None;
         }
         let partition = parts.next().filter(|p| !p.is_empty())?;
-        let service = parts.next().filter(|s| !s.is_empty())?;
         Some(Arn {
             partition,
-            service,
+            service: parts.next()?,
             region: parts.next()?,
             account: parts.next()?,
             resource: parts.next()?,
@@ -71,8 +71,18 @@ mod tests {
         assert_eq!(arn.resource_type_and_rest(), ("stateMachine", Some("m:1")));
         let integration = Arn::parse("arn:aws:states:::lambda:invoke").unwrap();
         assert_eq!((integration.region, integration.account), ("", ""));
-        assert_eq!(Arn::parse("arn:aws:iam::1:role/r").unwrap().resource, "role/r");
-        for bad in ["", "not-an-arn", "arn:aws:states", "arn::states:r:a:x", "urn:aws:s:r:a:x"] {
+        assert_eq!(
+            Arn::parse("arn:aws:iam::1:role/r").unwrap().resource,
+            "role/r"
+        );
+        assert_eq!(Arn::parse("arn:aws::r:a:x").unwrap().service, "");
+        for bad in [
+            "",
+            "not-an-arn",
+            "arn:aws:states",
+            "arn::states:r:a:x",
+            "urn:aws:s:r:a:x",
+        ] {
             assert_eq!(Arn::parse(bad), None, "{bad}");
         }
     }

@@ -10,6 +10,7 @@ pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod model;
+pub mod resource;
 pub mod template;
 pub mod validate;
 

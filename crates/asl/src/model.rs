@@ -156,7 +156,10 @@ pub struct FailSpec {
 
 #[derive(Debug)]
 pub struct TaskSpec {
+    /// The `Resource` as written.
     pub resource: String,
+    /// The `Resource`, read: what the Task calls and how it waits.
+    pub target: crate::resource::TaskResource,
     pub timeout_seconds: Option<NumberField>,
     pub heartbeat_seconds: Option<NumberField>,
     pub credentials: Option<Value>,
@@ -416,21 +419,25 @@ fn parse_state(name: &str, value: &Value, inherited: QueryLanguage) -> Result<St
                 default: string(obj, "Default"),
             }
         }
-        "Task" => StateKind::Task(Box::new(TaskSpec {
-            resource: string(obj, "Resource").ok_or("Resource is required")?,
-            timeout_seconds: number_field(
-                obj,
-                "TimeoutSeconds",
-                "TimeoutSecondsPath",
-                jsonata_mode,
-            )?,
-            heartbeat_seconds: number_field(
-                obj,
-                "HeartbeatSeconds",
-                "HeartbeatSecondsPath",
-                jsonata_mode,
-            )?,
-            credentials: obj.get("Credentials").cloned(),
+        "Task" => StateKind::Task(Box::new({
+            let resource = string(obj, "Resource").ok_or("Resource is required")?;
+            TaskSpec {
+                target: crate::resource::TaskResource::parse(&resource),
+                resource,
+                timeout_seconds: number_field(
+                    obj,
+                    "TimeoutSeconds",
+                    "TimeoutSecondsPath",
+                    jsonata_mode,
+                )?,
+                heartbeat_seconds: number_field(
+                    obj,
+                    "HeartbeatSeconds",
+                    "HeartbeatSecondsPath",
+                    jsonata_mode,
+                )?,
+                credentials: obj.get("Credentials").cloned(),
+            }
         })),
         "Parallel" => {
             let mut branches = Vec::new();

@@ -2,16 +2,8 @@
 //! patterns an EXPRESS state machine may not use.
 
 use super::MachineType;
-
-/// How a Task waits for its service integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pattern {
-    RequestResponse,
-    /// `.sync` or `.sync:2`.
-    RunJob,
-    /// `.waitForTaskToken`.
-    Callback,
-}
+use crate::arn::Arn;
+use crate::resource::{CallPattern, ResourceKind, TaskResource};
 
 /// An optimized integration: `arn:aws:states:::<service>:<api>`.
 struct Integration {
@@ -230,56 +222,46 @@ const INTEGRATIONS: &[Integration] = &[
 
 /// The problem with a Task's `Resource`, as the diagnostic message AWS gives, if any.
 pub(super) fn task_resource_problem(resource: &str, machine_type: MachineType) -> Option<String> {
-    let mut parts = resource.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(rest)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Some("Value is not a valid resource ARN".to_string());
-    };
-    if partition.is_empty() {
+    if Arn::parse(resource).is_none() {
         return Some("Value is not a valid resource ARN".to_string());
     }
-    let recognized = match service {
-        "states" if region.is_empty() && account.is_empty() => {
-            let (target, pattern) = split_pattern(rest);
-            if machine_type == MachineType::Express {
-                match pattern {
-                    Pattern::RunJob => {
-                        return Some(
-                            "Express state machine does not support '.sync' service integration"
-                                .to_string(),
-                        )
-                    }
-                    // AWS's message really ends with a space before " at <location>".
-                    Pattern::Callback => {
-                        return Some(
-                            "Express state machine does not support '.waitForTaskToken' service integration "
-                                .to_string(),
-                        )
-                    }
-                    Pattern::RequestResponse => {}
-                }
+    let task = TaskResource::parse(resource);
+    if machine_type == MachineType::Express {
+        match (&task.kind, task.pattern) {
+            (ResourceKind::Activity { .. }, _) => {
+                return Some("Express state machine does not support Activity ARN".to_string())
             }
-            is_known_integration(target, pattern, rest)
+            (_, CallPattern::Sync | CallPattern::Sync2) => {
+                return Some(
+                    "Express state machine does not support '.sync' service integration"
+                        .to_string(),
+                )
+            }
+            // AWS's message really ends with a space before " at <location>".
+            (_, CallPattern::WaitForTaskToken) => return Some(
+                "Express state machine does not support '.waitForTaskToken' service integration "
+                    .to_string(),
+            ),
+            _ => {}
         }
-        "states" => match rest.split_once(':') {
-            Some(("activity", name))
-                if !region.is_empty() && !account.is_empty() && !name.is_empty() =>
-            {
-                if machine_type == MachineType::Express {
-                    return Some("Express state machine does not support Activity ARN".to_string());
-                }
-                true
-            }
-            _ => false,
-        },
-        "lambda" => is_lambda_function(region, account, rest),
-        _ => false,
+    }
+    let recognized = match &task.kind {
+        ResourceKind::Activity { .. } | ResourceKind::LambdaFunction { .. } => true,
+        ResourceKind::AwsSdk { service, action } => {
+            // Over two hundred services: check the shape, not the catalogue.
+            let service_ok = !service.is_empty()
+                && service
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+            let action_ok = action.starts_with(|c: char| c.is_ascii_lowercase())
+                && action.chars().all(|c| c.is_ascii_alphanumeric());
+            service_ok && action_ok && !task.pattern.is_sync()
+        }
+        ResourceKind::Http => is_known_integration("http", "invoke", task.pattern),
+        ResourceKind::Service { service, action } => {
+            is_known_integration(service, action, task.pattern)
+        }
+        ResourceKind::Unrecognized => false,
     };
     if recognized {
         None
@@ -290,63 +272,22 @@ pub(super) fn task_resource_problem(resource: &str, machine_type: MachineType) -
     }
 }
 
-fn split_pattern(rest: &str) -> (&str, Pattern) {
-    if let Some(target) = rest.strip_suffix(".sync:2") {
-        (target, Pattern::RunJob)
-    } else if let Some(target) = rest.strip_suffix(".sync") {
-        (target, Pattern::RunJob)
-    } else if let Some(target) = rest.strip_suffix(".waitForTaskToken") {
-        (target, Pattern::Callback)
-    } else {
-        (rest, Pattern::RequestResponse)
-    }
-}
-
-/// `target` is `<service>:<api>` or `aws-sdk:<service>:<action>`; `full` is the text with the
-/// pattern suffix (only `states:startExecution` takes `.sync:2`).
-fn is_known_integration(target: &str, pattern: Pattern, full: &str) -> bool {
-    if let Some(sdk) = target.strip_prefix("aws-sdk:") {
-        // Over two hundred services: check the shape, not the catalogue.
-        let Some((service, action)) = sdk.split_once(':') else {
-            return false;
-        };
-        let service_ok = !service.is_empty()
-            && service
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-        let action_ok = action.starts_with(|c: char| c.is_ascii_lowercase())
-            && action.chars().all(|c| c.is_ascii_alphanumeric());
-        return service_ok && action_ok && pattern != Pattern::RunJob;
-    }
-    let Some((service, api)) = target.split_once(':') else {
-        return false;
-    };
-    if full.ends_with(".sync:2") && !(service == "states" && api == "startExecution") {
+/// Whether Step Functions offers `service:api` with this call pattern (only
+/// `states:startExecution` takes `.sync:2`).
+fn is_known_integration(service: &str, api: &str, pattern: CallPattern) -> bool {
+    if pattern == CallPattern::Sync2 && !(service == "states" && api == "startExecution") {
         return false;
     }
     INTEGRATIONS.iter().any(|integration| {
         integration.service == service
             && match pattern {
-                Pattern::RequestResponse => integration.apis.contains(&api),
-                Pattern::RunJob => integration.run_job.contains(&api),
-                Pattern::Callback => integration.callback && integration.apis.contains(&api),
+                CallPattern::RequestResponse => integration.apis.contains(&api),
+                CallPattern::Sync | CallPattern::Sync2 => integration.run_job.contains(&api),
+                CallPattern::WaitForTaskToken => {
+                    integration.callback && integration.apis.contains(&api)
+                }
             }
     })
-}
-
-/// `arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>]`.
-fn is_lambda_function(region: &str, account: &str, rest: &str) -> bool {
-    let Some(function) = rest.strip_prefix("function:") else {
-        return false;
-    };
-    let mut parts = function.split(':');
-    let name_ok = parts.next().is_some_and(|name| !name.is_empty());
-    let qualifier_ok = match (parts.next(), parts.next()) {
-        (None, _) => true,
-        (Some(qualifier), None) => !qualifier.is_empty(),
-        (Some(_), Some(_)) => false,
-    };
-    !region.is_empty() && !account.is_empty() && name_ok && qualifier_ok
 }
 
 #[cfg(test)]
