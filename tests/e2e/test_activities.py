@@ -86,31 +86,16 @@ def test_delete_activity_twice(sfn, activity):
         sfn.describe_activity(activityArn=activity["activityArn"])
 
 
-def test_describe_activity_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'"):
-        sfn.describe_activity(activityArn="no_an_activity_arn")
-
-
 def test_describe_missing_activity(sfn):
     missing = arn(f"activity:{unique('missing')}")
     with aws_error("ActivityDoesNotExist", f"Activity Does Not Exist: '{missing}'"):
         sfn.describe_activity(activityArn=missing)
 
 
-def test_delete_activity_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.delete_activity(activityArn="nope")
-
-
 def test_get_activity_task_on_deleted_activity(sfn, activity):
     sfn.delete_activity(activityArn=activity["activityArn"])
     with aws_error("ActivityDoesNotExist", f"Activity Does Not Exist: '{activity['activityArn']}'"):
         sfn.get_activity_task(activityArn=activity["activityArn"])
-
-
-def test_get_activity_task_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.get_activity_task(activityArn="nope")
 
 
 def test_list_activities_pages(fresh_server):

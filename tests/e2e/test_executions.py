@@ -220,16 +220,6 @@ def test_start_on_deleted_state_machine(sfn):
         sfn.start_execution(stateMachineArn=machine["stateMachineArn"])
 
 
-def test_start_with_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: not-an-arn'"):
-        sfn.start_execution(stateMachineArn="not-an-arn")
-
-
-def test_describe_execution_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'"):
-        sfn.describe_execution(executionArn="invalid_state_machine_arn")
-
-
 def test_describe_missing_execution(sfn, pass_machine):
     missing = arn(f"execution:{pass_machine['name']}:ccff8686-1ade-44a6-bf45-631470cc0000")
     with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
@@ -282,11 +272,6 @@ def test_stop_missing_execution(sfn, pass_machine):
     missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
     with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
         sfn.stop_execution(executionArn=missing)
-
-
-def test_stop_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.stop_execution(executionArn="nope")
 
 
 # ListExecutions
@@ -360,11 +345,6 @@ def test_list_executions_missing_state_machine(sfn):
         sfn.list_executions(stateMachineArn=missing)
 
 
-def test_list_executions_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.list_executions(stateMachineArn="nope")
-
-
 def test_list_executions_invalid_token(sfn, pass_machine):
     with aws_error("InvalidToken", "Invalid Token: 'Invalid token'"):
         sfn.list_executions(stateMachineArn=pass_machine["stateMachineArn"], nextToken="InvalidToken")
@@ -414,11 +394,6 @@ def test_history_pages(sfn, finished_execution):
         sfn.get_paginator("get_execution_history").paginate(executionArn=finished_execution, PaginationConfig={"PageSize": 1})
     )
     assert [e["id"] for p in pages for e in p["events"]] == [1, 2, 3, 4]
-
-
-def test_history_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'"):
-        sfn.get_execution_history(executionArn="invalid_state_machine_arn")
 
 
 def test_history_missing_execution(sfn, pass_machine):
@@ -492,11 +467,6 @@ def test_describe_state_machine_for_missing_execution(sfn, pass_machine):
     missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
     with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
         sfn.describe_state_machine_for_execution(executionArn=missing)
-
-
-def test_describe_state_machine_for_execution_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.describe_state_machine_for_execution(executionArn="nope")
 
 
 # StartSyncExecution (EXPRESS)
@@ -667,11 +637,6 @@ def test_redrive_missing_execution(sfn, pass_machine):
     missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
     with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
         sfn.redrive_execution(executionArn=missing)
-
-
-def test_redrive_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.redrive_execution(executionArn="nope")
 
 
 def test_redrive_is_idempotent_with_client_token(sfn):

@@ -36,11 +36,6 @@ def test_list_map_runs_of_missing_execution(sfn, plain_execution):
         sfn.list_map_runs(executionArn=missing)
 
 
-def test_list_map_runs_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.list_map_runs(executionArn="nope")
-
-
 def test_list_map_runs_invalid_token(sfn, plain_execution):
     with aws_error("InvalidToken", "Invalid Token: 'Invalid token'"):
         sfn.list_map_runs(executionArn=plain_execution["executionArn"], nextToken="InvalidToken")
@@ -51,19 +46,9 @@ def test_describe_missing_map_run(sfn, plain_execution):
         sfn.describe_map_run(mapRunArn=missing_map_run(plain_execution["machine_name"]))
 
 
-def test_describe_map_run_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.describe_map_run(mapRunArn="nope")
-
-
 def test_update_missing_map_run(sfn, plain_execution):
     with aws_error("ResourceNotFound"):
         sfn.update_map_run(mapRunArn=missing_map_run(plain_execution["machine_name"]), maxConcurrency=5)
-
-
-def test_update_map_run_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.update_map_run(mapRunArn="nope", maxConcurrency=5)
 
 
 def test_update_map_run_out_of_range(sfn_unvalidated, plain_execution):

@@ -84,15 +84,6 @@ def test_tag_missing_state_machine(sfn):
         sfn.list_tags_for_resource(resourceArn=missing)
 
 
-def test_tags_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.list_tags_for_resource(resourceArn="nope")
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.tag_resource(resourceArn="nope", tags=tags(("k", "v")))
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: nope'"):
-        sfn.untag_resource(resourceArn="nope", tagKeys=["k"])
-
-
 def test_fifty_tags_allowed_fifty_one_too_many(sfn):
     fifty = tags(*[(f"k{i}", f"v{i}") for i in range(50)])
     created = create_state_machine(sfn, PASS_DEFINITION, tags=fifty)

@@ -148,11 +148,6 @@ def test_list_versions_invalid_token(sfn):
         sfn.list_state_machine_versions(stateMachineArn=machine["stateMachineArn"], nextToken="InvalidToken")
 
 
-def test_publish_invalid_arn(sfn):
-    with aws_error("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: invalid_arn'"):
-        sfn.publish_state_machine_version(stateMachineArn="invalid_arn")
-
-
 def test_publish_missing_state_machine(sfn):
     missing = arn(f"stateMachine:{unique('statemachine')}")
     with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
