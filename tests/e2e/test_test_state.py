@@ -9,6 +9,28 @@ import pytest
 
 from support import ROLE_ARN, aws_error, decode_json_strings, without_metadata
 
+def retry_request(retrier_retry_count: int) -> dict:
+    """A JSONata Task with a retrier, tested with a mocked error its retrier has retried so often."""
+    return {
+        "definition": json.dumps(
+            {
+                "Comment": "BASE_TASK_STATE_RETRY",
+                "QueryLanguage": "JSONata",
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "foo", "Payload": "bar"},
+                "Retry": [{"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+                "End": True,
+            }
+        ),
+        "input": json.dumps({"Values": ["first", "second", "third"]}),
+        "stateConfiguration": {"retrierRetryCount": retrier_retry_count},
+        "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "MockException", "cause": "Mock the cause of the error."}},
+        "roleArn": ROLE_ARN,
+    }
+
+
 # (request, AWS's response) pairs recorded on AWS; JSON text members are compared as JSON.
 RECORDED = {
     "pass_io_debug": (
@@ -161,24 +183,7 @@ RECORDED = {
         },
     ),
     "retrier_retry_count_retriable": (
-        {
-            "definition": json.dumps(
-                {
-                    "Comment": "BASE_TASK_STATE_RETRY",
-                    "QueryLanguage": "JSONata",
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {"FunctionName": "foo", "Payload": "bar"},
-                    "Retry": [{"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                    "End": True,
-                }
-            ),
-            "input": json.dumps({"Values": ["first", "second", "third"]}),
-            "stateConfiguration": {"retrierRetryCount": 4},
-            "inspectionLevel": "DEBUG",
-            "mock": {"errorOutput": {"error": "MockException", "cause": "Mock the cause of the error."}},
-            "roleArn": ROLE_ARN,
-        },
+        retry_request(4),
         {
             "cause": "Mock the cause of the error.",
             "error": "MockException",
@@ -191,24 +196,7 @@ RECORDED = {
         },
     ),
     "retrier_retry_count_exhausted": (
-        {
-            "definition": json.dumps(
-                {
-                    "Comment": "BASE_TASK_STATE_RETRY",
-                    "QueryLanguage": "JSONata",
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {"FunctionName": "foo", "Payload": "bar"},
-                    "Retry": [{"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                    "End": True,
-                }
-            ),
-            "input": json.dumps({"Values": ["first", "second", "third"]}),
-            "stateConfiguration": {"retrierRetryCount": 5},
-            "inspectionLevel": "DEBUG",
-            "mock": {"errorOutput": {"error": "MockException", "cause": "Mock the cause of the error."}},
-            "roleArn": ROLE_ARN,
-        },
+        retry_request(5),
         {
             "cause": "Mock the cause of the error.",
             "error": "MockException",
