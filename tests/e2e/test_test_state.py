@@ -9,6 +9,7 @@ import pytest
 
 from support import ROLE_ARN, aws_error, decode_json_strings, without_metadata
 
+
 def retry_request(retrier_retry_count: int) -> dict:
     """A JSONata Task with a retrier, tested with a mocked error its retrier has retried so often."""
     return {
