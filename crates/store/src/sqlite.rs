@@ -581,16 +581,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for i in 0..50 {
                         let record = crate::suite::execution(machine_arn, &format!("{t}-{i}"));
-                        store
-                            .write(vec![
-                                Write::InsertExecution(record.clone()),
-                                Write::AppendEvents {
-                                    execution_arn: record.arn,
-                                    first_seq: 1,
-                                    events: vec![crate::suite::event(1, "ExecutionStarted")],
-                                },
-                            ])
-                            .unwrap();
+                        store.write(crate::suite::start(&record)).unwrap();
                     }
                 })
             })

@@ -157,6 +157,18 @@ pub fn event(id: u64, event_type: &str) -> EventRecord {
     }
 }
 
+/// The writes that start an execution: its record and its first event.
+pub fn start(record: &ExecutionRecord) -> Vec<Write> {
+    vec![
+        Write::InsertExecution(record.clone()),
+        Write::AppendEvents {
+            execution_arn: record.arn.clone(),
+            first_seq: 1,
+            events: vec![event(1, "ExecutionStarted")],
+        },
+    ]
+}
+
 fn names<T>(records: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
     records.iter().map(|r| name(r).to_string()).collect()
 }
@@ -345,16 +357,7 @@ pub fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store,
 
 pub fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
     let record = execution(&format!("{EAST}:stateMachine:{p}atomic"), "a");
-    store
-        .write(vec![
-            Write::InsertExecution(record.clone()),
-            Write::AppendEvents {
-                execution_arn: record.arn.clone(),
-                first_seq: 1,
-                events: vec![event(1, "ExecutionStarted")],
-            },
-        ])
-        .unwrap();
+    store.write(start(&record)).unwrap();
     let mut finished = record.clone();
     finished.status = "SUCCEEDED".into();
     let failed = store.write(vec![

@@ -1,7 +1,6 @@
 //! How the shared catalog (`crate::sql_catalog`) runs its statements here: on the pool, each
 //! statement on its own (the catalog's writers are serialised by the service).
 
-use crate::codec::backend;
 use crate::sql_catalog::{Params, SqlCatalog};
 use crate::{Result, StoreError};
 
@@ -27,13 +26,6 @@ impl SqlCatalog for PostgresStore {
     }
 
     fn select(&self, sql: &str, params: Params) -> Result<Vec<String>> {
-        let sql = sql.to_string();
-        self.run(|pool| async move {
-            let mut query = sqlx::query_scalar(&sql);
-            for param in params {
-                query = query.bind(param);
-            }
-            query.fetch_all(&pool).await.map_err(backend)
-        })
+        self.texts(sql, params)
     }
 }

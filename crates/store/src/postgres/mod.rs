@@ -30,6 +30,7 @@ use sqlx::{
 };
 
 use crate::codec::backend;
+use crate::sql_catalog::Params;
 use crate::{
     ActivityTaskRecord, EventRecord, ExecutionRecord, Notice, Result, SignalRecord, Store,
     StoreError, Write,
@@ -182,6 +183,18 @@ impl PostgresStore {
         F: Future<Output = Result<T>> + Send + 'static,
     {
         run_on(self.runtime()?, work(self.pool.clone()))
+    }
+
+    /// The first column (text) of the rows a query selects, with `params` bound in order.
+    fn texts(&self, sql: &str, params: Params) -> Result<Vec<String>> {
+        let sql = sql.to_string();
+        self.run(|pool| async move {
+            let mut query = sqlx::query_scalar(&sql);
+            for param in params {
+                query = query.bind(param);
+            }
+            query.fetch_all(&pool).await.map_err(backend)
+        })
     }
 }
 

@@ -96,6 +96,26 @@ pub(super) async fn insert_events(
     Ok(())
 }
 
+/// A column of executions: the field it holds.
+type Column = for<'r> fn(&'r ExecutionRecord) -> &'r str;
+
+/// The arrays a statement unnests into rows of executions: one per column, and the records
+/// themselves as JSON.
+fn unnest_columns<'a, const N: usize>(
+    records: &[&'a ExecutionRecord],
+    columns: [Column; N],
+) -> Result<([Vec<&'a str>; N], Vec<String>)> {
+    let mut values: [Vec<&str>; N] = std::array::from_fn(|_| Vec::with_capacity(records.len()));
+    let mut bodies = Vec::with_capacity(records.len());
+    for record in records {
+        for (column, values) in columns.iter().zip(values.iter_mut()) {
+            values.push(column(record));
+        }
+        bodies.push(to_json(record)?);
+    }
+    Ok((values, bodies))
+}
+
 /// Inserts executions (ARNs all different) in one statement, in their order; RUNNING STANDARD
 /// ones belong to this node.
 pub(super) async fn insert_executions(
@@ -107,16 +127,15 @@ pub(super) async fn insert_executions(
     if records.is_empty() {
         return Ok(());
     }
-    let mut columns: [Vec<&str>; 4] = Default::default();
-    let mut bodies = Vec::with_capacity(records.len());
-    for record in records {
-        columns[0].push(&record.arn);
-        columns[1].push(&record.state_machine_arn);
-        columns[2].push(&record.status);
-        columns[3].push(&record.machine_type);
-        bodies.push(to_json(record)?);
-    }
-    let [arns, machines, statuses, types] = columns;
+    let ([arns, machines, statuses, types], bodies) = unnest_columns(
+        records,
+        [
+            |r| r.arn.as_str(),
+            |r| r.state_machine_arn.as_str(),
+            |r| r.status.as_str(),
+            |r| r.machine_type.as_str(),
+        ],
+    )?;
     sqlx::query(concat!(
         "INSERT INTO executions
              (arn, state_machine_arn, status, machine_type, body, owner, lease_until)
@@ -154,14 +173,8 @@ pub(super) async fn update_executions(
     if records.is_empty() {
         return Ok(());
     }
-    let mut arns = Vec::with_capacity(records.len());
-    let mut statuses = Vec::with_capacity(records.len());
-    let mut bodies = Vec::with_capacity(records.len());
-    for record in records {
-        arns.push(record.arn.as_str());
-        statuses.push(record.status.as_str());
-        bodies.push(to_json(record)?);
-    }
+    let ([arns, statuses], bodies) =
+        unnest_columns(records, [|r| r.arn.as_str(), |r| r.status.as_str()])?;
     let done = sqlx::query(concat!(
         "UPDATE executions AS e SET
              status = r.status,

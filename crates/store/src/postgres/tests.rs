@@ -3,7 +3,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 
 use super::*;
-use crate::suite::{event, execution};
+use crate::suite::{event, execution, start};
 
 const EAST: &str = "arn:aws:states:us-east-1:123456789012";
 
@@ -379,16 +379,7 @@ fn writes_at_once_share_commits_and_only_the_failing_ones_fail() {
             let queues = queues.clone();
             std::thread::spawn(move || {
                 let record = execution(&machine_arn, &format!("e{t}"));
-                store
-                    .write(vec![
-                        Write::InsertExecution(record.clone()),
-                        Write::AppendEvents {
-                            execution_arn: record.arn.clone(),
-                            first_seq: 1,
-                            events: vec![event(1, "ExecutionStarted")],
-                        },
-                    ])
-                    .unwrap();
+                store.write(start(&record)).unwrap();
                 let mut next = 2;
                 let mut kept_input = record.input.clone();
                 for i in 0..60 {
