@@ -115,8 +115,12 @@ impl<B: SqlCatalog> CatalogStore for B {
 
     fn delete_state_machine(&self, arn: &str) -> Result<()> {
         self.execute(
-            "DELETE FROM catalog WHERE arn = $1 OR (parent = $1 AND kind IN ('version', 'alias'))",
-            vec![Some(arn.to_string())],
+            "DELETE FROM catalog WHERE arn = $1 OR (parent = $1 AND kind IN ($2, $3))",
+            vec![
+                Some(arn.to_string()),
+                Some(StateMachineVersionRecord::KIND.to_string()),
+                Some(StateMachineAliasRecord::KIND.to_string()),
+            ],
         )?;
         Ok(())
     }

@@ -48,6 +48,10 @@ const POOL_SIZE: u32 = 8;
 /// Writers committing batches of writes at once (one's commit overlaps the next one's work).
 const WRITERS: usize = 2;
 
+// What each room holds, and the one way they use each other: `schema` makes the tables;
+// `statements` are what a `Write` does, used by `writer` (batches of writes) and by `queues`
+// (taking a task queues its start signal); `executions`, `leases`, `notices` and `catalog` use
+// only this module, which holds the connection and forwards the `Store` calls to them.
 mod catalog;
 mod executions;
 mod leases;
