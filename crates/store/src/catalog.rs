@@ -4,6 +4,8 @@
 //! Every record carries its ARN, and the ARN carries the account and region: listing takes both so
 //! that each account and region sees only its own resources.
 
+use asl::arn::Arn;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -129,13 +131,55 @@ pub trait CatalogStore {
     fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>>;
 }
 
-/// The account and region named in an ARN (`arn:PARTITION:states:REGION:ACCOUNT:…`).
-pub fn arn_account_region(arn: &str) -> Option<(&str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (_, _, _) = (parts.next()?, parts.next()?, parts.next()?);
-    let region = parts.next()?;
-    let account = parts.next()?;
-    Some((account, region))
+/// What the stores need to know of a catalog record to keep it: its kind (as stored), its ARN
+/// (the key, which also names its account and region) and the state machine it belongs to.
+pub(crate) trait CatalogRecord: Serialize + DeserializeOwned + Clone {
+    /// The record's kind in the SQL stores' `catalog` table (stored: never rename).
+    const KIND: &'static str;
+    fn arn(&self) -> &str;
+    /// The state machine of a version or alias: deleting the state machine deletes it too.
+    fn parent(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl CatalogRecord for StateMachineRecord {
+    const KIND: &'static str = "state_machine";
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+}
+
+impl CatalogRecord for StateMachineVersionRecord {
+    const KIND: &'static str = "version";
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+    fn parent(&self) -> Option<&str> {
+        Some(&self.state_machine_arn)
+    }
+}
+
+impl CatalogRecord for StateMachineAliasRecord {
+    const KIND: &'static str = "alias";
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+    fn parent(&self) -> Option<&str> {
+        Some(&self.state_machine_arn)
+    }
+}
+
+impl CatalogRecord for ActivityRecord {
+    const KIND: &'static str = "activity";
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+}
+
+/// The account and region of the resource an ARN names: what listings are scoped by.
+pub(crate) fn account_and_region(arn: &str) -> Option<(&str, &str)> {
+    Arn::parse(arn).map(|arn| (arn.account, arn.region))
 }
 
 #[cfg(test)]
@@ -145,9 +189,9 @@ mod tests {
     #[test]
     fn account_and_region_come_from_the_arn() {
         assert_eq!(
-            arn_account_region("arn:aws:states:eu-west-1:123456789012:stateMachine:m"),
+            account_and_region("arn:aws:states:eu-west-1:123456789012:stateMachine:m"),
             Some(("123456789012", "eu-west-1"))
         );
-        assert_eq!(arn_account_region("not-an-arn"), None);
+        assert_eq!(account_and_region("not-an-arn"), None);
     }
 }

@@ -1,17 +1,22 @@
 //! Persistence: the records the service keeps and the [`Store`] trait over them, with three
 //! implementations: [`MemoryStore`] (nothing kept), [`SqliteStore`] (the embedded default) and
-//! [`PostgresStore`] (several nodes on one database). [`suite`] is the test suite all of them pass.
+//! [`PostgresStore`] (several nodes on one database). The SQL stores share one catalog
+//! implementation (`sql_catalog`). `suite` (feature `test-suite`) holds the checks all of them
+//! pass, one test each.
 
 mod catalog;
+mod codec;
 mod memory;
 mod memory_catalog;
 mod postgres;
+mod sql_catalog;
 mod sqlite;
+#[cfg(any(test, feature = "test-suite"))]
 pub mod suite;
 
 pub use catalog::{
-    arn_account_region, ActivityRecord, AliasRoute, CatalogStore, StateMachineAliasRecord,
-    StateMachineRecord, StateMachineVersionRecord, Tag,
+    ActivityRecord, AliasRoute, CatalogStore, StateMachineAliasRecord, StateMachineRecord,
+    StateMachineVersionRecord, Tag,
 };
 pub use memory::MemoryStore;
 pub use postgres::PostgresStore;

@@ -203,8 +203,7 @@ impl Store for MemoryStore {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn passes_the_store_suite() {
-        crate::suite::run_all(&super::MemoryStore::new(), "");
-    }
+    use super::MemoryStore;
+
+    crate::store_test_suite!(suite, |_| Some(MemoryStore::new()));
 }

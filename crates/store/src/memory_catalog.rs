@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::arn_account_region;
+use crate::catalog::{account_and_region, CatalogRecord};
 use crate::{
     ActivityRecord, CatalogStore, MemoryStore, Result, StateMachineAliasRecord, StateMachineRecord,
     StateMachineVersionRecord, StoreError,
@@ -23,41 +23,53 @@ impl<T> Default for Table<T> {
     }
 }
 
-impl<T: Clone> Table<T> {
-    fn insert(&mut self, arn: &str, record: T) -> Result<()> {
-        if self.rows.contains_key(arn) {
+impl<T: CatalogRecord> Table<T> {
+    fn insert(&mut self, record: T) -> Result<()> {
+        if self.rows.contains_key(record.arn()) {
             return Err(StoreError::AlreadyExists);
         }
         self.next_sequence += 1;
         self.rows
-            .insert(arn.to_string(), (self.next_sequence, record));
+            .insert(record.arn().to_string(), (self.next_sequence, record));
         Ok(())
     }
 
-    fn update(&mut self, arn: &str, record: T) -> Result<()> {
-        let slot = self.rows.get_mut(arn).ok_or(StoreError::NotFound)?;
+    fn update(&mut self, record: T) -> Result<()> {
+        let slot = self
+            .rows
+            .get_mut(record.arn())
+            .ok_or(StoreError::NotFound)?;
         slot.1 = record;
         Ok(())
     }
 
-    fn get(&self, arn: &str) -> Option<T> {
-        self.rows.get(arn).map(|(_, record)| record.clone())
+    fn get(&self, arn: &str) -> Result<Option<T>> {
+        Ok(self.rows.get(arn).map(|(_, record)| record.clone()))
     }
 
-    fn remove(&mut self, arn: &str) {
+    fn remove(&mut self, arn: &str) -> Result<()> {
         self.rows.remove(arn);
+        Ok(())
+    }
+
+    fn remove_children(&mut self, parent: &str) {
+        self.rows
+            .retain(|_, (_, record)| record.parent() != Some(parent));
     }
 
     /// The records `keep` accepts, in creation order.
-    fn list(&self, keep: impl Fn(&str, &T) -> bool) -> Vec<T> {
-        let mut rows: Vec<&(u64, T)> = self
-            .rows
-            .iter()
-            .filter(|(arn, (_, record))| keep(arn, record))
-            .map(|(_, row)| row)
-            .collect();
+    fn list(&self, keep: impl Fn(&T) -> bool) -> Result<Vec<T>> {
+        let mut rows: Vec<&(u64, T)> = self.rows.values().filter(|(_, r)| keep(r)).collect();
         rows.sort_by_key(|(sequence, _)| *sequence);
-        rows.into_iter().map(|(_, record)| record.clone()).collect()
+        Ok(rows.into_iter().map(|(_, record)| record.clone()).collect())
+    }
+
+    fn list_in_scope(&self, account: &str, region: &str) -> Result<Vec<T>> {
+        self.list(|record| account_and_region(record.arn()) == Some((account, region)))
+    }
+
+    fn list_children(&self, parent: &str) -> Result<Vec<T>> {
+        self.list(|record| record.parent() == Some(parent))
     }
 }
 
@@ -67,10 +79,6 @@ pub(crate) struct CatalogTables {
     versions: Table<StateMachineVersionRecord>,
     aliases: Table<StateMachineAliasRecord>,
     activities: Table<ActivityRecord>,
-}
-
-fn in_scope(arn: &str, account: &str, region: &str) -> bool {
-    arn_account_region(arn) == Some((account, region))
 }
 
 impl MemoryStore {
@@ -85,52 +93,40 @@ impl MemoryStore {
 
 impl CatalogStore for MemoryStore {
     fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().state_machines.insert(&arn, record)
+        self.catalog_write().state_machines.insert(record)
     }
 
     fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().state_machines.update(&arn, record)
+        self.catalog_write().state_machines.update(record)
     }
 
     fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
-        Ok(self.catalog_read().state_machines.get(arn))
+        self.catalog_read().state_machines.get(arn)
     }
 
     fn delete_state_machine(&self, arn: &str) -> Result<()> {
         let mut tables = self.catalog_write();
-        tables.state_machines.remove(arn);
-        tables
-            .versions
-            .rows
-            .retain(|_, (_, version)| version.state_machine_arn != arn);
-        tables
-            .aliases
-            .rows
-            .retain(|_, (_, alias)| alias.state_machine_arn != arn);
-        Ok(())
+        tables.versions.remove_children(arn);
+        tables.aliases.remove_children(arn);
+        tables.state_machines.remove(arn)
     }
 
     fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>> {
-        Ok(self
-            .catalog_read()
+        self.catalog_read()
             .state_machines
-            .list(|arn, _| in_scope(arn, account, region)))
+            .list_in_scope(account, region)
     }
 
     fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().versions.insert(&arn, record)
+        self.catalog_write().versions.insert(record)
     }
 
     fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
-        Ok(self.catalog_read().versions.get(arn))
+        self.catalog_read().versions.get(arn)
     }
 
     fn delete_state_machine_version(&self, arn: &str) -> Result<()> {
-        self.catalog_write().versions.remove(arn);
-        Ok(())
+        self.catalog_write().versions.remove(arn)
     }
 
     fn list_state_machine_versions(
@@ -140,63 +136,53 @@ impl CatalogStore for MemoryStore {
         let mut versions = self
             .catalog_read()
             .versions
-            .list(|_, version| version.state_machine_arn == state_machine_arn);
+            .list_children(state_machine_arn)?;
         versions.sort_by_key(|version| std::cmp::Reverse(version.number));
         Ok(versions)
     }
 
     fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().aliases.insert(&arn, record)
+        self.catalog_write().aliases.insert(record)
     }
 
     fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().aliases.update(&arn, record)
+        self.catalog_write().aliases.update(record)
     }
 
     fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>> {
-        Ok(self.catalog_read().aliases.get(arn))
+        self.catalog_read().aliases.get(arn)
     }
 
     fn delete_state_machine_alias(&self, arn: &str) -> Result<()> {
-        self.catalog_write().aliases.remove(arn);
-        Ok(())
+        self.catalog_write().aliases.remove(arn)
     }
 
     fn list_state_machine_aliases(
         &self,
         state_machine_arn: &str,
     ) -> Result<Vec<StateMachineAliasRecord>> {
-        Ok(self
-            .catalog_read()
-            .aliases
-            .list(|_, alias| alias.state_machine_arn == state_machine_arn))
+        self.catalog_read().aliases.list_children(state_machine_arn)
     }
 
     fn insert_activity(&self, record: ActivityRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().activities.insert(&arn, record)
+        self.catalog_write().activities.insert(record)
     }
 
     fn update_activity(&self, record: ActivityRecord) -> Result<()> {
-        let arn = record.arn.clone();
-        self.catalog_write().activities.update(&arn, record)
+        self.catalog_write().activities.update(record)
     }
 
     fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
-        Ok(self.catalog_read().activities.get(arn))
+        self.catalog_read().activities.get(arn)
     }
 
     fn delete_activity(&self, arn: &str) -> Result<()> {
-        self.catalog_write().activities.remove(arn);
-        Ok(())
+        self.catalog_write().activities.remove(arn)
     }
 
     fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>> {
-        Ok(self
-            .catalog_read()
+        self.catalog_read()
             .activities
-            .list(|arn, _| in_scope(arn, account, region)))
+            .list_in_scope(account, region)
     }
 }

@@ -13,17 +13,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-
-use crate::catalog::arn_account_region;
 use serde_json::Value;
 
+use crate::codec::{backend, from_json, from_json_all, to_json};
+use crate::sql_catalog::{Params, SqlCatalog};
 use crate::{
-    ActivityRecord, ActivityTaskRecord, CatalogStore, EventRecord, ExecutionRecord, Result,
-    SignalRecord, StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Store,
-    StoreError, Write,
+    ActivityTaskRecord, EventRecord, ExecutionRecord, Result, SignalRecord, Store, StoreError,
+    Write,
 };
 
 /// The most writes one transaction takes before it commits.
@@ -89,16 +87,13 @@ pub struct SqliteStore {
     claimed: AtomicBool,
 }
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
-
-fn to_json(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(backend)
-}
-
-fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(backend)
+/// The first column (text) of the rows a query selects.
+fn texts(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(sql).map_err(backend)?;
+    let rows = stmt
+        .query_map(params, |r| r.get::<_, String>(0))
+        .map_err(backend)?;
+    rows.map(|text| text.map_err(backend)).collect()
 }
 
 /// The JSON documents a query selects (its first column), decoded.
@@ -107,11 +102,18 @@ fn documents<T: DeserializeOwned>(
     sql: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<T>> {
-    let mut stmt = c.prepare_cached(sql).map_err(backend)?;
-    let rows = stmt
-        .query_map(params, |r| r.get::<_, String>(0))
-        .map_err(backend)?;
-    rows.map(|b| from_json(&b.map_err(backend)?)).collect()
+    from_json_all(&texts(c, sql, params)?)
+}
+
+/// A unique violation becomes `on_unique`, anything else a backend failure.
+fn unique_or(on_unique: StoreError) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |e| {
+        if is_unique_violation(&e) {
+            on_unique
+        } else {
+            backend(e)
+        }
+    }
 }
 
 fn open_connection(path: &Path) -> Result<Connection> {
@@ -199,106 +201,6 @@ impl SqliteStore {
             .push(conn);
         result
     }
-
-    fn catalog_insert(
-        &self,
-        kind: &'static str,
-        arn: String,
-        parent: Option<String>,
-        body: String,
-    ) -> Result<()> {
-        let scope = scope_of(&arn);
-        self.submit(move |c| {
-            let seq: i64 = c
-                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog", [], |r| {
-                    r.get(0)
-                })
-                .map_err(backend)?;
-            c.execute(
-                "INSERT INTO catalog (arn, kind, parent, scope, seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![arn, kind, parent, scope, seq, body],
-            )
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::AlreadyExists
-                } else {
-                    backend(e)
-                }
-            })?;
-            Ok(())
-        })
-    }
-
-    fn catalog_update(&self, kind: &'static str, arn: String, body: String) -> Result<()> {
-        self.submit(move |c| {
-            let n = c
-                .execute(
-                    "UPDATE catalog SET body = ?1 WHERE arn = ?2 AND kind = ?3",
-                    params![body, arn, kind],
-                )
-                .map_err(backend)?;
-            if n == 0 {
-                return Err(StoreError::NotFound);
-            }
-            Ok(())
-        })
-    }
-
-    fn catalog_delete(&self, kind: &'static str, arn: &str) -> Result<()> {
-        let arn = arn.to_string();
-        self.submit(move |c| {
-            c.execute(
-                "DELETE FROM catalog WHERE arn = ?1 AND kind = ?2",
-                params![arn, kind],
-            )
-            .map_err(backend)?;
-            Ok(())
-        })
-    }
-
-    fn catalog_get<T: DeserializeOwned>(&self, kind: &str, arn: &str) -> Result<Option<T>> {
-        self.read(|c| {
-            let body: Option<String> = c
-                .query_row(
-                    "SELECT body FROM catalog WHERE arn = ?1 AND kind = ?2",
-                    params![arn, kind],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(backend)?;
-            body.map(|b| from_json(&b)).transpose()
-        })
-    }
-
-    fn catalog_list<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        kind: &str,
-        key: &str,
-    ) -> Result<Vec<T>> {
-        self.read(|c| documents(c, sql, params![kind, key]))
-    }
-
-    fn list_by_scope<T: DeserializeOwned>(
-        &self,
-        kind: &str,
-        account: &str,
-        region: &str,
-    ) -> Result<Vec<T>> {
-        self.catalog_list(
-            "SELECT body FROM catalog WHERE kind = ?1 AND scope = ?2 ORDER BY seq",
-            kind,
-            &format!("{account}:{region}"),
-        )
-    }
-
-    fn list_by_parent<T: DeserializeOwned>(&self, kind: &str, parent: &str) -> Result<Vec<T>> {
-        self.catalog_list(
-            "SELECT body FROM catalog WHERE kind = ?1 AND parent = ?2 ORDER BY seq",
-            kind,
-            parent,
-        )
-    }
 }
 
 impl Drop for SqliteStore {
@@ -309,12 +211,6 @@ impl Drop for SqliteStore {
             let _ = writer.join();
         }
     }
-}
-
-fn scope_of(arn: &str) -> String {
-    arn_account_region(arn)
-        .map(|(account, region)| format!("{account}:{region}"))
-        .unwrap_or_default()
 }
 
 /// Runs `f` so that its failure undoes only its own changes.
@@ -403,13 +299,7 @@ fn apply(c: &Connection, write: Write, bodies: Vec<String>) -> Result<()> {
                     body
                 ])
             })
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::AlreadyExists
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(unique_or(StoreError::AlreadyExists))?;
         }
         Write::UpdateExecution(record) => {
             let body = next_body()?;
@@ -432,13 +322,7 @@ fn apply(c: &Connection, write: Write, bodies: Vec<String>) -> Result<()> {
             for i in 0..events.len() {
                 let body = next_body()?;
                 stmt.execute(params![execution_arn, (first_seq + i as u64) as i64, body])
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::Conflict
-                        } else {
-                            backend(e)
-                        }
-                    })?;
+                    .map_err(unique_or(StoreError::Conflict))?;
             }
         }
         Write::PushActivityTask(task) => {
@@ -616,111 +500,36 @@ impl Store for SqliteStore {
     }
 }
 
-impl CatalogStore for SqliteStore {
-    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_insert("state_machine", record.arn, None, body)
-    }
+impl SqlCatalog for SqliteStore {
+    /// The schema's `seq` has no sequence of its own; the writer's transaction makes this safe.
+    const NEXT_SEQ: &'static str = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog)";
 
-    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_update("state_machine", record.arn, body)
-    }
-
-    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
-        self.catalog_get("state_machine", arn)
-    }
-
-    fn delete_state_machine(&self, arn: &str) -> Result<()> {
-        let arn = arn.to_string();
+    fn execute(&self, sql: &str, params: Params) -> Result<u64> {
+        let sql = sqlite_placeholders(sql);
         self.submit(move |c| {
-            c.execute(
-                "DELETE FROM catalog WHERE arn = ?1 OR (parent = ?1 AND kind IN ('version', 'alias'))",
-                params![arn],
-            )
-            .map_err(backend)?;
-            Ok(())
+            c.prepare_cached(&sql)
+                .and_then(|mut s| s.execute(params_from_iter(params)))
+                .map(|changed| changed as u64)
+                .map_err(unique_or(StoreError::AlreadyExists))
         })
     }
 
-    fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>> {
-        self.list_by_scope("state_machine", account, region)
+    fn select(&self, sql: &str, params: Params) -> Result<Vec<String>> {
+        let sql = sqlite_placeholders(sql);
+        self.read(|c| texts(c, &sql, params_from_iter(params)))
     }
+}
 
-    fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_insert("version", record.arn, Some(record.state_machine_arn), body)
-    }
-
-    fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
-        self.catalog_get("version", arn)
-    }
-
-    fn delete_state_machine_version(&self, arn: &str) -> Result<()> {
-        self.catalog_delete("version", arn)
-    }
-
-    fn list_state_machine_versions(
-        &self,
-        state_machine_arn: &str,
-    ) -> Result<Vec<StateMachineVersionRecord>> {
-        let mut versions: Vec<StateMachineVersionRecord> =
-            self.list_by_parent("version", state_machine_arn)?;
-        versions.sort_by_key(|v| std::cmp::Reverse(v.number));
-        Ok(versions)
-    }
-
-    fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_insert("alias", record.arn, Some(record.state_machine_arn), body)
-    }
-
-    fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_update("alias", record.arn, body)
-    }
-
-    fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>> {
-        self.catalog_get("alias", arn)
-    }
-
-    fn delete_state_machine_alias(&self, arn: &str) -> Result<()> {
-        self.catalog_delete("alias", arn)
-    }
-
-    fn list_state_machine_aliases(
-        &self,
-        state_machine_arn: &str,
-    ) -> Result<Vec<StateMachineAliasRecord>> {
-        self.list_by_parent("alias", state_machine_arn)
-    }
-
-    fn insert_activity(&self, record: ActivityRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_insert("activity", record.arn, None, body)
-    }
-
-    fn update_activity(&self, record: ActivityRecord) -> Result<()> {
-        let body = to_json(&record)?;
-        self.catalog_update("activity", record.arn, body)
-    }
-
-    fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
-        self.catalog_get("activity", arn)
-    }
-
-    fn delete_activity(&self, arn: &str) -> Result<()> {
-        self.catalog_delete("activity", arn)
-    }
-
-    fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>> {
-        self.list_by_scope("activity", account, region)
-    }
+/// `?1` for `$1`: SQLite would read `$1` as a parameter named "$1", numbered by where it first
+/// appears rather than by its number.
+fn sqlite_placeholders(sql: &str) -> String {
+    sql.replace('$', "?")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CatalogStore;
 
     fn temp_path(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("stepfn-store-{}-{name}", std::process::id()));
@@ -729,11 +538,9 @@ mod tests {
         dir.join("stepfn.db")
     }
 
-    #[test]
-    fn passes_the_store_suite() {
-        let store = SqliteStore::open(temp_path("suite")).unwrap();
-        crate::suite::run_all(&store, "");
-    }
+    crate::store_test_suite!(suite, |check| Some(
+        SqliteStore::open(temp_path(&format!("suite-{check}"))).unwrap()
+    ));
 
     #[test]
     fn what_was_committed_is_there_after_reopening_and_running_executions_are_claimed_once() {
@@ -774,16 +581,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for i in 0..50 {
                         let record = crate::suite::execution(machine_arn, &format!("{t}-{i}"));
-                        store
-                            .write(vec![
-                                Write::InsertExecution(record.clone()),
-                                Write::AppendEvents {
-                                    execution_arn: record.arn,
-                                    first_seq: 1,
-                                    events: vec![crate::suite::event(1, "ExecutionStarted")],
-                                },
-                            ])
-                            .unwrap();
+                        store.write(crate::suite::start(&record)).unwrap();
                     }
                 })
             })

@@ -1,5 +1,6 @@
-//! The behaviour every store must have, as tests any implementation runs on itself:
-//! `store::suite::run_all(&store)` from a test of that implementation.
+//! The behaviour every store must have, as checks any implementation runs on itself:
+//! [`store_test_suite!`](crate::store_test_suite) in a test module of that implementation makes
+//! one test of each check. Outside this crate it needs the feature `test-suite`.
 
 use serde_json::json;
 
@@ -12,17 +13,69 @@ use crate::{
 const EAST: &str = "arn:aws:states:us-east-1:123456789012";
 const WEST: &str = "arn:aws:states:eu-west-1:123456789012";
 
-/// Runs every check; `prefix` keeps the names unique when the store is shared (PostgreSQL).
-pub fn run_all(store: &dyn Store, prefix: &str) {
-    catalog_lists_in_creation_order_per_scope(store, prefix);
-    versions_and_aliases_go_with_their_state_machine(store, prefix);
-    updating_a_missing_record_is_not_found(store, prefix);
-    activities_round_trip(store, prefix);
-    executions_round_trip_and_list_newest_first(store, prefix);
-    events_append_in_order_and_a_repeated_id_is_a_conflict(store, prefix);
-    a_failed_write_changes_nothing(store, prefix);
-    activity_tasks_are_taken_once_in_order(store, prefix);
-    signals_queue_per_execution_until_acknowledged(store, prefix);
+/// Expands to a module `$backend` with one `#[test]` per check of the suite. `$open` makes the
+/// store a check runs on: a function of the check's name returning an `Option` of a [`Subject`]
+/// (any [`Store`] is one), None to skip the check (having printed why).
+///
+/// A new check is a `pub fn(&dyn Store, &str)` in this module, named in the list below.
+#[macro_export]
+macro_rules! store_test_suite {
+    ($backend:ident, $open:expr) => {
+        $crate::store_test_suite!(@checks $backend, $open, [
+            catalog_lists_in_creation_order_per_scope,
+            versions_and_aliases_go_with_their_state_machine,
+            updating_a_missing_record_is_not_found,
+            activities_round_trip,
+            executions_round_trip_and_list_newest_first,
+            events_append_in_order_and_a_repeated_id_is_a_conflict,
+            a_failed_write_changes_nothing,
+            activity_tasks_are_taken_once_in_order,
+            signals_queue_per_execution_until_acknowledged,
+        ]);
+    };
+    (@checks $backend:ident, $open:expr, [$($check:ident),* $(,)?]) => {
+        mod $backend {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(
+                #[test]
+                fn $check() {
+                    $crate::suite::run_check(stringify!($check), $open, $crate::suite::$check);
+                }
+            )*
+        }
+    };
+}
+
+/// What a check runs on: a store, and how the check's records stay apart from others'.
+pub trait Subject {
+    fn store(&self) -> &dyn Store;
+    /// Starts the names a check makes, so that they are unique when the store is shared.
+    fn prefix(&self) -> &str {
+        ""
+    }
+    /// Clears up after a check that passed (a shared store outlives the test).
+    fn finish(&self) {}
+}
+
+impl<S: Store> Subject for S {
+    fn store(&self) -> &dyn Store {
+        self
+    }
+}
+
+/// Runs `check` on what `open` makes for it, unless `open` skips it.
+pub fn run_check<S: Subject>(
+    name: &str,
+    open: impl FnOnce(&str) -> Option<S>,
+    check: fn(&dyn Store, &str),
+) {
+    let Some(subject) = open(name) else {
+        return;
+    };
+    check(subject.store(), subject.prefix());
+    subject.finish();
 }
 
 pub fn machine(arn: &str) -> StateMachineRecord {
@@ -104,11 +157,23 @@ pub fn event(id: u64, event_type: &str) -> EventRecord {
     }
 }
 
+/// The writes that start an execution: its record and its first event.
+pub fn start(record: &ExecutionRecord) -> Vec<Write> {
+    vec![
+        Write::InsertExecution(record.clone()),
+        Write::AppendEvents {
+            execution_arn: record.arn.clone(),
+            first_seq: 1,
+            events: vec![event(1, "ExecutionStarted")],
+        },
+    ]
+}
+
 fn names<T>(records: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
     records.iter().map(|r| name(r).to_string()).collect()
 }
 
-fn catalog_lists_in_creation_order_per_scope(store: &dyn Store, p: &str) {
+pub fn catalog_lists_in_creation_order_per_scope(store: &dyn Store, p: &str) {
     for arn in [
         format!("{EAST}:stateMachine:{p}b"),
         format!("{WEST}:stateMachine:{p}w"),
@@ -135,7 +200,7 @@ fn catalog_lists_in_creation_order_per_scope(store: &dyn Store, p: &str) {
     assert_eq!(store.get_state_machine(&a).unwrap(), Some(changed));
 }
 
-fn versions_and_aliases_go_with_their_state_machine(store: &dyn Store, p: &str) {
+pub fn versions_and_aliases_go_with_their_state_machine(store: &dyn Store, p: &str) {
     let arn = format!("{EAST}:stateMachine:{p}m");
     store.insert_state_machine(machine(&arn)).unwrap();
     for number in [1, 2, 3] {
@@ -185,7 +250,7 @@ fn versions_and_aliases_go_with_their_state_machine(store: &dyn Store, p: &str) 
     assert_eq!(store.get_state_machine_alias(&alias.arn).unwrap(), None);
 }
 
-fn updating_a_missing_record_is_not_found(store: &dyn Store, p: &str) {
+pub fn updating_a_missing_record_is_not_found(store: &dyn Store, p: &str) {
     assert_eq!(
         store.update_state_machine(machine(&format!("{EAST}:stateMachine:{p}missing"))),
         Err(StoreError::NotFound)
@@ -194,7 +259,7 @@ fn updating_a_missing_record_is_not_found(store: &dyn Store, p: &str) {
     assert_eq!(store.update_execution(missing), Err(StoreError::NotFound));
 }
 
-fn activities_round_trip(store: &dyn Store, p: &str) {
+pub fn activities_round_trip(store: &dyn Store, p: &str) {
     let activity = ActivityRecord {
         arn: format!("{WEST}:activity:{p}act"),
         name: format!("{p}act"),
@@ -217,7 +282,7 @@ fn activities_round_trip(store: &dyn Store, p: &str) {
     assert_eq!(store.get_activity(&activity.arn).unwrap(), None);
 }
 
-fn executions_round_trip_and_list_newest_first(store: &dyn Store, p: &str) {
+pub fn executions_round_trip_and_list_newest_first(store: &dyn Store, p: &str) {
     let machine_arn = format!("{EAST}:stateMachine:{p}exec");
     let first = execution(&machine_arn, "one");
     let second = execution(&machine_arn, "two");
@@ -247,7 +312,7 @@ fn executions_round_trip_and_list_newest_first(store: &dyn Store, p: &str) {
     assert!(store.list_executions(None, None).unwrap().len() >= 2);
 }
 
-fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: &str) {
+pub fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: &str) {
     let record = execution(&format!("{EAST}:stateMachine:{p}events"), "e");
     store.insert_execution(record.clone()).unwrap();
     store
@@ -290,18 +355,9 @@ fn events_append_in_order_and_a_repeated_id_is_a_conflict(store: &dyn Store, p: 
         .is_empty());
 }
 
-fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
+pub fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
     let record = execution(&format!("{EAST}:stateMachine:{p}atomic"), "a");
-    store
-        .write(vec![
-            Write::InsertExecution(record.clone()),
-            Write::AppendEvents {
-                execution_arn: record.arn.clone(),
-                first_seq: 1,
-                events: vec![event(1, "ExecutionStarted")],
-            },
-        ])
-        .unwrap();
+    store.write(start(&record)).unwrap();
     let mut finished = record.clone();
     finished.status = "SUCCEEDED".into();
     let failed = store.write(vec![
@@ -321,7 +377,7 @@ fn a_failed_write_changes_nothing(store: &dyn Store, p: &str) {
     assert_eq!(store.get_events(&record.arn).unwrap().len(), 1);
 }
 
-fn activity_tasks_are_taken_once_in_order(store: &dyn Store, p: &str) {
+pub fn activity_tasks_are_taken_once_in_order(store: &dyn Store, p: &str) {
     let activity_arn = format!("{EAST}:activity:{p}queue");
     let task = |execution: &str, frame: u32| ActivityTaskRecord {
         activity_arn: activity_arn.clone(),
@@ -369,7 +425,7 @@ fn activity_tasks_are_taken_once_in_order(store: &dyn Store, p: &str) {
         .unwrap();
 }
 
-fn signals_queue_per_execution_until_acknowledged(store: &dyn Store, p: &str) {
+pub fn signals_queue_per_execution_until_acknowledged(store: &dyn Store, p: &str) {
     let machine_arn = format!("{EAST}:stateMachine:{p}signals");
     let record = execution(&machine_arn, "s");
     store.insert_execution(record.clone()).unwrap();
