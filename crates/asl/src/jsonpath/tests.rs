@@ -1,4 +1,3 @@
-
 use serde_json::{Map, Number};
 
 use super::compare::{java_number_string, parse_decimal};
