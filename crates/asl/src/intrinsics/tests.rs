@@ -1,4 +1,3 @@
-
 use super::math::JavaRandom;
 use super::*;
 use serde_json::json;
