@@ -1,4 +1,3 @@
-
 use super::parse::{operator_spec, OperatorSpec};
 use super::*;
 use serde_json::json;
