@@ -3,6 +3,9 @@
 //! Nothing here does I/O or reads a clock: what the language needs from the outside world
 //! (the current time, randomness, UUIDs) is passed in through [`Environment`].
 
+// The one exception, lending the environment to JSONata's host functions, says why it is sound.
+#![deny(unsafe_code)]
+
 pub mod arn;
 pub mod choice;
 pub mod error;

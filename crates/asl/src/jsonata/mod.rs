@@ -208,8 +208,7 @@ impl JsonataExpr {
         };
         let mut evaluator = Evaluator::with_options(context, options);
         functions::register(&mut evaluator, &self.analysis)?;
-        let _loan = functions::EnvironmentLoan::new(env);
-        evaluator.evaluate(&self.ast, &JValue::Undefined)
+        functions::with_environment(env, || evaluator.evaluate(&self.ast, &JValue::Undefined))
     }
 }
 
