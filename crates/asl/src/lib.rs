@@ -77,3 +77,40 @@ impl<'a> Scope<'a> {
         }
     }
 }
+
+/// The JSON type of `value` as AWS names it (`null`, `boolean`, `number`, `string`, `array`,
+/// `object`).
+pub fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn json_type_names_are_the_json_types() {
+        let names: Vec<&str> = [
+            json!(null),
+            json!(true),
+            json!(1.5),
+            json!("a"),
+            json!([]),
+            json!({}),
+        ]
+        .iter()
+        .map(super::json_type_name)
+        .collect();
+        assert_eq!(
+            names,
+            ["null", "boolean", "number", "string", "array", "object"]
+        );
+    }
+}
