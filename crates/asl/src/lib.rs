@@ -16,6 +16,9 @@ pub mod model;
 pub mod template;
 pub mod validate;
 
+#[cfg(test)]
+mod test_support;
+
 pub use error::StatesError;
 pub use serde_json::Value;
 

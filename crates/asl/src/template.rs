@@ -427,25 +427,9 @@ fn effective_index(len: usize, index: i64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::FixedEnvironment;
     use crate::NoVariables;
     use serde_json::json;
-
-    struct FixedEnvironment;
-
-    impl Environment for FixedEnvironment {
-        fn uuid(&mut self) -> String {
-            "00000000-0000-4000-8000-000000000000".into()
-        }
-        fn random(&mut self) -> f64 {
-            0.5
-        }
-        fn now_iso(&mut self) -> String {
-            "2024-01-01T00:00:00.000Z".into()
-        }
-        fn now_millis(&mut self) -> i64 {
-            1_704_067_200_000
-        }
-    }
 
     fn path(text: &str) -> JsonPath {
         JsonPath::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
@@ -455,7 +439,7 @@ mod tests {
         let template = Template::compile(&template).map_err(StatesError::runtime)?;
         template.eval(
             &Scope::new(input, context, &NoVariables),
-            &mut FixedEnvironment,
+            &mut FixedEnvironment::new(),
         )
     }
 
@@ -587,7 +571,7 @@ mod tests {
         assert_eq!(
             template.eval(
                 &Scope::new(&input, &context, &variables),
-                &mut FixedEnvironment
+                &mut FixedEnvironment::new()
             ),
             Ok(json!({"a": 42, "b": {"value": 42}}))
         );

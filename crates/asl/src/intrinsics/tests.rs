@@ -1,37 +1,7 @@
 use super::math::JavaRandom;
 use super::*;
+use crate::test_support::FixedEnvironment;
 use serde_json::json;
-
-/// A fixed environment: UUIDs count up, `random()` returns the given fraction.
-struct FixedEnvironment {
-    random: f64,
-    uuids: u32,
-}
-
-impl FixedEnvironment {
-    fn new() -> Self {
-        FixedEnvironment {
-            random: 0.5,
-            uuids: 0,
-        }
-    }
-}
-
-impl Environment for FixedEnvironment {
-    fn uuid(&mut self) -> String {
-        self.uuids += 1;
-        format!("00000000-0000-4000-8000-{:012}", self.uuids)
-    }
-    fn random(&mut self) -> f64 {
-        self.random
-    }
-    fn now_iso(&mut self) -> String {
-        "2024-01-01T00:00:00.000Z".to_owned()
-    }
-    fn now_millis(&mut self) -> i64 {
-        1_704_067_200_000
-    }
-}
 
 fn eval(text: &str) -> Result<Value, StatesError> {
     let call = IntrinsicCall::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
