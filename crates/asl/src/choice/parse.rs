@@ -17,91 +17,24 @@ struct ComparisonOperator {
     relation: Relation,
 }
 
-const fn comparison(
-    name: &'static str,
-    path_name: &'static str,
-    value_type: ValueType,
-    relation: Relation,
-) -> ComparisonOperator {
-    ComparisonOperator {
-        name,
-        path_name,
-        value_type,
-        relation,
-    }
+/// The operators comparing values of each type by each relation, named `<type><relation>` and
+/// `<type><relation>Path` as the variant names are written.
+macro_rules! comparison_operators {
+    ($($value_type:ident: $($relation:ident),+;)+) => {
+        [$($(ComparisonOperator {
+            name: concat!(stringify!($value_type), stringify!($relation)),
+            path_name: concat!(stringify!($value_type), stringify!($relation), "Path"),
+            value_type: ValueType::$value_type,
+            relation: Relation::$relation,
+        },)+)+]
+    };
 }
 
-const COMPARISON_OPERATORS: [ComparisonOperator; 16] = {
-    use Relation::*;
-    use ValueType::{Boolean, Numeric, String, Timestamp};
-    [
-        comparison("StringEquals", "StringEqualsPath", String, Equals),
-        comparison("StringLessThan", "StringLessThanPath", String, LessThan),
-        comparison(
-            "StringGreaterThan",
-            "StringGreaterThanPath",
-            String,
-            GreaterThan,
-        ),
-        comparison(
-            "StringLessThanEquals",
-            "StringLessThanEqualsPath",
-            String,
-            LessThanEquals,
-        ),
-        comparison(
-            "StringGreaterThanEquals",
-            "StringGreaterThanEqualsPath",
-            String,
-            GreaterThanEquals,
-        ),
-        comparison("NumericEquals", "NumericEqualsPath", Numeric, Equals),
-        comparison("NumericLessThan", "NumericLessThanPath", Numeric, LessThan),
-        comparison(
-            "NumericGreaterThan",
-            "NumericGreaterThanPath",
-            Numeric,
-            GreaterThan,
-        ),
-        comparison(
-            "NumericLessThanEquals",
-            "NumericLessThanEqualsPath",
-            Numeric,
-            LessThanEquals,
-        ),
-        comparison(
-            "NumericGreaterThanEquals",
-            "NumericGreaterThanEqualsPath",
-            Numeric,
-            GreaterThanEquals,
-        ),
-        comparison("BooleanEquals", "BooleanEqualsPath", Boolean, Equals),
-        comparison("TimestampEquals", "TimestampEqualsPath", Timestamp, Equals),
-        comparison(
-            "TimestampLessThan",
-            "TimestampLessThanPath",
-            Timestamp,
-            LessThan,
-        ),
-        comparison(
-            "TimestampGreaterThan",
-            "TimestampGreaterThanPath",
-            Timestamp,
-            GreaterThan,
-        ),
-        comparison(
-            "TimestampLessThanEquals",
-            "TimestampLessThanEqualsPath",
-            Timestamp,
-            LessThanEquals,
-        ),
-        comparison(
-            "TimestampGreaterThanEquals",
-            "TimestampGreaterThanEqualsPath",
-            Timestamp,
-            GreaterThanEquals,
-        ),
-    ]
+const COMPARISON_OPERATORS: [ComparisonOperator; 16] = comparison_operators! {
+    String: Equals, LessThan, GreaterThan, LessThanEquals, GreaterThanEquals;
+    Numeric: Equals, LessThan, GreaterThan, LessThanEquals, GreaterThanEquals;
+    Boolean: Equals;
+    Timestamp: Equals, LessThan, GreaterThan, LessThanEquals, GreaterThanEquals;
 };
 
 /// `Is…` operators; `None` stands for `IsPresent`.
