@@ -141,13 +141,12 @@ impl<'t> Walker<'t> {
                         }
                     }
                 }
-                "MaxItems" => self.expect_literal_or_expression(
+                "MaxItems" => self.expect_integer_or_expression(
                     value,
+                    0,
+                    100_000_000,
                     language,
                     &field_location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 0, 100_000_000, location);
-                    },
                 ),
                 "MaxItemsPath" => {
                     self.check_reference_path(value, ReferenceRoots::Any, &field_location)
@@ -190,22 +189,16 @@ impl<'t> Walker<'t> {
         for (field, value) in batcher {
             let field_location = location.child(field);
             match field.as_str() {
-                "MaxItemsPerBatch" => self.expect_literal_or_expression(
+                "MaxItemsPerBatch" => self.expect_integer_or_expression(
                     value,
+                    1,
+                    MAX_INTEGER_FIELD,
                     language,
                     &field_location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 1, MAX_INTEGER_FIELD, location);
-                    },
                 ),
-                "MaxInputBytesPerBatch" => self.expect_literal_or_expression(
-                    value,
-                    language,
-                    &field_location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 1, 262_144, location);
-                    },
-                ),
+                "MaxInputBytesPerBatch" => {
+                    self.expect_integer_or_expression(value, 1, 262_144, language, &field_location)
+                }
                 "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => {
                     self.check_reference_path(value, ReferenceRoots::Any, &field_location)
                 }

@@ -396,12 +396,21 @@ impl<'t> Walker<'t> {
         self.schema_error(format!("Expected value of type [{expected}]"), location);
     }
 
-    fn expect_string<'v>(&mut self, value: &'v Value, location: &Location) -> Option<&'v str> {
-        let text = value.as_str();
-        if text.is_none() {
-            self.wrong_type("STRING", location);
+    /// `found` (a value read as some type), reporting it as not of the `expected` type if absent.
+    fn expect_type<T>(
+        &mut self,
+        found: Option<T>,
+        expected: &str,
+        location: &Location,
+    ) -> Option<T> {
+        if found.is_none() {
+            self.wrong_type(expected, location);
         }
-        text
+        found
+    }
+
+    fn expect_string<'v>(&mut self, value: &'v Value, location: &Location) -> Option<&'v str> {
+        self.expect_type(value.as_str(), "STRING", location)
     }
 
     fn expect_object<'v>(
@@ -409,11 +418,7 @@ impl<'t> Walker<'t> {
         value: &'v Value,
         location: &Location,
     ) -> Option<&'v Map<String, Value>> {
-        let object = value.as_object();
-        if object.is_none() {
-            self.wrong_type("OBJECT", location);
-        }
-        object
+        self.expect_type(value.as_object(), "OBJECT", location)
     }
 
     fn expect_array<'v>(
@@ -421,19 +426,11 @@ impl<'t> Walker<'t> {
         value: &'v Value,
         location: &Location,
     ) -> Option<&'v Vec<Value>> {
-        let array = value.as_array();
-        if array.is_none() {
-            self.wrong_type("ARRAY", location);
-        }
-        array
+        self.expect_type(value.as_array(), "ARRAY", location)
     }
 
     fn expect_boolean(&mut self, value: &Value, location: &Location) -> Option<bool> {
-        let flag = value.as_bool();
-        if flag.is_none() {
-            self.wrong_type("BOOLEAN", location);
-        }
-        flag
+        self.expect_type(value.as_bool(), "BOOLEAN", location)
     }
 
     fn expect_one_of(&mut self, value: &Value, allowed: &[&str], location: &Location) {
@@ -503,6 +500,20 @@ impl<'t> Walker<'t> {
             }
         }
         literal(self, value, location);
+    }
+
+    /// An integer in `minimum..=maximum`, or in JSONata an expression that yields one.
+    fn expect_integer_or_expression(
+        &mut self,
+        value: &Value,
+        minimum: i64,
+        maximum: i64,
+        language: QueryLanguage,
+        location: &Location,
+    ) {
+        self.expect_literal_or_expression(value, language, location, |walker, value, location| {
+            walker.expect_integer(value, minimum, maximum, location);
+        });
     }
 
     fn expect_exclusive(

@@ -330,14 +330,7 @@ impl<'t> Walker<'t> {
                 }
             }
             "TimeoutSeconds" | "HeartbeatSeconds" => {
-                self.expect_literal_or_expression(
-                    value,
-                    language,
-                    location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 1, MAX_INTEGER_FIELD, location);
-                    },
-                );
+                self.expect_integer_or_expression(value, 1, MAX_INTEGER_FIELD, language, location);
             }
             "TimeoutSecondsPath"
             | "HeartbeatSecondsPath"
@@ -355,14 +348,7 @@ impl<'t> Walker<'t> {
             "Retry" => self.check_retriers(value, location),
             "Catch" => self.check_catchers(value, language, location, node),
             "Seconds" => {
-                self.expect_literal_or_expression(
-                    value,
-                    language,
-                    location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 0, MAX_INTEGER_FIELD, location);
-                    },
-                );
+                self.expect_integer_or_expression(value, 0, MAX_INTEGER_FIELD, language, location);
             }
             "Timestamp" => {
                 self.expect_literal_or_expression(
@@ -434,14 +420,7 @@ impl<'t> Walker<'t> {
                 );
             }
             "MaxConcurrency" | "ToleratedFailureCount" => {
-                self.expect_literal_or_expression(
-                    value,
-                    language,
-                    location,
-                    |walker, value, location| {
-                        walker.expect_integer(value, 0, i64::MAX, location);
-                    },
-                );
+                self.expect_integer_or_expression(value, 0, i64::MAX, language, location);
             }
             "ToleratedFailurePercentage" => {
                 self.expect_literal_or_expression(
