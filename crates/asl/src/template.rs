@@ -30,7 +30,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use crate::intrinsics::IntrinsicCall;
-use crate::jsonpath::{JsonPath, Step};
+use crate::jsonpath::{effective_index, JsonPath, Step};
 use crate::{Environment, Scope, StatesError, Value, Variables};
 
 /// Error name AWS gives when a reference path (ResultPath, ItemsPath) cannot be applied. AWS
@@ -411,17 +411,6 @@ fn step_conflict(path: &JsonPath, step: &Step, input: &Value) -> StatesError {
             compact_json(input)
         ),
     )
-}
-
-/// `index` counted from the end when negative, if it falls inside an array of `len` items.
-fn effective_index(len: usize, index: i64) -> Option<usize> {
-    let len = i64::try_from(len).ok()?;
-    let effective = if index < 0 { len + index } else { index };
-    if (0..len).contains(&effective) {
-        usize::try_from(effective).ok()
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]

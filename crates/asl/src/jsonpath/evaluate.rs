@@ -16,7 +16,7 @@ pub(super) struct Evaluation<'a> {
 }
 
 /// `index` counted from the end when negative, if it falls inside an array of `len` items.
-pub(super) fn effective_index(len: usize, index: i64) -> Option<usize> {
+pub(crate) fn effective_index(len: usize, index: i64) -> Option<usize> {
     let len = i64::try_from(len).ok()?;
     let effective = if index < 0 { len + index } else { index };
     if (0..len).contains(&effective) {

@@ -39,7 +39,8 @@ mod parser;
 #[cfg(test)]
 mod tests;
 
-use evaluate::{effective_index, Evaluation};
+pub(crate) use evaluate::effective_index;
+use evaluate::Evaluation;
 use parser::PathParser;
 
 /// Where a path starts.

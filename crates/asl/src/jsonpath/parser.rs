@@ -552,36 +552,33 @@ impl FilterParser {
     }
 
     fn parse_or(&mut self) -> Result<FilterExpression, PathSyntaxError> {
-        let mut operands = vec![self.parse_and()?];
-        loop {
-            self.skip_blanks();
-            if !self.starts_with("||") {
-                break;
-            }
-            self.position += 2;
-            operands.push(self.parse_and()?);
-        }
-        Ok(if operands.len() == 1 {
-            operands.pop().unwrap_or(FilterExpression::Or(Vec::new()))
-        } else {
-            FilterExpression::Or(operands)
-        })
+        self.parse_chain("||", Self::parse_and, FilterExpression::Or)
     }
 
     fn parse_and(&mut self) -> Result<FilterExpression, PathSyntaxError> {
-        let mut operands = vec![self.parse_unary()?];
+        self.parse_chain("&&", Self::parse_unary, FilterExpression::And)
+    }
+
+    /// `operand (operator operand)*`, combined by `combine` when there is more than one operand.
+    fn parse_chain(
+        &mut self,
+        operator: &str,
+        parse_operand: fn(&mut Self) -> Result<FilterExpression, PathSyntaxError>,
+        combine: fn(Vec<FilterExpression>) -> FilterExpression,
+    ) -> Result<FilterExpression, PathSyntaxError> {
+        let mut operands = vec![parse_operand(self)?];
         loop {
             self.skip_blanks();
-            if !self.starts_with("&&") {
+            if !self.starts_with(operator) {
                 break;
             }
-            self.position += 2;
-            operands.push(self.parse_unary()?);
+            self.position += operator.chars().count();
+            operands.push(parse_operand(self)?);
         }
         Ok(if operands.len() == 1 {
-            operands.pop().unwrap_or(FilterExpression::And(Vec::new()))
+            operands.pop().unwrap_or_else(|| combine(Vec::new()))
         } else {
-            FilterExpression::And(operands)
+            combine(operands)
         })
     }
 
