@@ -537,6 +537,106 @@ impl<'t> Walker<'t> {
             );
         }
     }
+
+    // ----- the machine and its scopes --------------------------------------------------------
+
+    fn check_root(&mut self, root: &Map<String, Value>) {
+        let location = Location::root();
+        // AWS reports missing top-level fields alone.
+        if !self.require(root, &["States", "StartAt"], &location) {
+            return;
+        }
+        const ROOT_FIELDS: &[&str] = &[
+            "StartAt",
+            "States",
+            "Comment",
+            "Version",
+            "TimeoutSeconds",
+            "QueryLanguage",
+        ];
+        self.reject_unknown_fields(root, ROOT_FIELDS, &location);
+        for (field, value) in root {
+            let field_location = location.child(field);
+            match field.as_str() {
+                "Comment" => {
+                    self.expect_string(value, &field_location);
+                }
+                "Version" => self.expect_one_of(value, &["1.0"], &field_location),
+                "TimeoutSeconds" => {
+                    self.expect_integer(value, 0, MAX_INTEGER_FIELD, &field_location)
+                }
+                "QueryLanguage" => self.check_query_language_value(value, &field_location),
+                _ => {}
+            }
+        }
+        self.check_scope(root, &location, true);
+    }
+
+    fn check_query_language_value(&mut self, value: &Value, location: &Location) {
+        self.expect_one_of(value, &["JSONPath", "JSONata"], location);
+    }
+
+    /// A Parallel branch or a Map processor: `StartAt`, `States` and little else.
+    fn check_nested_machine(
+        &mut self,
+        value: &Value,
+        extra_fields: &[&str],
+        location: &Location,
+    ) -> Option<()> {
+        let object = self.expect_object(value, location)?;
+        let mut allowed = vec!["StartAt", "States", "Comment"];
+        allowed.extend_from_slice(extra_fields);
+        self.reject_unknown_fields(object, &allowed, location);
+        if !self.require(object, &["States", "StartAt"], location) {
+            return None;
+        }
+        if let Some(comment) = object.get("Comment") {
+            self.expect_string(comment, &location.child("Comment"));
+        }
+        if let Some(config) = object.get("ProcessorConfig") {
+            self.check_processor_config(config, &location.child("ProcessorConfig"));
+        }
+        self.check_scope(object, location, false);
+        Some(())
+    }
+
+    fn check_scope(
+        &mut self,
+        container: &Map<String, Value>,
+        location: &Location,
+        top_level: bool,
+    ) {
+        let start_at = container
+            .get("StartAt")
+            .and_then(|value| self.expect_string(value, &location.child("StartAt")))
+            .map(str::to_string);
+        let states_location = location.child("States");
+        let Some(states) = container
+            .get("States")
+            .and_then(|value| self.expect_object(value, &states_location))
+        else {
+            return;
+        };
+        if states.is_empty() {
+            self.schema_error("Value cannot be empty", &states_location);
+        }
+        let index = self.scopes.len();
+        self.scopes.push(ScopeGraph {
+            location: location.clone(),
+            start_at,
+            states: Vec::with_capacity(states.len()),
+            top_level,
+        });
+        for (name, state) in states {
+            let state_location = states_location.child(name);
+            self.state_order.push(StateRef {
+                scope: index,
+                index: self.scopes[index].states.len(),
+            });
+            let node = self.check_state(name, state, &state_location);
+            self.scopes[index].states.push(node);
+        }
+    }
 }
 
 fn language_mismatch(
