@@ -3,6 +3,9 @@
 //! Nothing here does I/O or reads a clock: what the language needs from the outside world
 //! (the current time, randomness, UUIDs) is passed in through [`Environment`].
 
+// The one exception, lending the environment to JSONata's host functions, says why it is sound.
+#![deny(unsafe_code)]
+
 pub mod arn;
 pub mod choice;
 pub mod error;
@@ -13,6 +16,9 @@ pub mod model;
 pub mod resource;
 pub mod template;
 pub mod validate;
+
+#[cfg(test)]
+mod test_support;
 
 pub use error::StatesError;
 pub use serde_json::Value;
@@ -73,5 +79,42 @@ impl<'a> Scope<'a> {
             context,
             variables,
         }
+    }
+}
+
+/// The JSON type of `value` as AWS names it (`null`, `boolean`, `number`, `string`, `array`,
+/// `object`).
+pub fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn json_type_names_are_the_json_types() {
+        let names: Vec<&str> = [
+            json!(null),
+            json!(true),
+            json!(1.5),
+            json!("a"),
+            json!([]),
+            json!({}),
+        ]
+        .iter()
+        .map(super::json_type_name)
+        .collect();
+        assert_eq!(
+            names,
+            ["null", "boolean", "number", "string", "array", "object"]
+        );
     }
 }

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use crate::intrinsics::IntrinsicCall;
-use crate::jsonpath::{JsonPath, Step};
+use crate::jsonpath::{effective_index, JsonPath, Step};
 use crate::{Environment, Scope, StatesError, Value, Variables};
 
 /// Error name AWS gives when a reference path (ResultPath, ItemsPath) cannot be applied. AWS
@@ -413,39 +413,12 @@ fn step_conflict(path: &JsonPath, step: &Step, input: &Value) -> StatesError {
     )
 }
 
-/// `index` counted from the end when negative, if it falls inside an array of `len` items.
-fn effective_index(len: usize, index: i64) -> Option<usize> {
-    let len = i64::try_from(len).ok()?;
-    let effective = if index < 0 { len + index } else { index };
-    if (0..len).contains(&effective) {
-        usize::try_from(effective).ok()
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::FixedEnvironment;
     use crate::NoVariables;
     use serde_json::json;
-
-    struct FixedEnvironment;
-
-    impl Environment for FixedEnvironment {
-        fn uuid(&mut self) -> String {
-            "00000000-0000-4000-8000-000000000000".into()
-        }
-        fn random(&mut self) -> f64 {
-            0.5
-        }
-        fn now_iso(&mut self) -> String {
-            "2024-01-01T00:00:00.000Z".into()
-        }
-        fn now_millis(&mut self) -> i64 {
-            1_704_067_200_000
-        }
-    }
 
     fn path(text: &str) -> JsonPath {
         JsonPath::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
@@ -455,7 +428,7 @@ mod tests {
         let template = Template::compile(&template).map_err(StatesError::runtime)?;
         template.eval(
             &Scope::new(input, context, &NoVariables),
-            &mut FixedEnvironment,
+            &mut FixedEnvironment::new(),
         )
     }
 
@@ -587,7 +560,7 @@ mod tests {
         assert_eq!(
             template.eval(
                 &Scope::new(&input, &context, &variables),
-                &mut FixedEnvironment
+                &mut FixedEnvironment::new()
             ),
             Ok(json!({"a": 42, "b": {"value": 42}}))
         );

@@ -14,25 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use asl::jsonata::{JsonataExpr, StatesVar};
-use asl::{Environment, Value};
+use asl::Value;
 use serde_json::json;
 
-struct NoEnvironment;
-
-impl Environment for NoEnvironment {
-    fn uuid(&mut self) -> String {
-        "00000000-0000-4000-8000-000000000000".to_string()
-    }
-    fn random(&mut self) -> f64 {
-        0.5
-    }
-    fn now_iso(&mut self) -> String {
-        "2024-01-01T00:00:00.000Z".to_string()
-    }
-    fn now_millis(&mut self) -> i64 {
-        1_704_067_200_000
-    }
-}
+mod common;
+use common::FixedEnvironment;
 
 fn reference_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/jsonata-reference")
@@ -108,7 +94,7 @@ fn our_outcome(case: &Value) -> Outcome {
         Ok(compiled) => compiled,
         Err(error) => return Outcome::Error(error.cause),
     };
-    match compiled.eval(&states, &variables, &mut NoEnvironment) {
+    match compiled.eval(&states, &variables, &mut FixedEnvironment) {
         Ok(Some(value)) => Outcome::Value(serde_json::to_string(&value).unwrap_or_default()),
         Ok(None) => Outcome::Nothing,
         Err(error) => Outcome::Error(error.cause),

@@ -7,24 +7,10 @@ use std::borrow::Cow;
 
 use asl::jsonpath::JsonPath;
 use asl::template::{apply_input_path, apply_output_path, apply_result_path, Template};
-use asl::{Environment, NoVariables, Scope, Value};
+use asl::{NoVariables, Scope, Value};
 
-struct FixedEnvironment;
-
-impl Environment for FixedEnvironment {
-    fn uuid(&mut self) -> String {
-        "00000000-0000-4000-8000-000000000000".into()
-    }
-    fn random(&mut self) -> f64 {
-        0.5
-    }
-    fn now_iso(&mut self) -> String {
-        "2024-01-01T00:00:00.000Z".into()
-    }
-    fn now_millis(&mut self) -> i64 {
-        1_704_067_200_000
-    }
-}
+mod common;
+use common::FixedEnvironment;
 
 /// A path field of a state: absent means `$`, `null` means "none" (`{}` or discard).
 fn path_field(state: &Value, field: &str) -> Result<Option<JsonPath>, String> {

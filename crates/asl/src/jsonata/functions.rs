@@ -4,7 +4,6 @@
 //! per-evaluation access to that environment.
 
 use std::cell::{Cell, RefCell};
-use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use chrono::{DateTime, SecondsFormat};
@@ -19,15 +18,18 @@ use crate::{intrinsics, Environment};
 // ---------------------------------------------------------------------------------------------
 // The environment of the running evaluation.
 //
-// jsonata-core's host functions must be `'static` closures, while the `Environment` is a borrowed
-// `&mut dyn Environment`. The evaluation therefore lends it through a thread-local slot for its
-// duration ([`EnvironmentLoan`]); host functions borrow it back one call at a time ([`with_env`]).
+// jsonata-core's host functions must be `'static` closures (its per-call `HostCtx` carries nothing
+// yet), while the `Environment` is a borrowed `&mut dyn Environment`. [`with_environment`] lends
+// it to the host functions through a thread-local slot for exactly one closure call; host
+// functions borrow it back one call at a time ([`with_env`]). The loan is not a value anyone
+// holds, so it cannot be forgotten, leaked or kept past the borrow it comes from.
 
 /// The slot's content: the lent environment, and the time `$now()`/`$millis()` read, which
 /// JSONata fixes once per evaluation.
 #[derive(Clone, Copy)]
 struct Lent {
-    env: NonNull<dyn Environment + 'static>,
+    /// The `&mut dyn Environment` that a running [`with_environment`] call keeps on its stack.
+    env: NonNull<()>,
     now_millis: Option<i64>,
 }
 
@@ -35,40 +37,29 @@ thread_local! {
     static LENT: Cell<Option<Lent>> = const { Cell::new(None) };
 }
 
-/// Lends an environment to the host functions of the evaluations run while it is alive.
-pub(super) struct EnvironmentLoan<'a> {
-    previous: Option<Lent>,
-    _borrow: PhantomData<&'a mut dyn Environment>,
-}
-
-impl<'a> EnvironmentLoan<'a> {
-    pub fn new(env: &'a mut dyn Environment) -> Self {
-        let env: NonNull<dyn Environment + 'a> = NonNull::from(env);
-        // SAFETY: only the trait object's lifetime bound is erased. The pointer is reachable only
-        // through `LENT`, which `Drop` restores before `'a` ends, and `PhantomData` keeps the
-        // mutable borrow alive for as long as this loan.
-        let env: NonNull<dyn Environment + 'static> = unsafe { std::mem::transmute(env) };
-        let previous = LENT.with(|slot| {
-            slot.replace(Some(Lent {
-                env,
-                now_millis: None,
-            }))
-        });
-        EnvironmentLoan {
-            previous,
-            _borrow: PhantomData,
+/// Runs `evaluate` with `env` lent to the host functions of the evaluations it runs. The slot
+/// gets back what it held before when `evaluate` returns or unwinds, so loans nest.
+pub(super) fn with_environment<R>(env: &mut dyn Environment, evaluate: impl FnOnce() -> R) -> R {
+    /// Puts back the slot's previous content, on return and on unwinding alike.
+    struct Restore(Option<Lent>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LENT.with(|slot| slot.set(self.0));
         }
     }
-}
 
-impl Drop for EnvironmentLoan<'_> {
-    fn drop(&mut self) {
-        LENT.with(|slot| slot.set(self.previous));
-    }
+    let mut env: &mut dyn Environment = env;
+    let lent = Lent {
+        env: NonNull::from(&mut env).cast(),
+        now_millis: None,
+    };
+    let _restore = Restore(LENT.with(|slot| slot.replace(Some(lent))));
+    evaluate()
 }
 
 /// Runs `use_env` with the lent environment. The slot is emptied meanwhile, so a nested call
 /// cannot create a second mutable reference.
+#[allow(unsafe_code)]
 fn with_env<R>(
     use_env: impl FnOnce(&mut dyn Environment, &mut Option<i64>) -> R,
 ) -> Result<R, EvaluatorError> {
@@ -77,10 +68,12 @@ fn with_env<R>(
             "no environment is available to this evaluation".to_string(),
         ));
     };
-    // SAFETY: `lent.env` comes from a live `EnvironmentLoan` (the slot is cleared when it drops)
-    // and, the slot being empty now, this is the only reference made from it.
-    let env = unsafe { lent.env.as_mut() };
-    let result = use_env(env, &mut lent.now_millis);
+    // SAFETY: the slot holds `lent.env` only while the `with_environment` call that put it there
+    // runs (its `Restore` takes it out before that call's borrow of the environment ends, even
+    // on unwinding), and that call leaves the reference it points at untouched meanwhile. The
+    // slot being empty now, this is the only reference made from it until it is put back.
+    let env: &mut &mut dyn Environment = unsafe { lent.env.cast().as_mut() };
+    let result = use_env(&mut **env, &mut lent.now_millis);
     LENT.with(|slot| slot.set(Some(lent)));
     Ok(result)
 }
@@ -504,6 +497,62 @@ mod tests {
 
     fn json(value: &JValue) -> serde_json::Value {
         convert::to_json(value).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Hands out UUIDs named after itself, to tell which environment a host function reached.
+    struct Named(&'static str);
+
+    impl Environment for Named {
+        fn uuid(&mut self) -> String {
+            self.0.to_string()
+        }
+        fn random(&mut self) -> f64 {
+            0.5
+        }
+        fn now_iso(&mut self) -> String {
+            "1970-01-01T00:00:00.000Z".to_string()
+        }
+        fn now_millis(&mut self) -> i64 {
+            0
+        }
+    }
+
+    fn lent_uuid() -> Option<String> {
+        with_env(|env, _| env.uuid()).ok()
+    }
+
+    #[test]
+    fn the_environment_is_lent_for_one_call_only_and_loans_nest() {
+        assert_eq!(lent_uuid(), None);
+        let (mut outer, mut inner) = (Named("outer"), Named("inner"));
+        with_environment(&mut outer, || {
+            assert_eq!(lent_uuid().as_deref(), Some("outer"));
+            with_environment(&mut inner, || {
+                assert_eq!(lent_uuid().as_deref(), Some("inner"));
+            });
+            assert_eq!(lent_uuid().as_deref(), Some("outer"));
+        });
+        assert_eq!(lent_uuid(), None);
+    }
+
+    #[test]
+    fn the_loan_ends_when_the_evaluation_unwinds() {
+        let mut env = Named("env");
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            with_environment(&mut env, || panic!("evaluation failed"))
+        }));
+        assert!(unwound.is_err());
+        assert_eq!(lent_uuid(), None);
+    }
+
+    #[test]
+    fn a_host_function_cannot_reach_the_environment_twice_at_once() {
+        let mut env = Named("env");
+        with_environment(&mut env, || {
+            let nested = with_env(|_, _| lent_uuid()).unwrap();
+            assert_eq!(nested, None);
+            assert_eq!(lent_uuid().as_deref(), Some("env"));
+        });
     }
 
     #[test]

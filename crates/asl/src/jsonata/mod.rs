@@ -33,6 +33,9 @@ use serde_json::Map;
 use crate::{Environment, StatesError, Value, Variables};
 use analysis::{Analysis, Usage};
 
+// Also public here, where it was first public.
+pub use crate::json_type_name;
+
 /// The `$states` reserved variable of a JSONata state.
 pub struct StatesVar<'a> {
     pub input: &'a Value,
@@ -208,8 +211,7 @@ impl JsonataExpr {
         };
         let mut evaluator = Evaluator::with_options(context, options);
         functions::register(&mut evaluator, &self.analysis)?;
-        let _loan = functions::EnvironmentLoan::new(env);
-        evaluator.evaluate(&self.ast, &JValue::Undefined)
+        functions::with_environment(env, || evaluator.evaluate(&self.ast, &JValue::Undefined))
     }
 }
 
@@ -564,19 +566,6 @@ impl ResultType {
             ResultType::Integer => value.is_i64() || value.is_u64(),
             ResultType::Boolean => value.is_boolean(),
         }
-    }
-}
-
-/// The JSON type of `value` as AWS names it (`null`, `boolean`, `number`, `string`, `array`,
-/// `object`).
-pub fn json_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

@@ -4,41 +4,14 @@
 use serde_json::json;
 
 use super::*;
+use crate::test_support::FixedEnvironment;
 
-/// A deterministic environment that counts what it hands out.
-struct FixedEnvironment {
-    uuids: u32,
-    randoms: u32,
-    millis: i64,
-    clock_reads: u32,
-}
-
-impl FixedEnvironment {
-    fn new() -> Self {
-        FixedEnvironment {
-            uuids: 0,
-            randoms: 0,
-            millis: 1_704_067_200_123, // 2024-01-01T00:00:00.123Z
-            clock_reads: 0,
-        }
-    }
-}
-
-impl Environment for FixedEnvironment {
-    fn uuid(&mut self) -> String {
-        self.uuids += 1;
-        format!("00000000-0000-4000-8000-{:012}", self.uuids)
-    }
-    fn random(&mut self) -> f64 {
-        self.randoms += 1;
-        0.25
-    }
-    fn now_iso(&mut self) -> String {
-        "2024-01-01T00:00:00.123Z".to_string()
-    }
-    fn now_millis(&mut self) -> i64 {
-        self.clock_reads += 1;
-        self.millis
+/// The environment of these tests: randomness 0.25, the clock at 2024-01-01T00:00:00.123Z.
+fn environment() -> FixedEnvironment {
+    FixedEnvironment {
+        random: 0.25,
+        millis: 1_704_067_200_123,
+        ..FixedEnvironment::new()
     }
 }
 
@@ -58,7 +31,7 @@ fn output(template: Value, input: Value) -> Result<Value, StatesError> {
     template.eval(
         &states_for(&input, &context),
         &crate::NoVariables,
-        &mut FixedEnvironment::new(),
+        &mut environment(),
         "Output",
     )
 }
@@ -119,7 +92,7 @@ fn states_and_variables_are_bound() {
         .eval(
             &states_for(&input, &context),
             &variables,
-            &mut FixedEnvironment::new(),
+            &mut environment(),
             "Output",
         )
         .unwrap();
@@ -147,12 +120,7 @@ fn states_holds_input_context_and_result_in_order() {
     };
     let value = JsonataTemplate::compile(&json!("{% $states %}"))
         .unwrap()
-        .eval(
-            &states,
-            &crate::NoVariables,
-            &mut FixedEnvironment::new(),
-            "Output",
-        )
+        .eval(&states, &crate::NoVariables, &mut environment(), "Output")
         .unwrap();
     assert_eq!(
         serde_json::to_string(&value).unwrap(),
@@ -188,7 +156,7 @@ fn items_of_the_wrong_type_fail_with_aws_wording() {
             .eval_as(
                 &states_for(&input, &context),
                 &crate::NoVariables,
-                &mut FixedEnvironment::new(),
+                &mut environment(),
                 "Items",
                 ResultType::Array,
             )
@@ -384,7 +352,7 @@ fn evaluation_errors_carry_jsonata_codes() {
 fn environment_functions_draw_on_the_environment() {
     let input = json!({});
     let context = json!({});
-    let mut env = FixedEnvironment::new();
+    let mut env = environment();
     let template = JsonataTemplate::compile(&json!({
         "ids": "{% [$uuid(), $uuid()] %}",
         "random": "{% $random() %}",
@@ -455,7 +423,7 @@ fn a_whole_expression_field_can_be_checked_for_integers() {
         JsonataExpr::compile(expression).unwrap().eval_field_as(
             &states_for(&input, &context),
             &crate::NoVariables,
-            &mut FixedEnvironment::new(),
+            &mut environment(),
             "Seconds",
             ResultType::Integer,
         )

@@ -115,6 +115,111 @@ fn describe(diagnostics: &[Diagnostic]) -> String {
         .join("\n    ")
 }
 
+/// A definition the cases submit, and what AWS answered.
+struct Submission<'c> {
+    file: &'c str,
+    definition: String,
+    machine: MachineType,
+    /// TestState of a single state rather than of a machine.
+    single_state: bool,
+    /// AWS refused it with this `InvalidDefinition` message; `None` when AWS took it.
+    refusal: Option<&'c str>,
+}
+
+impl Submission<'_> {
+    fn validate(&self) -> Vec<Diagnostic> {
+        if self.single_state {
+            validate_state_definition(&self.definition, self.machine)
+        } else {
+            validate_definition(&self.definition, self.machine)
+        }
+    }
+}
+
+/// The definitions the cases submit to CreateStateMachine, UpdateStateMachine and TestState
+/// (and run), each with AWS's refusal if it refused it. A definition updated in a sequence and
+/// refused is left out: only its creation's refusal is recorded as the validator's.
+fn submissions(cases: &[Case]) -> Vec<Submission<'_>> {
+    let mut submissions = Vec::new();
+    for case in cases {
+        let file = case.file.as_str();
+        let body = &case.body;
+        let mut submit = |definition: String, machine, single_state, refusal| {
+            submissions.push(Submission {
+                file,
+                definition,
+                machine,
+                single_state,
+                refusal,
+            });
+        };
+        match body["kind"].as_str() {
+            // Other refusals (an invalid logging configuration) are the API's, not the validator's.
+            Some("create_error") if body["expected"]["error_code"] == "InvalidDefinition" => {
+                submit(
+                    body["definition"].as_str().unwrap_or_default().to_string(),
+                    machine_type(body["type"].as_str()),
+                    false,
+                    Some(body["expected"]["message"].as_str().unwrap_or_default()),
+                )
+            }
+            Some("execution") | Some("activity") => {
+                if let Some(definition) = resolve_definition(&body["definition"]) {
+                    submit(definition, machine_type(body["type"].as_str()), false, None);
+                }
+            }
+            Some("test_state") => {
+                let expected = &body["expected"];
+                let message = expected["message"].as_str().unwrap_or_default();
+                let refused = expected["error_code"] == "InvalidDefinition"
+                    && message.starts_with("Invalid State Machine Definition");
+                let definition = body["params"]["definition"].as_str().unwrap_or_default();
+                submit(
+                    definition.to_string(),
+                    MachineType::Standard,
+                    is_single_state(definition),
+                    refused.then_some(message),
+                );
+            }
+            Some("api_sequence") => {
+                for step in body["steps"].as_array().into_iter().flatten() {
+                    let error = &step["expect"]["error"];
+                    let refused = error["error_code"] == "InvalidDefinition";
+                    let submits = match step["op"].as_str() {
+                        Some("create_state_machine") => true,
+                        Some("update_state_machine") => !refused,
+                        _ => false,
+                    };
+                    if !submits {
+                        continue;
+                    }
+                    if let Some(definition) = resolve_definition(&step["params"]["definition"]) {
+                        submit(
+                            definition,
+                            machine_type(step["params"]["type"].as_str()),
+                            false,
+                            refused.then(|| error["message"].as_str().unwrap_or_default()),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    submissions
+}
+
+/// Prints how many of the `checked` cases passed, then fails listing the `failures`.
+fn report(what: &str, passed: &str, checked: usize, failures: &[String], failed: &str) {
+    println!("{what}: {} of {checked} {passed}", checked - failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} {failed}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn recorded_refusals_get_the_recorded_message() {
     let Some(cases) = load_cases() else {
@@ -122,81 +227,27 @@ fn recorded_refusals_get_the_recorded_message() {
     };
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut check =
-        |file: &str, definition: &str, machine: MachineType, expected: &str, single_state: bool| {
-            checked += 1;
-            let diagnostics = if single_state {
-                validate_state_definition(definition, machine)
-            } else {
-                validate_definition(definition, machine)
-            };
-            let actual = normalize(&invalid_definition_message(&diagnostics));
-            if !has_errors(&diagnostics) || actual != expected {
-                failures.push(format!(
-                    "{file}\n  expected: {expected}\n  actual:   {actual}"
-                ));
-            }
+    for submission in submissions(&cases) {
+        let Some(expected) = submission.refusal else {
+            continue;
         };
-    for case in &cases {
-        let body = &case.body;
-        match body["kind"].as_str() {
-            // Refusals of other parameters (InvalidLoggingConfiguration …) are the service's.
-            Some("create_error") if body["expected"]["error_code"] == "InvalidDefinition" => {
-                let definition = body["definition"].as_str().unwrap_or_default();
-                let expected = body["expected"]["message"].as_str().unwrap_or_default();
-                check(
-                    &case.file,
-                    definition,
-                    machine_type(body["type"].as_str()),
-                    expected,
-                    false,
-                );
-            }
-            Some("test_state") => {
-                let expected = &body["expected"];
-                let message = expected["message"].as_str().unwrap_or_default();
-                if expected["error_code"] == "InvalidDefinition"
-                    && message.starts_with("Invalid State Machine Definition")
-                {
-                    let definition = body["params"]["definition"].as_str().unwrap_or_default();
-                    let single_state = is_single_state(definition);
-                    check(
-                        &case.file,
-                        definition,
-                        MachineType::Standard,
-                        message,
-                        single_state,
-                    );
-                }
-            }
-            Some("api_sequence") => {
-                for step in body["steps"].as_array().into_iter().flatten() {
-                    let error = &step["expect"]["error"];
-                    if step["op"] == "create_state_machine"
-                        && error["error_code"] == "InvalidDefinition"
-                    {
-                        if let Some(definition) = resolve_definition(&step["params"]["definition"])
-                        {
-                            let expected = error["message"].as_str().unwrap_or_default();
-                            let machine = machine_type(step["params"]["type"].as_str());
-                            check(&case.file, &definition, machine, expected, false);
-                        }
-                    }
-                }
-            }
-            _ => {}
+        checked += 1;
+        let diagnostics = submission.validate();
+        let actual = normalize(&invalid_definition_message(&diagnostics));
+        if !has_errors(&diagnostics) || actual != expected {
+            failures.push(format!(
+                "{}\n  expected: {expected}\n  actual:   {actual}",
+                submission.file
+            ));
         }
     }
-    println!(
-        "recorded refusals: {} of {checked} give the recorded message",
-        checked - failures.len()
-    );
     assert!(checked > 0, "no refusal was found in the cases");
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
+    report(
+        "recorded refusals",
+        "give the recorded message",
+        checked,
+        &failures,
+        "mismatches",
     );
 }
 
@@ -241,15 +292,12 @@ fn recorded_validations_get_the_recorded_diagnostics() {
             ));
         }
     }
-    println!(
-        "recorded validations: {} of {checked} match",
-        checked - failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
+    report(
+        "recorded validations",
+        "match",
+        checked,
+        &failures,
+        "mismatches",
     );
 }
 
@@ -260,73 +308,26 @@ fn definitions_aws_ran_pass_without_errors() {
     };
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut check = |file: &str, definition: &str, machine: MachineType, single_state: bool| {
-        checked += 1;
-        let diagnostics = if single_state {
-            validate_state_definition(definition, machine)
-        } else {
-            validate_definition(definition, machine)
-        };
-        if has_errors(&diagnostics) {
-            failures.push(format!("{file}\n    {}", describe(&diagnostics)));
+    for submission in submissions(&cases) {
+        if submission.refusal.is_some() {
+            continue;
         }
-    };
-    for case in &cases {
-        let body = &case.body;
-        match body["kind"].as_str() {
-            Some("execution") | Some("activity") => {
-                if let Some(definition) = resolve_definition(&body["definition"]) {
-                    check(
-                        &case.file,
-                        &definition,
-                        machine_type(body["type"].as_str()),
-                        false,
-                    );
-                }
-            }
-            Some("test_state") => {
-                let expected = &body["expected"];
-                let refused = expected["error_code"] == "InvalidDefinition"
-                    && expected["message"].as_str().is_some_and(|message| {
-                        message.starts_with("Invalid State Machine Definition")
-                    });
-                if !refused {
-                    let definition = body["params"]["definition"].as_str().unwrap_or_default();
-                    let single_state = is_single_state(definition);
-                    check(&case.file, definition, MachineType::Standard, single_state);
-                }
-            }
-            Some("api_sequence") => {
-                for step in body["steps"].as_array().into_iter().flatten() {
-                    let creates = matches!(
-                        step["op"].as_str(),
-                        Some("create_state_machine" | "update_state_machine")
-                    );
-                    if creates && step["expect"]["error"]["error_code"] != "InvalidDefinition" {
-                        if let Some(definition) = resolve_definition(&step["params"]["definition"])
-                        {
-                            check(
-                                &case.file,
-                                &definition,
-                                machine_type(step["params"]["type"].as_str()),
-                                false,
-                            );
-                        }
-                    }
-                }
-            }
-            _ => {}
+        checked += 1;
+        let diagnostics = submission.validate();
+        if has_errors(&diagnostics) {
+            failures.push(format!(
+                "{}\n    {}",
+                submission.file,
+                describe(&diagnostics)
+            ));
         }
     }
-    println!(
-        "accepted definitions: {} of {checked} pass without errors",
-        checked - failures.len()
-    );
     assert!(checked > 0, "no accepted definition was found in the cases");
-    assert!(
-        failures.is_empty(),
-        "{} refused:\n{}",
-        failures.len(),
-        failures.join("\n")
+    report(
+        "accepted definitions",
+        "pass without errors",
+        checked,
+        &failures,
+        "refused",
     );
 }

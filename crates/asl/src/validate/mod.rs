@@ -56,6 +56,16 @@ impl Diagnostic {
             ..Diagnostic::error(code, message, location)
         }
     }
+
+    /// `CODE: message at location`, as an `InvalidDefinition` message lists a finding.
+    fn listed(&self) -> String {
+        format!(
+            "{}: {} at {}",
+            self.code,
+            self.message,
+            self.location.as_deref().unwrap_or("null")
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,14 +144,7 @@ pub fn invalid_definition_message(diagnostics: &[Diagnostic]) -> String {
     let validator_errors: Vec<String> = errors
         .clone()
         .filter(|diagnostic| diagnostic.invalid_definition_text.is_none())
-        .map(|diagnostic| {
-            format!(
-                "{}: {} at {}",
-                diagnostic.code,
-                diagnostic.message,
-                diagnostic.location.as_deref().unwrap_or("null")
-            )
-        })
+        .map(Diagnostic::listed)
         .collect();
     // The definition parser, which words its own errors, only runs once the validator passes.
     if validator_errors.is_empty() {

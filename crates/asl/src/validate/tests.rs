@@ -16,14 +16,7 @@ fn errors_in(diagnostics: Vec<Diagnostic>) -> Vec<String> {
     diagnostics
         .into_iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
-        .map(|diagnostic| {
-            format!(
-                "{}: {} at {}",
-                diagnostic.code,
-                diagnostic.message,
-                diagnostic.location.as_deref().unwrap_or("null")
-            )
-        })
+        .map(|diagnostic| diagnostic.listed())
         .collect()
 }
 
@@ -450,57 +443,15 @@ fn checks_jsonpath_choice_rules() {
             "SCHEMA_VALIDATION_FAILED: Field 'Next' is not supported at /States/X/Choices[2]/Not",
             &format!(
                 "SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [{}] at /States/X/Choices[3]",
-                machine_comparison_operators()
+                MACHINE_COMPARISON_OPERATORS
             ),
             "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path didn't start with '$' at /States/X/Choices[4]/Variable",
         ]
     );
 }
 
-fn machine_comparison_operators() -> String {
-    [
-        "BooleanEquals",
-        "BooleanEqualsPath",
-        "IsBoolean",
-        "IsNull",
-        "IsNumeric",
-        "IsPresent",
-        "IsString",
-        "IsTimestamp",
-        "NumericEquals",
-        "NumericEqualsPath",
-        "NumericGreaterThan",
-        "NumericGreaterThanPath",
-        "NumericGreaterThanEquals",
-        "NumericGreaterThanEqualsPath",
-        "NumericLessThan",
-        "NumericLessThanPath",
-        "NumericLessThanEquals",
-        "NumericLessThanEqualsPath",
-        "StringEquals",
-        "StringEqualsPath",
-        "StringGreaterThan",
-        "StringGreaterThanPath",
-        "StringGreaterThanEquals",
-        "StringGreaterThanEqualsPath",
-        "StringLessThan",
-        "StringLessThanPath",
-        "StringLessThanEquals",
-        "StringLessThanEqualsPath",
-        "StringMatches",
-        "TimestampEquals",
-        "TimestampEqualsPath",
-        "TimestampGreaterThan",
-        "TimestampGreaterThanPath",
-        "TimestampGreaterThanEquals",
-        "TimestampGreaterThanEqualsPath",
-        "TimestampLessThan",
-        "TimestampLessThanPath",
-        "TimestampLessThanEquals",
-        "TimestampLessThanEqualsPath",
-    ]
-    .join(", ")
-}
+/// The operators a JSONPath Choice rule may use, in the order AWS lists them in its messages.
+const MACHINE_COMPARISON_OPERATORS: &str = "BooleanEquals, BooleanEqualsPath, IsBoolean, IsNull, IsNumeric, IsPresent, IsString, IsTimestamp, NumericEquals, NumericEqualsPath, NumericGreaterThan, NumericGreaterThanPath, NumericGreaterThanEquals, NumericGreaterThanEqualsPath, NumericLessThan, NumericLessThanPath, NumericLessThanEquals, NumericLessThanEqualsPath, StringEquals, StringEqualsPath, StringGreaterThan, StringGreaterThanPath, StringGreaterThanEquals, StringGreaterThanEqualsPath, StringLessThan, StringLessThanPath, StringLessThanEquals, StringLessThanEqualsPath, StringMatches, TimestampEquals, TimestampEqualsPath, TimestampGreaterThan, TimestampGreaterThanPath, TimestampGreaterThanEquals, TimestampGreaterThanEqualsPath, TimestampLessThan, TimestampLessThanPath, TimestampLessThanEquals, TimestampLessThanEqualsPath";
 
 #[test]
 fn checks_jsonata_choice_rules() {
