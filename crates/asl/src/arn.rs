@@ -71,8 +71,17 @@ mod tests {
         assert_eq!(arn.resource_type_and_rest(), ("stateMachine", Some("m:1")));
         let integration = Arn::parse("arn:aws:states:::lambda:invoke").unwrap();
         assert_eq!((integration.region, integration.account), ("", ""));
-        assert_eq!(Arn::parse("arn:aws:iam::1:role/r").unwrap().resource, "role/r");
-        for bad in ["", "not-an-arn", "arn:aws:states", "arn::states:r:a:x", "urn:aws:s:r:a:x"] {
+        assert_eq!(
+            Arn::parse("arn:aws:iam::1:role/r").unwrap().resource,
+            "role/r"
+        );
+        for bad in [
+            "",
+            "not-an-arn",
+            "arn:aws:states",
+            "arn::states:r:a:x",
+            "urn:aws:s:r:a:x",
+        ] {
             assert_eq!(Arn::parse(bad), None, "{bad}");
         }
     }

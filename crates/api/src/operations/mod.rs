@@ -393,18 +393,7 @@ fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Re
         (Some(arn), None) => arn,
     };
     // A version or alias ARN lists the executions that ran it.
-    let qualified = arn.split(':').count() == 8;
-    let mut all = if qualified {
-        service.describe_state_machine(&ctx.region, arn)?;
-        let base = arn.rsplit_once(':').map_or(arn, |(b, _)| b);
-        let mut all = service.list_executions(base, status)?;
-        all.retain(|e| {
-            e.version_arn.as_deref() == Some(arn) || e.alias_arn.as_deref() == Some(arn)
-        });
-        all
-    } else {
-        service.list_executions(arn, status)?
-    };
+    let mut all = service.list_executions(&ctx.region, arn, status)?;
     if let Some(s) = status {
         all.retain(|e| e.status == s);
     }

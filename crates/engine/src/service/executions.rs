@@ -1,5 +1,6 @@
 //! Execution operations and the driving of running executions.
 
+use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
 use super::*;
 
 impl Service {
@@ -29,22 +30,15 @@ impl Service {
             .name
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+        let machine_arn =
+            StatesArn::read(&machine.arn).ok_or_else(|| invalid_arn_prefix(&machine.arn))?;
         let arn = if express_arn {
-            format!(
-                "arn:{}:states:{}:{}:express:{}:{}:{}",
-                parts.partition,
-                parts.region,
-                parts.account,
-                machine.name,
-                name,
-                uuid::Uuid::new_v4()
+            machine_arn.sibling(
+                "express",
+                &format!("{}:{name}:{}", machine.name, uuid::Uuid::new_v4()),
             )
         } else {
-            format!(
-                "arn:{}:states:{}:{}:execution:{}:{}",
-                parts.partition, parts.region, parts.account, machine.name, name
-            )
+            machine_arn.sibling("execution", &format!("{}:{name}", machine.name))
         };
         let compiled = self.compile(&target.definition)?;
         let info = Arc::new(ExecutionInfo {
@@ -107,11 +101,9 @@ impl Service {
         let express = machine.machine_type == "EXPRESS";
         if !express {
             if let Some(name) = &req.name {
-                let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
-                let arn = format!(
-                    "arn:{}:states:{}:{}:execution:{}:{}",
-                    parts.partition, parts.region, parts.account, machine.name, name
-                );
+                let arn = StatesArn::read(&machine.arn)
+                    .ok_or_else(|| invalid_arn_prefix(&machine.arn))?
+                    .sibling("execution", &format!("{}:{name}", machine.name));
                 if let Some(existing) = self.store.get_execution(&arn)? {
                     let same_input =
                         existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
@@ -187,11 +179,11 @@ impl Service {
     }
 
     pub fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord> {
-        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
-        if parts.resource_type != "execution" && parts.resource_type != "express" {
-            return Err(invalid_arn(arn));
+        let parsed = StatesArn::read(arn).ok_or_else(|| invalid_arn_prefix(arn))?;
+        if parsed.resource_type != "execution" && parsed.resource_type != "express" {
+            return Err(invalid_arn_prefix(arn));
         }
-        let express = parts.resource_type == "express";
+        let express = parsed.resource_type == "express";
         self.executions_of(express)
             .get_execution(arn)?
             .ok_or_else(|| {
@@ -220,7 +212,29 @@ impl Service {
         self.describe_execution(arn)
     }
 
+    /// ListExecutions of a state machine, or of a version or alias (the executions that ran it),
+    /// as seen from `region`.
     pub fn list_executions(
+        &self,
+        region: &str,
+        arn: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
+        let parsed = parse_state_machine_arn(arn)?;
+        let (StateMachineQualifier::Version(_) | StateMachineQualifier::Alias(_)) =
+            parsed.qualifier
+        else {
+            return self.executions_of_state_machine(arn, status);
+        };
+        self.describe_state_machine(region, arn)?;
+        let mut all = self.executions_of_state_machine(&parsed.base_arn, status)?;
+        all.retain(|e| {
+            e.version_arn.as_deref() == Some(arn) || e.alias_arn.as_deref() == Some(arn)
+        });
+        Ok(all)
+    }
+
+    fn executions_of_state_machine(
         &self,
         state_machine_arn: &str,
         status: Option<&str>,

@@ -104,49 +104,6 @@ pub struct StartExecution {
     pub trace_header: Option<String>,
 }
 
-/// The account/region/name parts of a Step Functions ARN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnParts {
-    pub partition: String,
-    pub region: String,
-    pub account: String,
-    pub resource_type: String,
-    pub rest: Vec<String>,
-}
-
-/// Parses `arn:PARTITION:states:REGION:ACCOUNT:TYPE:…`.
-pub fn parse_arn(arn: &str) -> Option<ArnParts> {
-    let mut parts = arn.split(':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let partition = parts.next()?.to_string();
-    if parts.next()? != "states" {
-        return None;
-    }
-    let region = parts.next()?.to_string();
-    let account = parts.next()?.to_string();
-    let resource_type = parts.next()?.to_string();
-    let rest: Vec<String> = parts.map(str::to_string).collect();
-    if partition.is_empty() || region.is_empty() || account.is_empty() || rest.is_empty() {
-        return None;
-    }
-    Some(ArnParts {
-        partition,
-        region,
-        account,
-        resource_type,
-        rest,
-    })
-}
-
-fn invalid_arn(arn: &str) -> ServiceError {
-    ServiceError::new(
-        "InvalidArn",
-        format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
-    )
-}
-
 /// What StartExecution/StartSyncExecution work out before an execution begins.
 type Prepared = (
     StateMachineRecord,
