@@ -13,7 +13,9 @@ mod versions;
 
 use std::sync::Arc;
 
-use engine::service::{self, Service};
+use asl::validate::MachineType;
+use engine::service::status::{machine_type_of, status_of, ExecutionKinds, RedriveStatus};
+use engine::service::{self, configuration, Service};
 use engine::{EventRecord, ExecutionRecord};
 use serde_json::{json, Map, Value};
 
@@ -124,7 +126,7 @@ pub fn dispatch_blocking(
         "StartExecution" => start_execution(service, ctx, &input),
         "DescribeExecution" => {
             let rec = service.describe_execution(arn_member(&input, "executionArn")?)?;
-            Ok(describe_execution_json(&rec))
+            Ok(describe_execution_json(&rec, service.now_ms()))
         }
         "StopExecution" => stop_execution(service, &input),
         "RedriveExecution" => redrive_execution(service, &input),
@@ -141,11 +143,11 @@ pub fn dispatch_blocking(
                 "definition": rec.definition,
                 "roleArn": rec.role_arn,
                 "updateDate": seconds(rec.start_ms),
-                "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
-                "tracingConfiguration": {"enabled": false},
+                "loggingConfiguration": configuration::default_logging(),
+                "tracingConfiguration": configuration::default_tracing(),
                 "encryptionConfiguration": machine
                     .map(|m| m.encryption_configuration)
-                    .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
+                    .unwrap_or_else(configuration::default_encryption),
             });
             if let Some(revision) = &rec.revision_id {
                 out["revisionId"] = json!(revision);
@@ -271,7 +273,7 @@ async fn start_sync_execution(
     Ok(Value::Object(out))
 }
 
-fn describe_execution_json(rec: &ExecutionRecord) -> Value {
+fn describe_execution_json(rec: &ExecutionRecord, now_ms: i64) -> Value {
     let mut out = Map::new();
     out.insert("executionArn".into(), json!(rec.arn));
     out.insert("stateMachineArn".into(), json!(rec.state_machine_arn));
@@ -306,19 +308,10 @@ fn describe_execution_json(rec: &ExecutionRecord) -> Value {
     if let Some(ms) = rec.redrive.last_ms {
         out.insert("redriveDate".into(), seconds(ms));
     }
-    out.insert(
-        "redriveStatus".into(),
-        json!(match rec.status.as_str() {
-            "RUNNING" | "SUCCEEDED" => "NOT_REDRIVABLE",
-            _ if rec.machine_type == "EXPRESS" => "NOT_REDRIVABLE",
-            _ => "REDRIVABLE",
-        }),
-    );
-    if rec.status == "SUCCEEDED" {
-        out.insert(
-            "redriveStatusReason".into(),
-            json!("Execution is SUCCEEDED and cannot be redriven"),
-        );
+    let redrive = RedriveStatus::of(rec, now_ms);
+    out.insert("redriveStatus".into(), json!(redrive.as_str()));
+    if let Some(reason) = redrive.reason() {
+        out.insert("redriveStatusReason".into(), json!(reason));
     }
     Value::Object(out)
 }
@@ -345,15 +338,6 @@ fn stop_execution(service: &Service, input: &Input) -> Result<Value> {
     Ok(json!({"stopDate": seconds(rec.stop_ms.unwrap_or_else(|| service.now_ms()))}))
 }
 
-const STATUSES: [&str; 6] = [
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-    "TIMED_OUT",
-    "ABORTED",
-    "PENDING_REDRIVE",
-];
-
 fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
     let status = input.opt_str("statusFilter")?;
     let mut v = Violations::default();
@@ -370,7 +354,6 @@ fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Re
         ],
     );
     v.check()?;
-    let _ = STATUSES;
     let machine_arn = input.opt_str("stateMachineArn")?;
     let map_run_arn = input.opt_str("mapRunArn")?;
     let mut v = Violations::default();
@@ -394,8 +377,10 @@ fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Re
     };
     // A version or alias ARN lists the executions that ran it.
     let mut all = service.list_executions(&ctx.region, arn, status)?;
-    if let Some(s) = status {
-        all.retain(|e| e.status == s);
+    if let Some(wanted) = status {
+        // PENDING_REDRIVE is no status this version gives an execution: it lists none.
+        let wanted = status_of(wanted);
+        all.retain(|e| wanted.is_some() && e.execution_status() == wanted);
     }
     let redrive_filter = input.opt_str("redriveFilter")?;
     let mut v = Violations::default();
@@ -491,12 +476,8 @@ fn validate_definition(input: &Input) -> Result<Value> {
     v.one_of("severity", severity, &["ERROR", "WARNING"]);
     v.range("maxResults", max, 0, 100);
     v.check()?;
-    let t = if machine_type == Some("EXPRESS") {
-        asl::validate::MachineType::Express
-    } else {
-        asl::validate::MachineType::Standard
-    };
-    let mut diagnostics = asl::validate::validate_definition(definition, t);
+    let machine_type = machine_type.map_or(MachineType::Standard, machine_type_of);
+    let mut diagnostics = asl::validate::validate_definition(definition, machine_type);
     if severity == Some("ERROR") {
         diagnostics.retain(|d| d.severity == asl::validate::Severity::Error);
     }

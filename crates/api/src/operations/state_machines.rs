@@ -1,6 +1,8 @@
 //! CreateStateMachine, DescribeStateMachine, UpdateStateMachine, DeleteStateMachine,
 //! ListStateMachines.
 
+use asl::validate::MachineType;
+use engine::service::status::{machine_type_name, machine_type_of};
 use engine::service::{self, Service, StateMachineDescription};
 use serde_json::{json, Map, Value};
 
@@ -45,7 +47,7 @@ pub fn create_state_machine(
         name: name.to_string(),
         definition: definition.unwrap_or_default().to_string(),
         role_arn: role_arn.to_string(),
-        machine_type: machine_type.unwrap_or("STANDARD").to_string(),
+        machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
         logging_configuration: logging,
         tracing_configuration: tracing,
         encryption_configuration: encryption,
@@ -81,7 +83,10 @@ pub fn describe_json(description: &StateMachineDescription, metadata_only: bool)
         }),
     );
     out.insert("roleArn".into(), json!(description.role_arn));
-    out.insert("type".into(), json!(description.machine_type));
+    out.insert(
+        "type".into(),
+        json!(machine_type_name(description.machine_type)),
+    );
     out.insert("creationDate".into(), seconds(description.creation_ms));
     out.insert(
         "loggingConfiguration".into(),

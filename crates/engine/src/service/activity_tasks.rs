@@ -10,6 +10,7 @@ use std::time::Duration;
 use store::ActivityTaskRecord;
 
 use super::runtime::QueuedSignal;
+use super::status::ExecutionKinds;
 use super::*;
 use crate::execution::TaskResolver;
 use crate::tasks::parse_token;
@@ -115,7 +116,7 @@ impl Service {
             None if self.store.is_shared() => {
                 // Another node drives it: ask its history.
                 match self.store.get_execution(&parts.execution_arn)? {
-                    Some(record) if record.status == "RUNNING" => {
+                    Some(record) if record.is_running() => {
                         let (exec, _) = self.rebuild(&record)?;
                         exec.task_status(parts.frame, token)
                     }

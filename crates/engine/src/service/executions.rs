@@ -1,6 +1,7 @@
 //! Execution operations and the driving of running executions.
 
 use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
+use super::status::{machine_type_of, ExecutionKinds};
 use super::*;
 
 impl Service {
@@ -66,7 +67,7 @@ impl Service {
             arn: info.execution_arn.clone(),
             state_machine_arn: target.state_machine.arn.clone(),
             name: info.name.clone(),
-            status: "RUNNING".into(),
+            status: Status::Running.as_str().into(),
             start_ms: info.start_ms,
             stop_ms: None,
             input: input_text,
@@ -98,7 +99,7 @@ impl Service {
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
         let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
         let machine = target.state_machine.clone();
-        let express = machine.machine_type == "EXPRESS";
+        let express = machine_type_of(&machine.machine_type) == MachineType::Express;
         if !express {
             if let Some(name) = &req.name {
                 let arn = StatesArn::read(&machine.arn)
@@ -107,7 +108,7 @@ impl Service {
                 if let Some(existing) = self.store.get_execution(&arn)? {
                     let same_input =
                         existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
-                    if existing.status == "RUNNING" && same_input {
+                    if existing.is_running() && same_input {
                         return Ok(existing);
                     }
                     return Err(ServiceError::new(
@@ -164,7 +165,7 @@ impl Service {
     pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
         let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
         let machine = &target.state_machine;
-        if machine.machine_type != "EXPRESS" {
+        if machine_type_of(&machine.machine_type) != MachineType::Express {
             return Err(ServiceError::new(
                 "StateMachineTypeNotSupported",
                 "This operation is not supported by this type of state machine",
@@ -201,7 +202,7 @@ impl Service {
         cause: Option<String>,
     ) -> Result<ExecutionRecord> {
         let record = self.describe_execution(arn)?;
-        if record.status != "RUNNING" {
+        if !record.is_running() {
             return Ok(record);
         }
         if self.drives(arn) {
@@ -241,14 +242,14 @@ impl Service {
     ) -> Result<Vec<ExecutionRecord>> {
         let machine = self.state_machine(state_machine_arn)?;
         Ok(self
-            .executions_of(machine.machine_type == "EXPRESS")
+            .executions_of(machine_type_of(&machine.machine_type) == MachineType::Express)
             .list_executions(Some(state_machine_arn), status)?)
     }
 
     pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
         let record = self.describe_execution(arn)?;
         let mut events = self
-            .executions_of(record.machine_type == "EXPRESS")
+            .executions_of(record.state_machine_type() == MachineType::Express)
             .get_events(arn)?;
         events.retain(|e| !e.hidden);
         Ok(events)

@@ -12,6 +12,7 @@ mod map_runs;
 mod redrive;
 mod runtime;
 mod state_machines;
+pub mod status;
 mod tags;
 pub mod variable_references;
 
@@ -259,13 +260,8 @@ impl Service {
         Ok(machine)
     }
 
-    fn validate(&self, definition: &str, machine_type: &str) -> Result<()> {
-        let t = if machine_type == "EXPRESS" {
-            MachineType::Express
-        } else {
-            MachineType::Standard
-        };
-        let diagnostics = validate::validate_definition(definition, t);
+    fn validate(&self, definition: &str, machine_type: MachineType) -> Result<()> {
+        let diagnostics = validate::validate_definition(definition, machine_type);
         if diagnostics
             .iter()
             .any(|d| d.severity == validate::Severity::Error)

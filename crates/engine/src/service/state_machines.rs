@@ -8,6 +8,8 @@ use super::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
     ResourceScope, StateMachineQualifier,
 };
+use super::configuration::{default_encryption, default_logging, default_tracing};
+use super::status::{machine_type_name, machine_type_of};
 use super::variable_references::variable_references;
 use super::*;
 
@@ -19,7 +21,7 @@ pub struct CreateStateMachine {
     pub name: String,
     pub definition: String,
     pub role_arn: String,
-    pub machine_type: String,
+    pub machine_type: MachineType,
     pub logging_configuration: Option<Value>,
     pub tracing_configuration: Option<Value>,
     pub encryption_configuration: Option<Value>,
@@ -68,7 +70,7 @@ pub struct StateMachineDescription {
     pub status: String,
     pub definition: String,
     pub role_arn: String,
-    pub machine_type: String,
+    pub machine_type: MachineType,
     pub creation_ms: i64,
     pub logging_configuration: Value,
     pub tracing_configuration: Value,
@@ -105,18 +107,6 @@ fn stored(configuration: &Option<Value>, default: impl FnOnce() -> Value) -> Val
     configuration.clone().unwrap_or_else(default)
 }
 
-fn default_logging() -> Value {
-    serde_json::json!({"level": "OFF", "includeExecutionData": false})
-}
-
-fn default_tracing() -> Value {
-    configuration::tracing(None)
-}
-
-fn default_encryption() -> Value {
-    serde_json::json!({"type": "AWS_OWNED_KEY"})
-}
-
 fn state_machine_deleting(arn: &str) -> ServiceError {
     // Our wording: no recorded case shows AWS's message for this error.
     ServiceError::new(
@@ -133,7 +123,7 @@ impl StateMachineDescription {
             status: machine.status.clone(),
             definition: machine.definition.clone(),
             role_arn: machine.role_arn.clone(),
-            machine_type: machine.machine_type.clone(),
+            machine_type: machine_type_of(&machine.machine_type),
             creation_ms: machine.creation_ms,
             logging_configuration: stored(&machine.logging_configuration, default_logging),
             tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
@@ -151,7 +141,7 @@ impl StateMachineDescription {
             status: "ACTIVE".into(),
             definition: version.definition.clone(),
             role_arn: version.role_arn.clone(),
-            machine_type: version.machine_type.clone(),
+            machine_type: machine_type_of(&version.machine_type),
             creation_ms: version.creation_ms,
             logging_configuration: stored(&version.logging_configuration, default_logging),
             tracing_configuration: stored(&version.tracing_configuration, default_tracing),
@@ -178,7 +168,7 @@ impl Service {
         check_role_arn(&req.role_arn)?;
         let tags = tags::merge_tags(Vec::new(), req.tags);
         tags::check_tag_count(tags.len())?;
-        self.validate(&req.definition, &req.machine_type)?;
+        self.validate(&req.definition, req.machine_type)?;
         let logging = configuration::logging(req.logging_configuration.as_ref())?;
         let tracing = configuration::tracing(req.tracing_configuration.as_ref());
         let encryption = configuration::encryption(req.encryption_configuration.as_ref())?;
@@ -192,7 +182,7 @@ impl Service {
             }
             // The idempotency check covers everything but the role and the tags.
             let same = existing.definition == req.definition
-                && existing.machine_type == req.machine_type
+                && machine_type_of(&existing.machine_type) == req.machine_type
                 && existing.logging_configuration.as_ref() == Some(&logging)
                 && existing.tracing_configuration.as_ref() == Some(&tracing)
                 && existing.encryption_configuration.as_ref() == Some(&encryption)
@@ -220,7 +210,7 @@ impl Service {
             name: req.name,
             definition: req.definition,
             role_arn: req.role_arn,
-            machine_type: req.machine_type,
+            machine_type: machine_type_name(req.machine_type).to_string(),
             creation_ms: now,
             update_ms: now,
             status: "ACTIVE".into(),
@@ -322,7 +312,7 @@ impl Service {
             check_role_arn(role_arn)?;
         }
         if let Some(definition) = &req.definition {
-            self.validate(definition, &record.machine_type)?;
+            self.validate(definition, machine_type_of(&record.machine_type))?;
         }
         let logging = req
             .logging_configuration
@@ -399,7 +389,9 @@ impl Service {
         };
         // STANDARD executions keep their state machine until they end; EXPRESS state machines go
         // at once (AWS deletes them "eventually", their executions carry on).
-        if record.machine_type == "STANDARD" && self.has_running_executions(arn)? {
+        if machine_type_of(&record.machine_type) == MachineType::Standard
+            && self.has_running_executions(arn)?
+        {
             record.status = "DELETING".into();
             self.store.update_state_machine(record)?;
         } else {
@@ -431,7 +423,7 @@ impl Service {
     fn has_running_executions(&self, state_machine_arn: &str) -> Result<bool> {
         Ok(!self
             .store
-            .list_executions(Some(state_machine_arn), Some("RUNNING"))?
+            .list_executions(Some(state_machine_arn), Some(Status::Running.as_str()))?
             .is_empty())
     }
 
