@@ -573,7 +573,7 @@ fn map_runs_do_not_exist() {
     let arn = "arn:aws:states:us-east-1:123456789012:mapRun:m/label:0000";
     let error = svc.no_such_map_run(arn);
     assert_eq!(
-        (error.code, error.message),
+        (error.code.as_str(), error.message),
         ("ResourceNotFound", format!("Resource not found: '{arn}'"))
     );
     assert_eq!(svc.no_such_map_run("nope").code, "InvalidArn");
@@ -585,7 +585,7 @@ fn map_runs_do_not_exist() {
 }
 
 fn error_code<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> &'static str {
-    result.unwrap_err().code
+    result.unwrap_err().code.as_str()
 }
 
 #[test]

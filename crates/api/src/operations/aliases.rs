@@ -1,7 +1,7 @@
 //! CreateStateMachineAlias, DescribeStateMachineAlias, UpdateStateMachineAlias,
 //! DeleteStateMachineAlias, ListStateMachineAliases.
 
-use engine::service::Service;
+use engine::service::{ErrorCode, Service};
 use engine::{AliasRoute, StateMachineAliasRecord};
 use serde_json::{json, Map, Value};
 
@@ -35,7 +35,7 @@ fn read_routing(input: &Input, violations: &mut Violations) -> Result<Option<Vec
     for (index, item) in items.iter().enumerate() {
         if !item.is_object() {
             return Err(ApiError::new(
-                "SerializationException",
+                ErrorCode::SerializationException,
                 "Expected a structure in list member 'routingConfiguration'",
             ));
         }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_of, status_of, ExecutionKinds, RedriveStatus};
-use engine::service::{self, configuration, Service};
+use engine::service::{self, configuration, ErrorCode, Service};
 use engine::{EventRecord, ExecutionRecord};
 use serde_json::{json, Map, Value};
 
@@ -162,11 +162,11 @@ pub fn dispatch_blocking(
         "ValidateStateMachineDefinition" => validate_definition(&input),
         "TestState" => test_state::test_state(service, ctx, &input),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
-            "UnknownOperationException",
+            ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),
         )),
         op => Err(ApiError::new(
-            "UnknownOperationException",
+            ErrorCode::UnknownOperationException,
             format!("Unknown operation {op}"),
         )),
     }
@@ -197,7 +197,7 @@ pub fn check_name(name: &str) -> Result<()> {
         });
     if bad {
         return Err(ApiError::new(
-            "InvalidName",
+            ErrorCode::InvalidName,
             format!("Invalid Name: '{name}'"),
         ));
     }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::Result;
 use crate::input::{Input, Violations};
 use crate::ApiError;
+use engine::service::ErrorCode;
 
 const DEFAULT_PAGE_SIZE: usize = 100;
 const MAX_PAGE_SIZE: i64 = 1000;
@@ -60,7 +61,9 @@ impl PageRequest {
             None => 0,
             Some(token) => decode_offset(token)
                 .filter(|offset| *offset <= items.len())
-                .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
+                })?,
         };
         let end = start.saturating_add(self.size).min(items.len());
         let next = (end < items.len()).then(|| encode_offset(end));

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::Result;
 use crate::input::{Input, Violations};
 use crate::ApiError;
+use engine::service::ErrorCode;
 
 /// The model's `Arn` length limit (`LongArn` allows 2000).
 pub const ARN_MAX: usize = 256;
@@ -32,7 +33,7 @@ pub fn required_string<'a>(
 fn structure<'a>(item: &'a Value, list: &str) -> Result<Input<'a>> {
     if !item.is_object() {
         return Err(ApiError::new(
-            "SerializationException",
+            ErrorCode::SerializationException,
             format!("Expected a structure in list member '{list}'"),
         ));
     }
@@ -78,7 +79,7 @@ pub fn read_tag_keys(
     for (index, item) in items.iter().enumerate() {
         let Some(key) = item.as_str() else {
             return Err(ApiError::new(
-                "SerializationException",
+                ErrorCode::SerializationException,
                 format!("Expected a string in list member '{name}'"),
             ));
         };

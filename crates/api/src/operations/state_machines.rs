@@ -3,7 +3,7 @@
 
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_name, machine_type_of};
-use engine::service::{self, Service, StateMachineDescription};
+use engine::service::{self, ErrorCode, Service, StateMachineDescription};
 use serde_json::{json, Map, Value};
 
 use super::pagination::{with_token, PageRequest};
@@ -167,7 +167,7 @@ pub fn update_state_machine(
     {
         // AWS's recorded wording (it predates encryption configurations, which also count).
         return Err(ApiError::new(
-            "MissingRequiredParameter",
+            ErrorCode::MissingRequiredParameter,
             "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
         ));
     }

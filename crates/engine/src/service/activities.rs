@@ -26,7 +26,7 @@ impl Service {
             if existing.encryption_configuration.as_ref() != Some(&encryption) {
                 // Our wording: no recorded case shows AWS's message for this error.
                 return Err(ServiceError::new(
-                    "ActivityAlreadyExists",
+                    ErrorCode::ActivityAlreadyExists,
                     format!("Activity Already Exists: '{arn}'"),
                 ));
             }

@@ -42,13 +42,13 @@ pub struct ActivityTask {
 
 fn task_timed_out() -> ServiceError {
     ServiceError::new(
-        "TaskTimedOut",
+        ErrorCode::TaskTimedOut,
         "Task Timed Out: 'Provided task does not exist anymore'",
     )
 }
 
 fn invalid_token() -> ServiceError {
-    ServiceError::new("InvalidToken", "Invalid Token: 'Invalid token'")
+    ServiceError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
 }
 
 impl Service {
@@ -134,13 +134,13 @@ impl Service {
     pub fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
         if serde_json::from_str::<Value>(output).is_err() {
             return Err(ServiceError::new(
-                "InvalidOutput",
+                ErrorCode::InvalidOutput,
                 format!("Invalid Output: '{output}'"),
             ));
         }
         if output.len() > crate::execution::PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
-                "InvalidOutput",
+                ErrorCode::InvalidOutput,
                 "The output is larger than the maximum size of 262144 bytes",
             ));
         }

@@ -101,7 +101,7 @@ impl Service {
             .map_err(|_| referenced_resource_not_found())?;
         if machine.status == "DELETING" {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{machine_arn}'"),
             ));
         }
@@ -135,7 +135,7 @@ impl Service {
                 return Ok(existing);
             }
             return Err(ServiceError::new(
-                "ConflictException",
+                ErrorCode::ConflictException,
                 "Failed to create alias because an alias with the same name and a different routing configuration already exists.",
             ));
         }
@@ -144,7 +144,7 @@ impl Service {
         {
             // Our wording: no recorded case shows AWS's message for this quota.
             return Err(ServiceError::new(
-                "ServiceQuotaExceededException",
+                ErrorCode::ServiceQuotaExceededException,
                 format!(
                     "The state machine '{machine_arn}' already has the maximum of {MAX_ALIASES_PER_STATE_MACHINE} aliases"
                 ),
@@ -245,7 +245,7 @@ impl Service {
         let machine = self.scoped_state_machine(&scope, state_machine_arn)?;
         if machine.status == "DELETING" {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{state_machine_arn}'"),
             ));
         }

@@ -3,7 +3,7 @@
 
 use asl::arn::{partition_for_region, Arn};
 
-use super::{Service, ServiceError};
+use super::{ErrorCode, Service, ServiceError};
 
 /// The account and region a request acts in: the request's SigV4 region and the configured
 /// account. Resources of other accounts and regions are invisible from here.
@@ -161,7 +161,7 @@ pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
         Ok(())
     } else {
         Err(ServiceError::new(
-            "InvalidArn",
+            ErrorCode::InvalidArn,
             format!("Invalid Role Arn: '{role_arn}'"),
         ))
     }
@@ -169,47 +169,50 @@ pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
 
 pub fn invalid_arn_prefix(arn: &str) -> ServiceError {
     ServiceError::new(
-        "InvalidArn",
+        ErrorCode::InvalidArn,
         format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
     )
 }
 
 pub fn resource_type_not_valid(resource_type: &str) -> ServiceError {
     ServiceError::new(
-        "InvalidArn",
+        ErrorCode::InvalidArn,
         format!("Invalid Arn: 'Resource type not valid in this context: {resource_type}'"),
     )
 }
 
 pub fn state_machine_does_not_exist(arn: &str) -> ServiceError {
     ServiceError::new(
-        "StateMachineDoesNotExist",
+        ErrorCode::StateMachineDoesNotExist,
         format!("State Machine Does Not Exist: '{arn}'"),
     )
 }
 
 pub fn activity_does_not_exist(arn: &str) -> ServiceError {
     ServiceError::new(
-        "ActivityDoesNotExist",
+        ErrorCode::ActivityDoesNotExist,
         format!("Activity Does Not Exist: '{arn}'"),
     )
 }
 
 /// TagResource and friends on an ARN that names no taggable resource.
 pub fn resource_not_found(arn: &str) -> ServiceError {
-    ServiceError::new("ResourceNotFound", format!("Resource not found: '{arn}'"))
+    ServiceError::new(
+        ErrorCode::ResourceNotFound,
+        format!("Resource not found: '{arn}'"),
+    )
 }
 
 /// The alias operations' answer for an alias, version or state machine that does not exist.
 pub fn referenced_resource_not_found() -> ServiceError {
     ServiceError::new(
-        "ResourceNotFound",
+        ErrorCode::ResourceNotFound,
         "Request references a resource that does not exist.",
     )
 }
 
 pub fn validation(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("ValidationException", message)
+    ServiceError::new(ErrorCode::ValidationException, message)
 }
 
 impl Service {
@@ -296,7 +299,7 @@ mod tests {
         ] {
             let error = check_role_arn(bad).unwrap_err();
             assert_eq!(
-                (error.code, error.message),
+                (error.code.as_str(), error.message),
                 ("InvalidArn", format!("Invalid Role Arn: '{bad}'"))
             );
         }

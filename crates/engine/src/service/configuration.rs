@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Result, ServiceError};
+use super::{ErrorCode, Result, ServiceError};
 
 /// Seconds a customer managed key's data keys are reused when the request names no period.
 const DEFAULT_KMS_DATA_KEY_REUSE_PERIOD_SECONDS: i64 = 300;
@@ -41,7 +41,7 @@ pub fn logging(given: Option<&Value>) -> Result<Value> {
     let destination_count = destinations.and_then(Value::as_array).map_or(0, Vec::len);
     if destination_count > 1 || (level != "OFF" && destination_count != 1) {
         return Err(ServiceError::new(
-            "InvalidLoggingConfiguration",
+            ErrorCode::InvalidLoggingConfiguration,
             "Invalid Logging Configuration: Must specify exactly one Log Destination.",
         ));
     }
@@ -84,7 +84,7 @@ pub fn encryption(given: Option<&Value>) -> Result<Value> {
         .and_then(Value::as_str)
         .ok_or_else(|| {
             ServiceError::new(
-                "InvalidEncryptionConfiguration",
+                ErrorCode::InvalidEncryptionConfiguration,
                 "Invalid Encryption Configuration: kmsKeyId must be specified for CUSTOMER_MANAGED_KMS_KEY.",
             )
         })?;

@@ -15,7 +15,7 @@ impl Service {
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
         if input_text.len() > PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
-                "InvalidExecutionInput",
+                ErrorCode::InvalidExecutionInput,
                 format!(
                     "Execution input is larger than the maximum size of {PAYLOAD_LIMIT_BYTES} bytes"
                 ),
@@ -23,7 +23,7 @@ impl Service {
         }
         let input: Value = serde_json::from_str(&input_text).map_err(|e| {
             ServiceError::new(
-                "InvalidExecutionInput",
+                ErrorCode::InvalidExecutionInput,
                 format!("Invalid State Machine Execution Input: '{e}'"),
             )
         })?;
@@ -112,7 +112,7 @@ impl Service {
                         return Ok(existing);
                     }
                     return Err(ServiceError::new(
-                        "ExecutionAlreadyExists",
+                        ErrorCode::ExecutionAlreadyExists,
                         format!("Execution Already Exists: '{arn}'"),
                     ));
                 }
@@ -122,7 +122,7 @@ impl Service {
         let record = Self::record_for(&target, &info, input_text.clone(), req.trace_header.clone());
         let already = |e: store::StoreError| match e {
             store::StoreError::AlreadyExists => ServiceError::new(
-                "ExecutionAlreadyExists",
+                ErrorCode::ExecutionAlreadyExists,
                 format!("Execution Already Exists: '{}'", record.arn),
             ),
             e => e.into(),
@@ -167,7 +167,7 @@ impl Service {
         let machine = &target.state_machine;
         if machine_type_of(&machine.machine_type) != MachineType::Express {
             return Err(ServiceError::new(
-                "StateMachineTypeNotSupported",
+                ErrorCode::StateMachineTypeNotSupported,
                 "This operation is not supported by this type of state machine",
             ));
         }
@@ -189,7 +189,7 @@ impl Service {
             .get_execution(arn)?
             .ok_or_else(|| {
                 ServiceError::new(
-                    "ExecutionDoesNotExist",
+                    ErrorCode::ExecutionDoesNotExist,
                     format!("Execution Does Not Exist: '{arn}'"),
                 )
             })

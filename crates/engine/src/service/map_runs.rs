@@ -30,7 +30,7 @@ impl Service {
         let parsed = parse_states_arn(execution_arn)?;
         if !self.scope(region).owns(&parsed) {
             return Err(ServiceError::new(
-                "ExecutionDoesNotExist",
+                ErrorCode::ExecutionDoesNotExist,
                 format!("Execution Does Not Exist: '{execution_arn}'"),
             ));
         }

@@ -7,6 +7,7 @@ pub mod aliases;
 pub mod arns;
 pub mod configuration;
 
+mod error;
 mod executions;
 mod map_runs;
 mod redrive;
@@ -21,6 +22,7 @@ pub use runtime::LEASE_MS;
 mod versions;
 
 pub use arns::ResourceScope;
+pub use error::{ErrorCode, Result, ServiceError};
 pub use map_runs::MapRunSummary;
 pub use state_machines::{
     CreateStateMachine, CreatedStateMachine, ExecutionTarget, StateMachineDescription,
@@ -40,34 +42,6 @@ use store::{EventRecord, ExecutionRecord, MemoryStore, StateMachineRecord, Store
 
 use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 use crate::history::{self, HistoryEvent};
-
-/// An error as the API reports it: an AWS error code and its message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct ServiceError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ServiceError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ServiceError {
-            code,
-            message: message.into(),
-        }
-    }
-    fn internal(e: impl std::fmt::Display) -> Self {
-        Self::new("InternalFailure", e.to_string())
-    }
-}
-
-impl From<store::StoreError> for ServiceError {
-    fn from(e: store::StoreError) -> Self {
-        ServiceError::internal(e)
-    }
-}
-
-pub type Result<T> = std::result::Result<T, ServiceError>;
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
 pub trait Clock: Send + Sync {
@@ -251,7 +225,7 @@ impl Service {
         }
         let machine = asl::model::parse_definition(definition).map_err(|e| {
             ServiceError::new(
-                "InvalidDefinition",
+                ErrorCode::InvalidDefinition,
                 format!("Invalid State Machine Definition: '{e}'"),
             )
         })?;
@@ -267,7 +241,7 @@ impl Service {
             .any(|d| d.severity == validate::Severity::Error)
         {
             return Err(ServiceError::new(
-                "InvalidDefinition",
+                ErrorCode::InvalidDefinition,
                 validate::invalid_definition_message(&diagnostics),
             ));
         }

@@ -17,7 +17,7 @@ impl Service {
         let now = self.clock.now_ms();
         if let RedriveStatus::NotRedrivable { reason } = RedriveStatus::of(&record, now) {
             return Err(ServiceError::new(
-                "ExecutionNotRedrivable",
+                ErrorCode::ExecutionNotRedrivable,
                 format!("Execution is not redrivable: {reason}"),
             ));
         }
@@ -26,7 +26,7 @@ impl Service {
         exec.deliver(Signal::Redrive);
         if exec.status == Status::Failed && exec.events.len() == recorded {
             return Err(ServiceError::new(
-                "ExecutionNotRedrivable",
+                ErrorCode::ExecutionNotRedrivable,
                 "Execution is not redrivable: it has no state to redrive from",
             ));
         }

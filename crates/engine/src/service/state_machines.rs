@@ -110,7 +110,7 @@ fn stored(configuration: &Option<Value>, default: impl FnOnce() -> Value) -> Val
 fn state_machine_deleting(arn: &str) -> ServiceError {
     // Our wording: no recorded case shows AWS's message for this error.
     ServiceError::new(
-        "StateMachineDeleting",
+        ErrorCode::StateMachineDeleting,
         format!("State Machine Is Being Deleted: '{arn}'"),
     )
 }
@@ -190,7 +190,7 @@ impl Service {
                 && existing.creation_version_description == req.version_description;
             if !same {
                 return Err(ServiceError::new(
-                    "StateMachineAlreadyExists",
+                    ErrorCode::StateMachineAlreadyExists,
                     format!("State Machine Already Exists: '{arn}'"),
                 ));
             }

@@ -12,7 +12,7 @@ pub(super) fn check_tag_count(count: usize) -> Result<()> {
     if count > MAX_TAGS_PER_RESOURCE {
         // AWS's description of the error (no recorded case shows its message).
         return Err(ServiceError::new(
-            "TooManyTags",
+            ErrorCode::TooManyTags,
             "You've exceeded the number of tags allowed for a resource. See the Limits Topic in the AWS Step Functions Developer Guide.",
         ));
     }

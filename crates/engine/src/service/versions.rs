@@ -26,7 +26,7 @@ impl Service {
         if versions.len() >= MAX_VERSIONS_PER_STATE_MACHINE {
             // Our wording: no recorded case shows AWS's message for this quota.
             return Err(ServiceError::new(
-                "ServiceQuotaExceededException",
+                ErrorCode::ServiceQuotaExceededException,
                 format!(
                     "The state machine '{}' already has the maximum of {MAX_VERSIONS_PER_STATE_MACHINE} versions",
                     machine.arn
@@ -68,14 +68,14 @@ impl Service {
         let mut machine = self.scoped_state_machine(&scope, arn)?;
         if machine.status == "DELETING" {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{arn}'"),
             ));
         }
         if let Some(expected) = revision_id {
             if machine.revision_id.as_deref() != Some(expected) {
                 return Err(ServiceError::new(
-                    "ConflictException",
+                    ErrorCode::ConflictException,
                     format!(
                         "Failed to publish the State Machine version for revision {expected}. The current State Machine revision is {}.",
                         machine.revision_id.as_deref().unwrap_or("null")
@@ -131,7 +131,7 @@ impl Service {
             .collect();
         if !referencing.is_empty() {
             return Err(ServiceError::new(
-                "ConflictException",
+                ErrorCode::ConflictException,
                 format!(
                     "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [{}]",
                     referencing.join(", ")
