@@ -1,9 +1,9 @@
 //! Step Functions ARNs of catalog resources: building them for an account and region, reading
 //! them back, and the errors AWS answers for the ones that name nothing.
 
-use asl::arn::{partition_for_region, Arn};
+use asl::arn::Arn;
 
-use super::{ErrorCode, Service, ServiceError};
+use super::{ErrorCode, ServiceError};
 
 /// The account and region a request acts in: the request's SigV4 region and the configured
 /// account. Resources of other accounts and regions are invisible from here.
@@ -213,22 +213,6 @@ pub fn referenced_resource_not_found() -> ServiceError {
 
 pub fn validation(message: impl Into<String>) -> ServiceError {
     ServiceError::new(ErrorCode::ValidationException, message)
-}
-
-impl Service {
-    /// The account and region a request signed for `region` acts in.
-    pub fn scope(&self, region: &str) -> ResourceScope {
-        let region = if region.is_empty() {
-            self.config.default_region.as_str()
-        } else {
-            region
-        };
-        ResourceScope {
-            partition: partition_for_region(region),
-            region: region.to_string(),
-            account: self.config.account_id.clone(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
 use super::status::{machine_type_of, ExecutionKinds};
 use super::*;
+use asl::validate::MachineType;
 
 impl Service {
     pub(super) fn prepare(
@@ -240,7 +241,7 @@ impl Service {
         state_machine_arn: &str,
         status: Option<&str>,
     ) -> Result<Vec<ExecutionRecord>> {
-        let machine = self.state_machine(state_machine_arn)?;
+        let machine = self.catalog.state_machine(state_machine_arn)?;
         Ok(self
             .executions_of(machine_type_of(&machine.machine_type) == MachineType::Express)
             .list_executions(Some(state_machine_arn), status)?)

@@ -1,34 +1,27 @@
 //! The service: state machines and executions as the API operations see them, the runtime that
 //! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
 
-mod activities;
 mod activity_tasks;
-pub mod aliases;
 pub mod arns;
+pub mod catalog;
 pub mod configuration;
-
 mod error;
 mod executions;
 mod map_runs;
 mod redrive;
 mod runtime;
-mod state_machines;
 pub mod status;
-mod tags;
 pub mod variable_references;
 
 pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
-pub use runtime::LEASE_MS;
-mod versions;
-
 pub use arns::ResourceScope;
+pub use catalog::{
+    aliases, Catalog, CreateStateMachine, CreatedStateMachine, ExecutionTarget,
+    StateMachineDescription, UpdateStateMachine, UpdatedStateMachine, MAX_TAGS_PER_RESOURCE,
+};
 pub use error::{ErrorCode, Result, ServiceError};
 pub use map_runs::MapRunSummary;
-pub use state_machines::{
-    CreateStateMachine, CreatedStateMachine, ExecutionTarget, StateMachineDescription,
-    UpdateStateMachine, UpdatedStateMachine,
-};
-pub use tags::MAX_TAGS_PER_RESOURCE;
+pub use runtime::LEASE_MS;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -36,9 +29,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asl::model::StateMachine;
-use asl::validate::{self, MachineType};
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord, MemoryStore, StateMachineRecord, Store};
+use store::{
+    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, MemoryStore, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Store, Tag,
+};
 
 use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 use crate::history::{self, HistoryEvent};
@@ -129,28 +124,25 @@ pub struct Service {
     /// EXPRESS executions: kept in memory whatever the store (at-least-once, as on AWS).
     express: MemoryStore,
     clock: Arc<dyn Clock>,
-    /// Compiled definitions, by definition text.
-    compiled: Mutex<HashMap<String, Arc<StateMachine>>>,
+    /// State machines, versions, aliases, activities and tags.
+    catalog: Catalog,
     running: Mutex<HashMap<String, Arc<Running>>>,
     timers: Mutex<Timers>,
     timer_wakeup: tokio::sync::Notify,
-    /// Serialises read-modify-write changes of the catalog (see `state_machines`).
-    catalog_lock: Mutex<()>,
     activity_queues: activity_tasks::ActivityQueues,
 }
 
 impl Service {
     pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Arc<Service> {
         Arc::new(Service {
+            catalog: Catalog::new(config.clone(), store.clone(), clock.clone()),
             config,
             store,
             express: MemoryStore::new(),
             clock,
-            compiled: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
             timers: Mutex::new(Timers::default()),
             timer_wakeup: tokio::sync::Notify::new(),
-            catalog_lock: Mutex::new(()),
             activity_queues: Default::default(),
         })
     }
@@ -220,33 +212,79 @@ impl Service {
     }
 
     fn compile(&self, definition: &str) -> Result<Arc<StateMachine>> {
-        if let Some(m) = lock(&self.compiled).get(definition) {
-            return Ok(m.clone());
-        }
-        let machine = asl::model::parse_definition(definition).map_err(|e| {
-            ServiceError::new(
-                ErrorCode::InvalidDefinition,
-                format!("Invalid State Machine Definition: '{e}'"),
-            )
-        })?;
-        let machine = Arc::new(machine);
-        lock(&self.compiled).insert(definition.to_string(), machine.clone());
-        Ok(machine)
+        self.catalog.compile(definition)
     }
 
-    fn validate(&self, definition: &str, machine_type: MachineType) -> Result<()> {
-        let diagnostics = validate::validate_definition(definition, machine_type);
-        if diagnostics
-            .iter()
-            .any(|d| d.severity == validate::Severity::Error)
-        {
-            return Err(ServiceError::new(
-                ErrorCode::InvalidDefinition,
-                validate::invalid_definition_message(&diagnostics),
-            ));
-        }
-        self.compile(definition).map(|_| ())
+    /// The catalog the service's executions run state machines of.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
+
+    /// The account and region a request signed for `region` acts in.
+    pub fn scope(&self, region: &str) -> ResourceScope {
+        self.catalog.scope(region)
+    }
+}
+
+/// Service methods that are the catalog's: the API reaches the catalog through the service.
+macro_rules! catalog_operations {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        impl Service {
+            $(
+                pub fn $name(&self, $($arg: $ty),*) -> $ret {
+                    self.catalog.$name($($arg),*)
+                }
+            )*
+        }
+    };
+}
+
+catalog_operations! {
+    create_state_machine(req: CreateStateMachine) -> Result<CreatedStateMachine>;
+    describe_state_machine(region: &str, arn: &str) -> Result<StateMachineDescription>;
+    update_state_machine(req: UpdateStateMachine) -> Result<UpdatedStateMachine>;
+    delete_state_machine(region: &str, arn: &str) -> Result<()>;
+    finish_deleting_state_machine(arn: &str) -> Result<()>;
+    list_state_machines(region: &str) -> Result<Vec<StateMachineRecord>>;
+    resolve_execution_target(region: &str, arn: &str) -> Result<ExecutionTarget>;
+    publish_state_machine_version(
+        region: &str,
+        arn: &str,
+        revision_id: Option<&str>,
+        description: Option<String>
+    ) -> Result<StateMachineVersionRecord>;
+    list_state_machine_versions(region: &str, arn: &str) -> Result<Vec<StateMachineVersionRecord>>;
+    delete_state_machine_version(region: &str, arn: &str) -> Result<()>;
+    create_state_machine_alias(
+        region: &str,
+        name: &str,
+        description: Option<String>,
+        routing: Vec<AliasRoute>
+    ) -> Result<StateMachineAliasRecord>;
+    describe_state_machine_alias(region: &str, arn: &str) -> Result<StateMachineAliasRecord>;
+    update_state_machine_alias(
+        region: &str,
+        arn: &str,
+        description: Option<String>,
+        routing: Option<Vec<AliasRoute>>
+    ) -> Result<StateMachineAliasRecord>;
+    delete_state_machine_alias(region: &str, arn: &str) -> Result<()>;
+    list_state_machine_aliases(
+        region: &str,
+        state_machine_arn: &str
+    ) -> Result<Vec<StateMachineAliasRecord>>;
+    create_activity(
+        region: &str,
+        name: &str,
+        tags: Vec<Tag>,
+        encryption_configuration: Option<&Value>
+    ) -> Result<ActivityRecord>;
+    describe_activity(region: &str, arn: &str) -> Result<ActivityRecord>;
+    delete_activity(region: &str, arn: &str) -> Result<()>;
+    list_activities(region: &str) -> Result<Vec<ActivityRecord>>;
+    tag_resource(region: &str, arn: &str, tags: Vec<Tag>) -> Result<()>;
+    untag_resource(region: &str, arn: &str, keys: &[String]) -> Result<()>;
+    list_tags_for_resource(region: &str, arn: &str) -> Result<Vec<Tag>>;
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -2,13 +2,14 @@
 
 use store::{StateMachineRecord, StateMachineVersionRecord};
 
-use super::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
-use super::*;
+use super::Catalog;
+use crate::service::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of versions per state machine.
 const MAX_VERSIONS_PER_STATE_MACHINE: usize = 1000;
 
-impl Service {
+impl Catalog {
     /// Publishes the current revision of `machine` as a new version, or answers the newest
     /// version when it already holds that revision (publishing is idempotent). Version numbers
     /// only grow, even when versions are deleted. The caller holds the catalog lock.
@@ -64,7 +65,7 @@ impl Service {
         description: Option<String>,
     ) -> Result<StateMachineVersionRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut machine = self.scoped_state_machine(&scope, arn)?;
         if machine.status == "DELETING" {
             return Err(ServiceError::new(
@@ -121,7 +122,7 @@ impl Service {
         if !scope.owns(&parsed.arn) {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let referencing: Vec<String> = self
             .store
             .list_state_machine_aliases(&parsed.base_arn)?

@@ -4,14 +4,19 @@
 use serde_json::{Map, Value};
 use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
 
-use super::arns::{
+use asl::validate::MachineType;
+
+use super::{aliases, tags, Catalog};
+use crate::execution::Status;
+use crate::service::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
     ResourceScope, StateMachineQualifier,
 };
-use super::configuration::{default_encryption, default_logging, default_tracing};
-use super::status::{machine_type_name, machine_type_of};
-use super::variable_references::variable_references;
-use super::*;
+use crate::service::configuration;
+use crate::service::configuration::{default_encryption, default_logging, default_tracing};
+use crate::service::status::{machine_type_name, machine_type_of};
+use crate::service::variable_references::variable_references;
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// The parameters of CreateStateMachine, checked for shape by the API layer.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +87,7 @@ pub struct StateMachineDescription {
 }
 
 /// What StartExecution runs for a state machine, version or alias ARN
-/// ([`Service::resolve_execution_target`]).
+/// ([`Catalog::resolve_execution_target`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecutionTarget {
     /// The state machine itself (executions are named and listed under its ARN).
@@ -153,12 +158,7 @@ impl StateMachineDescription {
     }
 }
 
-impl Service {
-    /// Serialises the catalog's read-modify-write operations (tags, version numbers, aliases).
-    pub(super) fn catalog_lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        lock(&self.catalog_lock)
-    }
-
+impl Catalog {
     pub fn create_state_machine(&self, req: CreateStateMachine) -> Result<CreatedStateMachine> {
         if req.version_description.is_some() && !req.publish {
             return Err(validation(
@@ -175,7 +175,7 @@ impl Service {
         let scope = self.scope(&req.region);
         let arn = scope.arn("stateMachine", &req.name);
 
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         if let Some(existing) = self.store.get_state_machine(&arn)? {
             if existing.status == "DELETING" {
                 return Err(state_machine_deleting(&arn));
@@ -236,7 +236,7 @@ impl Service {
     }
 
     /// The unqualified state machine `arn` names (any account or region).
-    pub(super) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+    pub(in crate::service) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
         let parsed = parse_state_machine_arn(arn)?;
         if parsed.qualifier != StateMachineQualifier::Unqualified {
             return Err(state_machine_does_not_exist(arn));
@@ -303,7 +303,7 @@ impl Service {
             ));
         }
         let scope = self.scope(&req.region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
         if record.status == "DELETING" {
             return Err(state_machine_deleting(&record.arn));
@@ -369,7 +369,7 @@ impl Service {
     }
 
     /// DeleteStateMachine: the state machine goes with its versions and aliases at once, or is
-    /// marked DELETING while executions still run ([`Service::finish_deleting_state_machine`]
+    /// marked DELETING while executions still run ([`Catalog::finish_deleting_state_machine`]
     /// removes it when the last one ends). Deleting what does not exist succeeds.
     pub fn delete_state_machine(&self, region: &str, arn: &str) -> Result<()> {
         let scope = self.scope(region);
@@ -383,7 +383,7 @@ impl Service {
         if !scope.owns(&parsed.arn) {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let Some(mut record) = self.store.get_state_machine(arn)? else {
             return Ok(());
         };
@@ -403,8 +403,8 @@ impl Service {
     /// Removes a DELETING state machine once none of its executions runs any more; call it when
     /// an execution ends.
     pub fn finish_deleting_state_machine(&self, arn: &str) -> Result<()> {
-        let deleting = |service: &Service| -> Result<bool> {
-            Ok(service
+        let deleting = |catalog: &Catalog| -> Result<bool> {
+            Ok(catalog
                 .store
                 .get_state_machine(arn)?
                 .is_some_and(|record| record.status == "DELETING"))
@@ -413,7 +413,7 @@ impl Service {
         if !deleting(self)? {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         if deleting(self)? && !self.has_running_executions(arn)? {
             self.store.delete_state_machine(arn)?;
         }

@@ -2,11 +2,12 @@
 
 use store::{AliasRoute, StateMachineAliasRecord};
 
-use super::arns::{
+use super::Catalog;
+use crate::service::arns::{
     parse_state_machine_arn, referenced_resource_not_found, state_machine_does_not_exist,
     validation, ResourceScope, StateMachineQualifier,
 };
-use super::*;
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of aliases per state machine.
 const MAX_ALIASES_PER_STATE_MACHINE: usize = 100;
@@ -44,7 +45,7 @@ fn listed_arns(routing: &[AliasRoute]) -> String {
     format!("[{}]", arns.join(", "))
 }
 
-impl Service {
+impl Catalog {
     /// Checks a routing configuration as AWS does and answers the state machine it routes to.
     fn routed_state_machine(
         &self,
@@ -127,7 +128,7 @@ impl Service {
         routing: Vec<AliasRoute>,
     ) -> Result<StateMachineAliasRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let machine_arn = self.routed_state_machine(&scope, &routing)?;
         let arn = format!("{machine_arn}:{name}");
         if let Some(existing) = self.store.get_state_machine_alias(&arn)? {
@@ -193,7 +194,7 @@ impl Service {
         routing: Option<Vec<AliasRoute>>,
     ) -> Result<StateMachineAliasRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut alias = self.scoped_alias(&scope, arn)?;
         if let Some(routing) = routing {
             let machine_arn = self.routed_state_machine(&scope, &routing)?;
@@ -225,7 +226,7 @@ impl Service {
             )));
         }
         if scope.owns(&parsed.arn) {
-            let _catalog = self.catalog_lock();
+            let _catalog = self.lock();
             self.store.delete_state_machine_alias(arn)?;
         }
         Ok(())
