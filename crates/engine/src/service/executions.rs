@@ -2,8 +2,18 @@
 
 use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
 use super::status::{machine_type_of, ExecutionKinds};
-use super::*;
+use std::sync::Arc;
+
 use asl::validate::MachineType;
+use serde_json::Value;
+use store::{EventRecord, ExecutionRecord, Store};
+
+use super::runtime::QueuedSignal;
+use super::{
+    drive_to_end, finish_record, ErrorCode, ExecutionTarget, Prepared, Result, Service,
+    ServiceError, StartExecution,
+};
+use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 
 impl Service {
     pub(super) fn prepare(
@@ -209,7 +219,7 @@ impl Service {
         if self.drives(arn) {
             self.signal(arn, Signal::Stop { error, cause });
         } else if self.store.is_shared() {
-            self.queue_signal(arn, runtime::QueuedSignal::Stop { error, cause })?;
+            self.queue_signal(arn, QueuedSignal::Stop { error, cause })?;
         }
         self.describe_execution(arn)
     }

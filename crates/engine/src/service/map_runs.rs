@@ -3,7 +3,7 @@
 //! does for executions without map runs.
 
 use super::arns::{parse_states_arn, parse_typed_arn, resource_not_found};
-use super::*;
+use super::{ErrorCode, Result, Service, ServiceError};
 
 /// One map run as ListMapRuns shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,7 +35,7 @@ use store::{
     StateMachineRecord, StateMachineVersionRecord, Store, Tag,
 };
 
-use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
+use crate::execution::{Execution, ExecutionInfo, Signal, Status};
 use crate::history::{self, HistoryEvent};
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).

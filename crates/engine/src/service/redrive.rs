@@ -2,7 +2,10 @@
 //! history and goes on from the top-level state that did not finish.
 
 use super::status::RedriveStatus;
-use super::*;
+use store::ExecutionRecord;
+
+use super::{ErrorCode, Result, Service, ServiceError};
+use crate::execution::{Signal, Status};
 
 impl Service {
     pub fn redrive_execution(
