@@ -29,6 +29,14 @@ pub fn required_string<'a>(
     Ok(value.unwrap_or_default())
 }
 
+/// The ARN of a request that names one resource and nothing else to check.
+pub fn read_arn<'a>(input: &Input<'a>, name: &str, max: usize) -> Result<&'a str> {
+    let mut v = Violations::default();
+    let arn = required_string(input, name, max, &mut v)?;
+    v.check()?;
+    Ok(arn)
+}
+
 /// An item of a list member, which must be a structure.
 fn structure<'a>(item: &'a Value, list: &str) -> Result<Input<'a>> {
     if !item.is_object() {

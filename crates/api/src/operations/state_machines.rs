@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::pagination::{with_token, PageRequest};
 use super::shapes::{
-    read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
+    read_arn, read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
     DEFINITION_MAX, DESCRIPTION_MAX,
 };
 use super::{check_name, seconds, Result};
@@ -198,9 +198,7 @@ pub fn delete_state_machine(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "stateMachineArn", ARN_MAX)?;
     service.delete_state_machine(&ctx.region, arn)?;
     Ok(json!({}))
 }
