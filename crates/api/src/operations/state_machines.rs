@@ -31,15 +31,11 @@ pub fn create_state_machine(
     let logging = read_logging(input, &mut v)?;
     let tags = read_tags(input, "tags", &mut v)?;
     let tracing = read_tracing(input)?;
-    let publish = input.opt_bool("publish")?.unwrap_or(false);
-    let version_description = input.opt_str("versionDescription")?;
-    v.sensitive_length(
-        "versionDescription",
+    let Revision {
+        publish,
         version_description,
-        0,
-        DESCRIPTION_MAX,
-    );
-    let encryption = read_encryption(input, &mut v)?;
+        encryption,
+    } = Revision::read(input, &mut v)?;
     v.check()?;
     check_name(name)?;
     let created = service.create_state_machine(service::CreateStateMachine {
@@ -115,6 +111,32 @@ pub fn describe_json(description: &StateMachineDescription, metadata_only: bool)
     Value::Object(out)
 }
 
+/// The members CreateStateMachine and UpdateStateMachine end with (in the order they are
+/// checked): whether to publish a version, its description, the encryption configuration.
+struct Revision<'a> {
+    publish: bool,
+    version_description: Option<&'a str>,
+    encryption: Option<Value>,
+}
+
+impl<'a> Revision<'a> {
+    fn read(input: &Input<'a>, v: &mut Violations) -> Result<Revision<'a>> {
+        let publish = input.opt_bool("publish")?.unwrap_or(false);
+        let version_description = input.opt_str("versionDescription")?;
+        v.sensitive_length(
+            "versionDescription",
+            version_description,
+            0,
+            DESCRIPTION_MAX,
+        );
+        Ok(Revision {
+            publish,
+            version_description,
+            encryption: read_encryption(input, v)?,
+        })
+    }
+}
+
 pub fn describe_state_machine(
     service: &Service,
     ctx: &RequestContext,
@@ -149,15 +171,11 @@ pub fn update_state_machine(
     v.length("roleArn", role_arn, 1, ARN_MAX);
     let logging = read_logging(input, &mut v)?;
     let tracing = read_tracing(input)?;
-    let publish = input.opt_bool("publish")?.unwrap_or(false);
-    let version_description = input.opt_str("versionDescription")?;
-    v.sensitive_length(
-        "versionDescription",
+    let Revision {
+        publish,
         version_description,
-        0,
-        DESCRIPTION_MAX,
-    );
-    let encryption = read_encryption(input, &mut v)?;
+        encryption,
+    } = Revision::read(input, &mut v)?;
     v.check()?;
     if definition.is_none()
         && role_arn.is_none()
