@@ -11,6 +11,7 @@ mod map_runs;
 mod redrive;
 mod runtime;
 pub mod status;
+mod timers;
 pub mod variable_references;
 
 pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
@@ -37,6 +38,7 @@ use store::{
 
 use crate::execution::{Execution, ExecutionInfo, Signal, Status};
 use crate::history::{self, HistoryEvent};
+use timers::TimerQueue;
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
 pub trait Clock: Send + Sync {
@@ -88,36 +90,6 @@ struct Running {
     record: Mutex<ExecutionRecord>,
 }
 
-struct TimerEntry {
-    due_ms: i64,
-    seq: u64,
-    execution_arn: String,
-    frame: u32,
-}
-
-impl PartialEq for TimerEntry {
-    fn eq(&self, other: &Self) -> bool {
-        (self.due_ms, self.seq) == (other.due_ms, other.seq)
-    }
-}
-impl Eq for TimerEntry {}
-impl PartialOrd for TimerEntry {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for TimerEntry {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.due_ms, self.seq).cmp(&(other.due_ms, other.seq))
-    }
-}
-
-#[derive(Default)]
-struct Timers {
-    heap: BinaryHeap<Reverse<TimerEntry>>,
-    seq: u64,
-}
-
 pub struct Service {
     pub config: Config,
     store: Arc<dyn Store>,
@@ -127,8 +99,7 @@ pub struct Service {
     /// State machines, versions, aliases, activities and tags.
     catalog: Catalog,
     running: Mutex<HashMap<String, Arc<Running>>>,
-    timers: Mutex<Timers>,
-    timer_wakeup: tokio::sync::Notify,
+    timers: TimerQueue,
     activity_queues: activity_tasks::ActivityQueues,
 }
 
@@ -141,8 +112,7 @@ impl Service {
             express: MemoryStore::new(),
             clock,
             running: Mutex::new(HashMap::new()),
-            timers: Mutex::new(Timers::default()),
-            timer_wakeup: tokio::sync::Notify::new(),
+            timers: TimerQueue::default(),
             activity_queues: Default::default(),
         })
     }
@@ -154,61 +124,13 @@ impl Service {
     /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
     pub async fn run_timers(self: Arc<Self>) {
         loop {
-            let next_due = {
-                let t = lock(&self.timers);
-                t.heap.peek().map(|Reverse(e)| e.due_ms)
-            };
-            match next_due {
-                None => self.timer_wakeup.notified().await,
-                Some(due) => {
-                    let now = self.clock.now_ms();
-                    if due > now {
-                        let sleep = self.clock.scaled(due - now);
-                        tokio::select! {
-                            _ = tokio::time::sleep(sleep) => {}
-                            _ = self.timer_wakeup.notified() => continue,
-                        }
-                    }
-                    let fired = {
-                        let mut t = lock(&self.timers);
-                        let mut fired = Vec::new();
-                        let horizon = self.clock.now_ms().max(due);
-                        while t.heap.peek().is_some_and(|Reverse(e)| e.due_ms <= horizon) {
-                            if let Some(Reverse(e)) = t.heap.pop() {
-                                fired.push(e);
-                            }
-                        }
-                        fired
-                    };
-                    self.fire_timers(
-                        fired
-                            .into_iter()
-                            .map(|e| (e.execution_arn, e.frame))
-                            .collect(),
-                    );
-                }
-            }
+            let fired = self.timers.next_due(self.clock.as_ref()).await;
+            self.fire_timers(fired);
         }
     }
 
     fn add_timers(&self, execution_arn: &str, timers: Vec<crate::execution::TimerRequest>) {
-        if timers.is_empty() {
-            return;
-        }
-        {
-            let mut t = lock(&self.timers);
-            for timer in timers {
-                t.seq += 1;
-                let seq = t.seq;
-                t.heap.push(Reverse(TimerEntry {
-                    due_ms: timer.due_ms,
-                    seq,
-                    execution_arn: execution_arn.to_string(),
-                    frame: timer.frame,
-                }));
-            }
-        }
-        self.timer_wakeup.notify_one();
+        self.timers.add(execution_arn, timers);
     }
 
     fn compile(&self, definition: &str) -> Result<Arc<StateMachine>> {
