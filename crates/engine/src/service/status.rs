@@ -2,7 +2,7 @@
 //! an execution can be redriven. The store keeps them as text; these read that text once.
 
 use asl::validate::MachineType;
-use store::ExecutionRecord;
+use store::{ExecutionRecord, StateMachineRecord};
 
 use crate::execution::Status;
 
@@ -51,6 +51,31 @@ impl ExecutionKinds for ExecutionRecord {
     }
     fn state_machine_type(&self) -> MachineType {
         machine_type_of(&self.machine_type)
+    }
+}
+
+/// A state machine's status: DELETING while STANDARD executions it started still run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateMachineStatus {
+    Active,
+    Deleting,
+}
+
+impl StateMachineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateMachineStatus::Active => "ACTIVE",
+            StateMachineStatus::Deleting => "DELETING",
+        }
+    }
+
+    /// Reads a stored status (anything but DELETING is ACTIVE).
+    pub fn of(record: &StateMachineRecord) -> StateMachineStatus {
+        if record.status == StateMachineStatus::Deleting.as_str() {
+            StateMachineStatus::Deleting
+        } else {
+            StateMachineStatus::Active
+        }
     }
 }
 

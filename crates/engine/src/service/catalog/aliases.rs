@@ -7,6 +7,7 @@ use crate::service::arns::{
     parse_state_machine_arn, referenced_resource_not_found, state_machine_does_not_exist,
     validation, ResourceScope, StateMachineQualifier,
 };
+use crate::service::status::StateMachineStatus;
 use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of aliases per state machine.
@@ -100,7 +101,7 @@ impl Catalog {
         let machine = self
             .scoped_state_machine(scope, &machine_arn)
             .map_err(|_| referenced_resource_not_found())?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
                 ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{machine_arn}'"),
@@ -244,7 +245,7 @@ impl Catalog {
             return Err(state_machine_does_not_exist(state_machine_arn));
         }
         let machine = self.scoped_state_machine(&scope, state_machine_arn)?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
                 ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{state_machine_arn}'"),

@@ -14,7 +14,7 @@ use crate::service::arns::{
 };
 use crate::service::configuration;
 use crate::service::configuration::{default_encryption, default_logging, default_tracing};
-use crate::service::status::{machine_type_name, machine_type_of};
+use crate::service::status::{machine_type_name, machine_type_of, StateMachineStatus};
 use crate::service::variable_references::variable_references;
 use crate::service::{ErrorCode, Result, ServiceError};
 
@@ -143,7 +143,7 @@ impl StateMachineDescription {
         StateMachineDescription {
             arn: version.arn.clone(),
             name: name.to_string(),
-            status: "ACTIVE".into(),
+            status: StateMachineStatus::Active.as_str().into(),
             definition: version.definition.clone(),
             role_arn: version.role_arn.clone(),
             machine_type: machine_type_of(&version.machine_type),
@@ -177,7 +177,7 @@ impl Catalog {
 
         let _catalog = self.lock();
         if let Some(existing) = self.store.get_state_machine(&arn)? {
-            if existing.status == "DELETING" {
+            if StateMachineStatus::of(&existing) == StateMachineStatus::Deleting {
                 return Err(state_machine_deleting(&arn));
             }
             // The idempotency check covers everything but the role and the tags.
@@ -213,7 +213,7 @@ impl Catalog {
             machine_type: machine_type_name(req.machine_type).to_string(),
             creation_ms: now,
             update_ms: now,
-            status: "ACTIVE".into(),
+            status: StateMachineStatus::Active.as_str().into(),
             logging_configuration: Some(logging),
             tracing_configuration: Some(tracing),
             encryption_configuration: Some(encryption),
@@ -305,7 +305,7 @@ impl Catalog {
         let scope = self.scope(&req.region);
         let _catalog = self.lock();
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
-        if record.status == "DELETING" {
+        if StateMachineStatus::of(&record) == StateMachineStatus::Deleting {
             return Err(state_machine_deleting(&record.arn));
         }
         if let Some(role_arn) = &req.role_arn {
@@ -392,7 +392,7 @@ impl Catalog {
         if machine_type_of(&record.machine_type) == MachineType::Standard
             && self.has_running_executions(arn)?
         {
-            record.status = "DELETING".into();
+            record.status = StateMachineStatus::Deleting.as_str().into();
             self.store.update_state_machine(record)?;
         } else {
             self.store.delete_state_machine(arn)?;
@@ -404,10 +404,9 @@ impl Catalog {
     /// an execution ends.
     pub fn finish_deleting_state_machine(&self, arn: &str) -> Result<()> {
         let deleting = |catalog: &Catalog| -> Result<bool> {
-            Ok(catalog
-                .store
-                .get_state_machine(arn)?
-                .is_some_and(|record| record.status == "DELETING"))
+            Ok(catalog.store.get_state_machine(arn)?.is_some_and(|record| {
+                StateMachineStatus::of(&record) == StateMachineStatus::Deleting
+            }))
         };
         // Most executions end with their state machine ACTIVE: no need to take the lock then.
         if !deleting(self)? {
@@ -467,7 +466,7 @@ impl Catalog {
             .store
             .get_state_machine(&parsed.base_arn)?
             .ok_or_else(|| state_machine_does_not_exist(arn))?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(state_machine_deleting(&machine.arn));
         }
         let Some(version_arn) = version_arn else {

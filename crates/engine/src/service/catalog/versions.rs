@@ -4,6 +4,7 @@ use store::{StateMachineRecord, StateMachineVersionRecord};
 
 use super::Catalog;
 use crate::service::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
+use crate::service::status::StateMachineStatus;
 use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of versions per state machine.
@@ -67,7 +68,7 @@ impl Catalog {
         let scope = self.scope(region);
         let _catalog = self.lock();
         let mut machine = self.scoped_state_machine(&scope, arn)?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
                 ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{arn}'"),
