@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::ApiError;
+use engine::service::ErrorCode;
 
 /// A request body being read.
 pub struct Input<'a> {
@@ -11,7 +12,7 @@ pub struct Input<'a> {
 
 fn type_error(name: &str, expected: &str) -> ApiError {
     ApiError::new(
-        "SerializationException",
+        ErrorCode::SerializationException,
         format!("Expected {expected} for member '{name}'"),
     )
 }

@@ -13,51 +13,54 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use engine::service::{Service, ServiceError};
+use engine::service::{ErrorCode, Service, ServiceError};
 use serde_json::{json, Value};
 
 pub use operations::OPERATIONS;
 
-/// An API error: HTTP 400 with `{"__type": code, "message": …}` unless it is the server's fault.
+/// An API error: `{"__type": code, "message": …}` with the HTTP status of its code.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
-    pub status: StatusCode,
 }
 
 impl ApiError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            code: code.to_string(),
+            code,
             message: message.into(),
-            status: StatusCode::BAD_REQUEST,
         }
     }
     pub fn validation(message: impl Into<String>) -> Self {
-        Self::new("ValidationException", message)
+        Self::new(ErrorCode::ValidationException, message)
+    }
+    pub fn status(&self) -> StatusCode {
+        http_status(self.code)
+    }
+}
+
+/// The HTTP status of each error code: 400 (the client's mistake) unless AWS documents another.
+pub fn http_status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::ConflictException => StatusCode::CONFLICT,
+        ErrorCode::ServiceQuotaExceededException => StatusCode::PAYMENT_REQUIRED,
+        _ => StatusCode::BAD_REQUEST,
     }
 }
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        let mut err = ApiError::new(e.code, e.message);
-        // AWS documents these errors with other HTTP codes than 400.
-        err.status = match e.code {
-            "InternalFailure" => StatusCode::INTERNAL_SERVER_ERROR,
-            "ConflictException" => StatusCode::CONFLICT,
-            "ServiceQuotaExceededException" => StatusCode::PAYMENT_REQUIRED,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        err
+        ApiError::new(e.code, e.message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"__type": self.code, "message": self.message}).to_string();
+        let body = json!({"__type": self.code.as_str(), "message": self.message}).to_string();
         (
-            self.status,
+            self.status(),
             [
                 ("content-type", "application/x-amz-json-1.0"),
                 ("x-amzn-errortype", self.code.as_str()),
@@ -93,7 +96,7 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
         .unwrap_or("");
     let Some(operation) = target.strip_prefix("AWSStepFunctions.") else {
         return ApiError::new(
-            "UnknownOperationException",
+            ErrorCode::UnknownOperationException,
             format!("Unknown operation {target}"),
         )
         .into_response();
@@ -105,14 +108,14 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
                 return ApiError::new(
-                    "SerializationException",
+                    ErrorCode::SerializationException,
                     "Start of structure or map found where not expected.",
                 )
                 .into_response()
             }
             Err(e) => {
                 return ApiError::new(
-                    "SerializationException",
+                    ErrorCode::SerializationException,
                     format!("Could not parse the request body as JSON: {e}"),
                 )
                 .into_response()
@@ -133,9 +136,10 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
         .await
         .unwrap_or_else(|e| {
             // A bug, not the client's mistake: answered as AWS answers its own failures.
-            let mut err = ApiError::new("InternalFailure", format!("internal error: {e}"));
-            err.status = StatusCode::INTERNAL_SERVER_ERROR;
-            Err(err)
+            Err(ApiError::new(
+                ErrorCode::InternalFailure,
+                format!("internal error: {e}"),
+            ))
         })
     };
     match answer {
@@ -146,5 +150,25 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
         )
             .into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_keep_their_http_statuses() {
+        assert_eq!(http_status(ErrorCode::InternalFailure), 500);
+        assert_eq!(http_status(ErrorCode::ConflictException), 409);
+        assert_eq!(http_status(ErrorCode::ServiceQuotaExceededException), 402);
+        for code in [
+            ErrorCode::ValidationException,
+            ErrorCode::InvalidArn,
+            ErrorCode::StateMachineDoesNotExist,
+            ErrorCode::ExecutionDoesNotExist,
+        ] {
+            assert_eq!(http_status(code), 400, "{code}");
+        }
     }
 }

@@ -1,26 +1,14 @@
 //! The resource operations over HTTP: the region of the SigV4 credential scope, the model's
 //! validation with AWS's wording, pagination, and the shapes of the answers.
 
+mod common;
+
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use engine::service::{Config, Service, SystemClock};
+use axum::http::StatusCode;
+use common::service;
+use engine::service::Service;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-fn service() -> Arc<Service> {
-    Service::new(
-        Config {
-            account_id: "123456789012".into(),
-            default_region: "us-east-1".into(),
-        },
-        Arc::new(store::MemoryStore::new()),
-        Arc::new(SystemClock {
-            wait_time_scale: 1.0,
-        }),
-    )
-}
 
 /// Calls `operation` as a client signing for `region` would.
 async fn call_in(
@@ -32,21 +20,13 @@ async fn call_in(
     let authorization = format!(
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/{region}/states/aws4_request, SignedHeaders=host, Signature=0"
     );
-    let request = Request::post("/")
-        .header("x-amz-target", format!("AWSStepFunctions.{operation}"))
-        .header("content-type", "application/x-amz-json-1.0")
-        .header("authorization", authorization)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let response = api::router(svc.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    common::post(
+        svc,
+        &format!("AWSStepFunctions.{operation}"),
+        Some(&authorization),
+        body.to_string(),
     )
+    .await
 }
 
 async fn call(svc: &Arc<Service>, operation: &str, body: Value) -> (StatusCode, Value) {

@@ -1,42 +1,17 @@
 //! TestState over HTTP: a request answered, and client mistakes in its nested members answered
 //! with 400s and AWS error bodies, never a 500.
 
+mod common;
+
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use engine::service::{Config, Service, SystemClock};
+use axum::http::StatusCode;
+use common::service;
+use engine::service::Service;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-fn service() -> Arc<Service> {
-    Service::new(
-        Config {
-            account_id: "123456789012".into(),
-            default_region: "us-east-1".into(),
-        },
-        Arc::new(store::MemoryStore::new()),
-        Arc::new(SystemClock {
-            wait_time_scale: 1.0,
-        }),
-    )
-}
 
 async fn test_state(svc: &Arc<Service>, body: &Value) -> (StatusCode, Value) {
-    let request = Request::post("/")
-        .header("x-amz-target", "AWSStepFunctions.TestState")
-        .header("content-type", "application/x-amz-json-1.0")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let response = api::router(svc.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::post(svc, "AWSStepFunctions.TestState", None, body.to_string()).await
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use asl::validate::MachineType;
+
 use engine::service::{
     Clock, Config, CreateStateMachine, Service, ServiceError, UpdateStateMachine,
 };
@@ -48,7 +50,7 @@ fn create(service: &Service, name: &str, publish: bool) -> String {
             name: name.into(),
             definition: definition("v0"),
             role_arn: ROLE.into(),
-            machine_type: "STANDARD".into(),
+            machine_type: MachineType::Standard,
             publish,
             ..Default::default()
         })
@@ -125,7 +127,7 @@ fn creating_again_is_idempotent_only_with_the_same_definition() {
         )
         .unwrap(),
         role_arn: ROLE.into(),
-        machine_type: "STANDARD".into(),
+        machine_type: MachineType::Standard,
         ..Default::default()
     });
     assert_eq!(
@@ -140,7 +142,7 @@ fn creating_again_is_idempotent_only_with_the_same_definition() {
         name: "d".into(),
         definition: definition("v0"),
         role_arn: ROLE.into(),
-        machine_type: "STANDARD".into(),
+        machine_type: MachineType::Standard,
         version_description: Some("no publish".into()),
         ..Default::default()
     });
@@ -416,7 +418,7 @@ fn regions_do_not_see_each_others_resources() {
             name: "m".into(),
             definition: definition("west"),
             role_arn: ROLE.into(),
-            machine_type: "STANDARD".into(),
+            machine_type: MachineType::Standard,
             ..Default::default()
         })
         .unwrap();
@@ -529,7 +531,7 @@ fn configurations_are_checked_and_described_with_their_defaults() {
         name: "m".into(),
         definition: definition("v0"),
         role_arn: ROLE.into(),
-        machine_type: "STANDARD".into(),
+        machine_type: MachineType::Standard,
         logging_configuration: Some(json!({"level": "ALL"})),
         ..Default::default()
     });
@@ -571,7 +573,7 @@ fn map_runs_do_not_exist() {
     let arn = "arn:aws:states:us-east-1:123456789012:mapRun:m/label:0000";
     let error = svc.no_such_map_run(arn);
     assert_eq!(
-        (error.code, error.message),
+        (error.code.as_str(), error.message),
         ("ResourceNotFound", format!("Resource not found: '{arn}'"))
     );
     assert_eq!(svc.no_such_map_run("nope").code, "InvalidArn");
@@ -583,7 +585,7 @@ fn map_runs_do_not_exist() {
 }
 
 fn error_code<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> &'static str {
-    result.unwrap_err().code
+    result.unwrap_err().code.as_str()
 }
 
 #[test]

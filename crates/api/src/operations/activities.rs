@@ -4,7 +4,7 @@ use engine::service::Service;
 use serde_json::{json, Value};
 
 use super::pagination::{with_token, PageRequest};
-use super::shapes::{read_encryption, read_tags, required_string, ARN_MAX};
+use super::shapes::{read_arn, read_encryption, read_tags, required_string, ARN_MAX};
 use super::{check_name, seconds, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -29,9 +29,7 @@ pub fn create_activity(service: &Service, ctx: &RequestContext, input: &Input) -
 }
 
 pub fn describe_activity(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "activityArn", ARN_MAX)?;
     let activity = service.describe_activity(&ctx.region, arn)?;
     Ok(json!({
         "activityArn": activity.arn,
@@ -44,9 +42,7 @@ pub fn describe_activity(service: &Service, ctx: &RequestContext, input: &Input)
 }
 
 pub fn delete_activity(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "activityArn", ARN_MAX)?;
     service.delete_activity(&ctx.region, arn)?;
     Ok(json!({}))
 }

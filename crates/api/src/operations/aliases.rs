@@ -1,12 +1,12 @@
 //! CreateStateMachineAlias, DescribeStateMachineAlias, UpdateStateMachineAlias,
 //! DeleteStateMachineAlias, ListStateMachineAliases.
 
-use engine::service::Service;
+use engine::service::{ErrorCode, Service};
 use engine::{AliasRoute, StateMachineAliasRecord};
 use serde_json::{json, Map, Value};
 
-use super::pagination::{with_token, PageRequest, MAX_TOKEN_LENGTH};
-use super::shapes::{required_string, ARN_MAX, DESCRIPTION_MAX};
+use super::pagination::{read_arn_and_page, with_token};
+use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX};
 use super::{seconds, Result};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
@@ -35,7 +35,7 @@ fn read_routing(input: &Input, violations: &mut Violations) -> Result<Option<Vec
     for (index, item) in items.iter().enumerate() {
         if !item.is_object() {
             return Err(ApiError::new(
-                "SerializationException",
+                ErrorCode::SerializationException,
                 "Expected a structure in list member 'routingConfiguration'",
             ));
         }
@@ -134,9 +134,7 @@ pub fn describe_state_machine_alias(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "stateMachineAliasArn", ARN_MAX)?;
     let alias = service.describe_state_machine_alias(&ctx.region, arn)?;
     Ok(alias_json(&alias))
 }
@@ -172,9 +170,7 @@ pub fn delete_state_machine_alias(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "stateMachineAliasArn", ARN_MAX)?;
     service.delete_state_machine_alias(&ctx.region, arn)?;
     Ok(json!({}))
 }
@@ -184,10 +180,7 @@ pub fn list_state_machine_aliases(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    let page = PageRequest::read_into(input, MAX_TOKEN_LENGTH, &mut v)?;
-    v.check()?;
+    let (arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
     let (aliases, next) = page.apply(service.list_state_machine_aliases(&ctx.region, arn)?)?;
     let items: Vec<Value> = aliases
         .iter()

@@ -3,24 +3,19 @@
 use engine::service::Service;
 use serde_json::{json, Map, Value};
 
-use super::pagination::{with_token, PageRequest, MAX_TOKEN_LENGTH};
-use super::shapes::{required_string, ARN_MAX, LONG_ARN_MAX};
+use super::pagination::{read_arn_and_page, with_token};
+use super::shapes::{read_arn, required_string, ARN_MAX, LONG_ARN_MAX};
 use super::{seconds, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
 pub fn describe_map_run(service: &Service, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "mapRunArn", LONG_ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "mapRunArn", LONG_ARN_MAX)?;
     Err(service.no_such_map_run(arn).into())
 }
 
 pub fn list_map_runs(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let execution_arn = required_string(input, "executionArn", ARN_MAX, &mut v)?;
-    let page = PageRequest::read_into(input, MAX_TOKEN_LENGTH, &mut v)?;
-    v.check()?;
+    let (execution_arn, page) = read_arn_and_page(input, "executionArn", ARN_MAX)?;
     let (map_runs, next) = page.apply(service.list_map_runs(&ctx.region, execution_arn)?)?;
     let items: Vec<Value> = map_runs
         .iter()

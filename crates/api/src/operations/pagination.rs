@@ -4,9 +4,25 @@
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use super::shapes::required_string;
 use super::Result;
 use crate::input::{Input, Violations};
 use crate::ApiError;
+use engine::service::ErrorCode;
+
+/// The ARN and the page of a List operation over one resource's children (versions, aliases,
+/// map runs).
+pub fn read_arn_and_page<'a>(
+    input: &Input<'a>,
+    name: &str,
+    max: usize,
+) -> Result<(&'a str, PageRequest)> {
+    let mut v = Violations::default();
+    let arn = required_string(input, name, max, &mut v)?;
+    let page = PageRequest::read_into(input, MAX_TOKEN_LENGTH, &mut v)?;
+    v.check()?;
+    Ok((arn, page))
+}
 
 const DEFAULT_PAGE_SIZE: usize = 100;
 const MAX_PAGE_SIZE: i64 = 1000;
@@ -60,7 +76,9 @@ impl PageRequest {
             None => 0,
             Some(token) => decode_offset(token)
                 .filter(|offset| *offset <= items.len())
-                .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
+                })?,
         };
         let end = start.saturating_add(self.size).min(items.len());
         let next = (end < items.len()).then(|| encode_offset(end));

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::Result;
 use crate::input::{Input, Violations};
 use crate::ApiError;
+use engine::service::ErrorCode;
 
 /// The model's `Arn` length limit (`LongArn` allows 2000).
 pub const ARN_MAX: usize = 256;
@@ -28,11 +29,19 @@ pub fn required_string<'a>(
     Ok(value.unwrap_or_default())
 }
 
+/// The ARN of a request that names one resource and nothing else to check.
+pub fn read_arn<'a>(input: &Input<'a>, name: &str, max: usize) -> Result<&'a str> {
+    let mut v = Violations::default();
+    let arn = required_string(input, name, max, &mut v)?;
+    v.check()?;
+    Ok(arn)
+}
+
 /// An item of a list member, which must be a structure.
 fn structure<'a>(item: &'a Value, list: &str) -> Result<Input<'a>> {
     if !item.is_object() {
         return Err(ApiError::new(
-            "SerializationException",
+            ErrorCode::SerializationException,
             format!("Expected a structure in list member '{list}'"),
         ));
     }
@@ -78,7 +87,7 @@ pub fn read_tag_keys(
     for (index, item) in items.iter().enumerate() {
         let Some(key) = item.as_str() else {
             return Err(ApiError::new(
-                "SerializationException",
+                ErrorCode::SerializationException,
                 format!("Expected a string in list member '{name}'"),
             ));
         };

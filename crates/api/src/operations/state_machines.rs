@@ -1,12 +1,14 @@
 //! CreateStateMachine, DescribeStateMachine, UpdateStateMachine, DeleteStateMachine,
 //! ListStateMachines.
 
-use engine::service::{self, Service, StateMachineDescription};
+use asl::validate::MachineType;
+use engine::service::status::{machine_type_name, machine_type_of};
+use engine::service::{self, ErrorCode, Service, StateMachineDescription};
 use serde_json::{json, Map, Value};
 
 use super::pagination::{with_token, PageRequest};
 use super::shapes::{
-    read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
+    read_arn, read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
     DEFINITION_MAX, DESCRIPTION_MAX,
 };
 use super::{check_name, seconds, Result};
@@ -29,15 +31,11 @@ pub fn create_state_machine(
     let logging = read_logging(input, &mut v)?;
     let tags = read_tags(input, "tags", &mut v)?;
     let tracing = read_tracing(input)?;
-    let publish = input.opt_bool("publish")?.unwrap_or(false);
-    let version_description = input.opt_str("versionDescription")?;
-    v.sensitive_length(
-        "versionDescription",
+    let Revision {
+        publish,
         version_description,
-        0,
-        DESCRIPTION_MAX,
-    );
-    let encryption = read_encryption(input, &mut v)?;
+        encryption,
+    } = Revision::read(input, &mut v)?;
     v.check()?;
     check_name(name)?;
     let created = service.create_state_machine(service::CreateStateMachine {
@@ -45,7 +43,7 @@ pub fn create_state_machine(
         name: name.to_string(),
         definition: definition.unwrap_or_default().to_string(),
         role_arn: role_arn.to_string(),
-        machine_type: machine_type.unwrap_or("STANDARD").to_string(),
+        machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
         logging_configuration: logging,
         tracing_configuration: tracing,
         encryption_configuration: encryption,
@@ -81,7 +79,10 @@ pub fn describe_json(description: &StateMachineDescription, metadata_only: bool)
         }),
     );
     out.insert("roleArn".into(), json!(description.role_arn));
-    out.insert("type".into(), json!(description.machine_type));
+    out.insert(
+        "type".into(),
+        json!(machine_type_name(description.machine_type)),
+    );
     out.insert("creationDate".into(), seconds(description.creation_ms));
     out.insert(
         "loggingConfiguration".into(),
@@ -108,6 +109,32 @@ pub fn describe_json(description: &StateMachineDescription, metadata_only: bool)
         );
     }
     Value::Object(out)
+}
+
+/// The members CreateStateMachine and UpdateStateMachine end with (in the order they are
+/// checked): whether to publish a version, its description, the encryption configuration.
+struct Revision<'a> {
+    publish: bool,
+    version_description: Option<&'a str>,
+    encryption: Option<Value>,
+}
+
+impl<'a> Revision<'a> {
+    fn read(input: &Input<'a>, v: &mut Violations) -> Result<Revision<'a>> {
+        let publish = input.opt_bool("publish")?.unwrap_or(false);
+        let version_description = input.opt_str("versionDescription")?;
+        v.sensitive_length(
+            "versionDescription",
+            version_description,
+            0,
+            DESCRIPTION_MAX,
+        );
+        Ok(Revision {
+            publish,
+            version_description,
+            encryption: read_encryption(input, v)?,
+        })
+    }
 }
 
 pub fn describe_state_machine(
@@ -144,15 +171,11 @@ pub fn update_state_machine(
     v.length("roleArn", role_arn, 1, ARN_MAX);
     let logging = read_logging(input, &mut v)?;
     let tracing = read_tracing(input)?;
-    let publish = input.opt_bool("publish")?.unwrap_or(false);
-    let version_description = input.opt_str("versionDescription")?;
-    v.sensitive_length(
-        "versionDescription",
+    let Revision {
+        publish,
         version_description,
-        0,
-        DESCRIPTION_MAX,
-    );
-    let encryption = read_encryption(input, &mut v)?;
+        encryption,
+    } = Revision::read(input, &mut v)?;
     v.check()?;
     if definition.is_none()
         && role_arn.is_none()
@@ -162,7 +185,7 @@ pub fn update_state_machine(
     {
         // AWS's recorded wording (it predates encryption configurations, which also count).
         return Err(ApiError::new(
-            "MissingRequiredParameter",
+            ErrorCode::MissingRequiredParameter,
             "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
         ));
     }
@@ -193,9 +216,7 @@ pub fn delete_state_machine(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "stateMachineArn", ARN_MAX)?;
     service.delete_state_machine(&ctx.region, arn)?;
     Ok(json!({}))
 }

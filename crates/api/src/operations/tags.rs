@@ -3,7 +3,7 @@
 use engine::service::Service;
 use serde_json::{json, Value};
 
-use super::shapes::{read_tag_keys, read_tags, required_string, tags_json, ARN_MAX};
+use super::shapes::{read_arn, read_tag_keys, read_tags, required_string, tags_json, ARN_MAX};
 use super::Result;
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -33,9 +33,7 @@ pub fn list_tags_for_resource(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "resourceArn", ARN_MAX)?;
     let tags = service.list_tags_for_resource(&ctx.region, arn)?;
     Ok(json!({ "tags": tags_json(&tags) }))
 }

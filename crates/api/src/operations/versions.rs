@@ -3,8 +3,8 @@
 use engine::service::Service;
 use serde_json::{json, Value};
 
-use super::pagination::{with_token, PageRequest, MAX_TOKEN_LENGTH};
-use super::shapes::{required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
+use super::pagination::{read_arn_and_page, with_token};
+use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
 use super::{seconds, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -37,10 +37,7 @@ pub fn list_state_machine_versions(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    let page = PageRequest::read_into(input, MAX_TOKEN_LENGTH, &mut v)?;
-    v.check()?;
+    let (arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
     let (versions, next) = page.apply(service.list_state_machine_versions(&ctx.region, arn)?)?;
     let items: Vec<Value> = versions
         .iter()
@@ -59,9 +56,7 @@ pub fn delete_state_machine_version(
     ctx: &RequestContext,
     input: &Input,
 ) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineVersionArn", LONG_ARN_MAX, &mut v)?;
-    v.check()?;
+    let arn = read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)?;
     service.delete_state_machine_version(&ctx.region, arn)?;
     Ok(json!({}))
 }

@@ -85,8 +85,9 @@ impl Severity {
 }
 
 /// Whether the machine is STANDARD or EXPRESS (some rules differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MachineType {
+    #[default]
     Standard,
     Express,
 }

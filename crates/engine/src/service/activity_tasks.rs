@@ -10,6 +10,7 @@ use std::time::Duration;
 use store::ActivityTaskRecord;
 
 use super::runtime::QueuedSignal;
+use super::status::ExecutionKinds;
 use super::*;
 use crate::execution::TaskResolver;
 use crate::tasks::parse_token;
@@ -41,13 +42,13 @@ pub struct ActivityTask {
 
 fn task_timed_out() -> ServiceError {
     ServiceError::new(
-        "TaskTimedOut",
+        ErrorCode::TaskTimedOut,
         "Task Timed Out: 'Provided task does not exist anymore'",
     )
 }
 
 fn invalid_token() -> ServiceError {
-    ServiceError::new("InvalidToken", "Invalid Token: 'Invalid token'")
+    ServiceError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
 }
 
 impl Service {
@@ -115,7 +116,7 @@ impl Service {
             None if self.store.is_shared() => {
                 // Another node drives it: ask its history.
                 match self.store.get_execution(&parts.execution_arn)? {
-                    Some(record) if record.status == "RUNNING" => {
+                    Some(record) if record.is_running() => {
                         let (exec, _) = self.rebuild(&record)?;
                         exec.task_status(parts.frame, token)
                     }
@@ -133,13 +134,13 @@ impl Service {
     pub fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
         if serde_json::from_str::<Value>(output).is_err() {
             return Err(ServiceError::new(
-                "InvalidOutput",
+                ErrorCode::InvalidOutput,
                 format!("Invalid Output: '{output}'"),
             ));
         }
         if output.len() > crate::execution::PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
-                "InvalidOutput",
+                ErrorCode::InvalidOutput,
                 "The output is larger than the maximum size of 262144 bytes",
             ));
         }

@@ -1,7 +1,9 @@
 //! Step Functions ARNs of catalog resources: building them for an account and region, reading
 //! them back, and the errors AWS answers for the ones that name nothing.
 
-use super::{Service, ServiceError};
+use asl::arn::Arn;
+
+use super::{ErrorCode, ServiceError};
 
 /// The account and region a request acts in: the request's SigV4 region and the configured
 /// account. Resources of other accounts and regions are invisible from here.
@@ -27,24 +29,11 @@ impl ResourceScope {
     }
 }
 
-/// The AWS partition a region belongs to.
-pub fn partition_for_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else {
-        "aws"
-    }
-}
-
-/// The parts of `arn:PARTITION:states:REGION:ACCOUNT:TYPE:RESOURCE`.
+/// A Step Functions ARN, `arn:PARTITION:states:REGION:ACCOUNT:TYPE:RESOURCE`, read by
+/// [`Arn::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatesArn<'a> {
+    pub partition: &'a str,
     pub region: &'a str,
     pub account: &'a str,
     pub resource_type: &'a str,
@@ -52,26 +41,46 @@ pub struct StatesArn<'a> {
     pub resource: &'a str,
 }
 
+impl<'a> StatesArn<'a> {
+    /// Reads a `states` ARN with a region, an account and a colon after the resource type; the
+    /// type and the resource may be empty (the execution operations look such ARNs up and find
+    /// nothing rather than calling them malformed).
+    pub fn read(text: &'a str) -> Option<StatesArn<'a>> {
+        let arn = Arn::parse(text)?;
+        if arn.service != "states" || arn.region.is_empty() || arn.account.is_empty() {
+            return None;
+        }
+        let (resource_type, resource) = arn.resource_type_and_rest();
+        Some(StatesArn {
+            partition: arn.partition,
+            region: arn.region,
+            account: arn.account,
+            resource_type,
+            resource: resource?,
+        })
+    }
+
+    /// The first part of the resource: the name of a state machine, activity or execution's
+    /// state machine.
+    pub fn first_name(&self) -> &'a str {
+        self.resource.split(':').next().unwrap_or_default()
+    }
+
+    /// `arn:PARTITION:states:REGION:ACCOUNT:KIND:NAME` in this ARN's partition, region and
+    /// account.
+    pub fn sibling(&self, kind: &str, name: &str) -> String {
+        format!(
+            "arn:{}:states:{}:{}:{kind}:{name}",
+            self.partition, self.region, self.account
+        )
+    }
+}
+
 /// Reads a Step Functions ARN; anything else is AWS's `Invalid ARN prefix`.
 pub fn parse_states_arn(arn: &str) -> Result<StatesArn<'_>, ServiceError> {
-    let mut parts = arn.splitn(7, ':');
-    let mut next = || parts.next().filter(|part| !part.is_empty());
-    let parsed = (|| {
-        if next()? != "arn" {
-            return None;
-        }
-        next()?;
-        if next()? != "states" {
-            return None;
-        }
-        Some(StatesArn {
-            region: next()?,
-            account: next()?,
-            resource_type: next()?,
-            resource: next()?,
-        })
-    })();
-    parsed.ok_or_else(|| invalid_arn_prefix(arn))
+    StatesArn::read(arn)
+        .filter(|parsed| !parsed.resource_type.is_empty() && !parsed.resource.is_empty())
+        .ok_or_else(|| invalid_arn_prefix(arn))
 }
 
 /// Reads an ARN that must name a resource of type `resource_type`.
@@ -139,21 +148,20 @@ fn is_version_number(text: &str) -> bool {
 /// Checks that `role_arn` names an IAM role (`arn:PARTITION:iam::ACCOUNT:role/NAME`), as
 /// CreateStateMachine and UpdateStateMachine do.
 pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
-    let mut parts = role_arn.splitn(6, ':');
-    let is_role = parts.next() == Some("arn")
-        && parts.next().is_some_and(|partition| !partition.is_empty())
-        && parts.next() == Some("iam")
-        && parts.next() == Some("")
-        && parts.next().is_some_and(|account| !account.is_empty())
-        && parts
-            .next()
-            .and_then(|resource| resource.strip_prefix("role/"))
-            .is_some_and(|name| !name.is_empty());
+    let is_role = Arn::parse(role_arn).is_some_and(|arn| {
+        arn.service == "iam"
+            && arn.region.is_empty()
+            && !arn.account.is_empty()
+            && arn
+                .resource
+                .strip_prefix("role/")
+                .is_some_and(|name| !name.is_empty())
+    });
     if is_role {
         Ok(())
     } else {
         Err(ServiceError::new(
-            "InvalidArn",
+            ErrorCode::InvalidArn,
             format!("Invalid Role Arn: '{role_arn}'"),
         ))
     }
@@ -161,63 +169,50 @@ pub fn check_role_arn(role_arn: &str) -> Result<(), ServiceError> {
 
 pub fn invalid_arn_prefix(arn: &str) -> ServiceError {
     ServiceError::new(
-        "InvalidArn",
+        ErrorCode::InvalidArn,
         format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
     )
 }
 
 pub fn resource_type_not_valid(resource_type: &str) -> ServiceError {
     ServiceError::new(
-        "InvalidArn",
+        ErrorCode::InvalidArn,
         format!("Invalid Arn: 'Resource type not valid in this context: {resource_type}'"),
     )
 }
 
 pub fn state_machine_does_not_exist(arn: &str) -> ServiceError {
     ServiceError::new(
-        "StateMachineDoesNotExist",
+        ErrorCode::StateMachineDoesNotExist,
         format!("State Machine Does Not Exist: '{arn}'"),
     )
 }
 
 pub fn activity_does_not_exist(arn: &str) -> ServiceError {
     ServiceError::new(
-        "ActivityDoesNotExist",
+        ErrorCode::ActivityDoesNotExist,
         format!("Activity Does Not Exist: '{arn}'"),
     )
 }
 
 /// TagResource and friends on an ARN that names no taggable resource.
 pub fn resource_not_found(arn: &str) -> ServiceError {
-    ServiceError::new("ResourceNotFound", format!("Resource not found: '{arn}'"))
+    ServiceError::new(
+        ErrorCode::ResourceNotFound,
+        format!("Resource not found: '{arn}'"),
+    )
 }
 
 /// The alias operations' answer for an alias, version or state machine that does not exist.
 pub fn referenced_resource_not_found() -> ServiceError {
     ServiceError::new(
-        "ResourceNotFound",
+        ErrorCode::ResourceNotFound,
         "Request references a resource that does not exist.",
     )
 }
 
 pub fn validation(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("ValidationException", message)
-}
-
-impl Service {
-    /// The account and region a request signed for `region` acts in.
-    pub fn scope(&self, region: &str) -> ResourceScope {
-        let region = if region.is_empty() {
-            self.config.default_region.as_str()
-        } else {
-            region
-        };
-        ResourceScope {
-            partition: partition_for_region(region),
-            region: region.to_string(),
-            account: self.config.account_id.clone(),
-        }
-    }
+    ServiceError::new(ErrorCode::ValidationException, message)
 }
 
 #[cfg(test)]
@@ -288,16 +283,26 @@ mod tests {
         ] {
             let error = check_role_arn(bad).unwrap_err();
             assert_eq!(
-                (error.code, error.message),
+                (error.code.as_str(), error.message),
                 ("InvalidArn", format!("Invalid Role Arn: '{bad}'"))
             );
         }
     }
 
     #[test]
-    fn partitions_follow_the_region() {
-        assert_eq!(partition_for_region("eu-west-1"), "aws");
-        assert_eq!(partition_for_region("cn-north-1"), "aws-cn");
-        assert_eq!(partition_for_region("us-gov-west-1"), "aws-us-gov");
+    fn execution_arns_with_an_empty_resource_are_read_but_name_nothing() {
+        let arn = StatesArn::read("arn:aws-cn:states:cn-north-1:1:execution:").unwrap();
+        assert_eq!(
+            (arn.partition, arn.resource_type, arn.resource),
+            ("aws-cn", "execution", "")
+        );
+        assert!(parse_states_arn("arn:aws-cn:states:cn-north-1:1:execution:").is_err());
+        assert_eq!(StatesArn::read("arn:aws:states:r:1:execution"), None);
+        let machine = StatesArn::read(MACHINE).unwrap();
+        assert_eq!(machine.first_name(), "m");
+        assert_eq!(
+            machine.sibling("execution", "m:e"),
+            "arn:aws:states:us-east-1:123456789012:execution:m:e"
+        );
     }
 }

@@ -4,10 +4,25 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Result, ServiceError};
+use super::{ErrorCode, Result, ServiceError};
 
 /// Seconds a customer managed key's data keys are reused when the request names no period.
 const DEFAULT_KMS_DATA_KEY_REUSE_PERIOD_SECONDS: i64 = 300;
+
+/// The logging of a state machine that names none: off, without execution data.
+pub fn default_logging() -> Value {
+    json!({"level": "OFF", "includeExecutionData": false})
+}
+
+/// The tracing of a state machine that names none: off.
+pub fn default_tracing() -> Value {
+    json!({"enabled": false})
+}
+
+/// The encryption of a state machine that names none: an AWS owned key.
+pub fn default_encryption() -> Value {
+    json!({"type": "AWS_OWNED_KEY"})
+}
 
 /// `{"level": …, "includeExecutionData": …, "destinations": […]?}` with AWS's defaults (level OFF,
 /// no execution data). Logging at any level but OFF needs exactly one destination, and no level
@@ -26,7 +41,7 @@ pub fn logging(given: Option<&Value>) -> Result<Value> {
     let destination_count = destinations.and_then(Value::as_array).map_or(0, Vec::len);
     if destination_count > 1 || (level != "OFF" && destination_count != 1) {
         return Err(ServiceError::new(
-            "InvalidLoggingConfiguration",
+            ErrorCode::InvalidLoggingConfiguration,
             "Invalid Logging Configuration: Must specify exactly one Log Destination.",
         ));
     }
@@ -53,7 +68,7 @@ pub fn tracing(given: Option<&Value>) -> Value {
 /// customer managed keys, so they are dropped).
 pub fn encryption(given: Option<&Value>) -> Result<Value> {
     let Some(given) = given.and_then(Value::as_object) else {
-        return Ok(json!({"type": "AWS_OWNED_KEY"}));
+        return Ok(default_encryption());
     };
     let encryption_type = given
         .get("type")
@@ -69,7 +84,7 @@ pub fn encryption(given: Option<&Value>) -> Result<Value> {
         .and_then(Value::as_str)
         .ok_or_else(|| {
             ServiceError::new(
-                "InvalidEncryptionConfiguration",
+                ErrorCode::InvalidEncryptionConfiguration,
                 "Invalid Encryption Configuration: kmsKeyId must be specified for CUSTOMER_MANAGED_KMS_KEY.",
             )
         })?;

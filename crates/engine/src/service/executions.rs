@@ -1,6 +1,19 @@
 //! Execution operations and the driving of running executions.
 
-use super::*;
+use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
+use super::status::{machine_type_of, ExecutionKinds};
+use std::sync::Arc;
+
+use asl::validate::MachineType;
+use serde_json::Value;
+use store::{EventRecord, ExecutionRecord, Store};
+
+use super::runtime::QueuedSignal;
+use super::{
+    drive_to_end, finish_record, ErrorCode, ExecutionTarget, Prepared, Result, Service,
+    ServiceError, StartExecution,
+};
+use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 
 impl Service {
     pub(super) fn prepare(
@@ -13,7 +26,7 @@ impl Service {
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
         if input_text.len() > PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
-                "InvalidExecutionInput",
+                ErrorCode::InvalidExecutionInput,
                 format!(
                     "Execution input is larger than the maximum size of {PAYLOAD_LIMIT_BYTES} bytes"
                 ),
@@ -21,7 +34,7 @@ impl Service {
         }
         let input: Value = serde_json::from_str(&input_text).map_err(|e| {
             ServiceError::new(
-                "InvalidExecutionInput",
+                ErrorCode::InvalidExecutionInput,
                 format!("Invalid State Machine Execution Input: '{e}'"),
             )
         })?;
@@ -29,22 +42,15 @@ impl Service {
             .name
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
+        let machine_arn =
+            StatesArn::read(&machine.arn).ok_or_else(|| invalid_arn_prefix(&machine.arn))?;
         let arn = if express_arn {
-            format!(
-                "arn:{}:states:{}:{}:express:{}:{}:{}",
-                parts.partition,
-                parts.region,
-                parts.account,
-                machine.name,
-                name,
-                uuid::Uuid::new_v4()
+            machine_arn.sibling(
+                "express",
+                &format!("{}:{name}:{}", machine.name, uuid::Uuid::new_v4()),
             )
         } else {
-            format!(
-                "arn:{}:states:{}:{}:execution:{}:{}",
-                parts.partition, parts.region, parts.account, machine.name, name
-            )
+            machine_arn.sibling("execution", &format!("{}:{name}", machine.name))
         };
         let compiled = self.compile(&target.definition)?;
         let info = Arc::new(ExecutionInfo {
@@ -72,7 +78,7 @@ impl Service {
             arn: info.execution_arn.clone(),
             state_machine_arn: target.state_machine.arn.clone(),
             name: info.name.clone(),
-            status: "RUNNING".into(),
+            status: Status::Running.as_str().into(),
             start_ms: info.start_ms,
             stop_ms: None,
             input: input_text,
@@ -104,22 +110,20 @@ impl Service {
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
         let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
         let machine = target.state_machine.clone();
-        let express = machine.machine_type == "EXPRESS";
+        let express = machine_type_of(&machine.machine_type) == MachineType::Express;
         if !express {
             if let Some(name) = &req.name {
-                let parts = parse_arn(&machine.arn).ok_or_else(|| invalid_arn(&machine.arn))?;
-                let arn = format!(
-                    "arn:{}:states:{}:{}:execution:{}:{}",
-                    parts.partition, parts.region, parts.account, machine.name, name
-                );
+                let arn = StatesArn::read(&machine.arn)
+                    .ok_or_else(|| invalid_arn_prefix(&machine.arn))?
+                    .sibling("execution", &format!("{}:{name}", machine.name));
                 if let Some(existing) = self.store.get_execution(&arn)? {
                     let same_input =
                         existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
-                    if existing.status == "RUNNING" && same_input {
+                    if existing.is_running() && same_input {
                         return Ok(existing);
                     }
                     return Err(ServiceError::new(
-                        "ExecutionAlreadyExists",
+                        ErrorCode::ExecutionAlreadyExists,
                         format!("Execution Already Exists: '{arn}'"),
                     ));
                 }
@@ -129,7 +133,7 @@ impl Service {
         let record = Self::record_for(&target, &info, input_text.clone(), req.trace_header.clone());
         let already = |e: store::StoreError| match e {
             store::StoreError::AlreadyExists => ServiceError::new(
-                "ExecutionAlreadyExists",
+                ErrorCode::ExecutionAlreadyExists,
                 format!("Execution Already Exists: '{}'", record.arn),
             ),
             e => e.into(),
@@ -172,9 +176,9 @@ impl Service {
     pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
         let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
         let machine = &target.state_machine;
-        if machine.machine_type != "EXPRESS" {
+        if machine_type_of(&machine.machine_type) != MachineType::Express {
             return Err(ServiceError::new(
-                "StateMachineTypeNotSupported",
+                ErrorCode::StateMachineTypeNotSupported,
                 "This operation is not supported by this type of state machine",
             ));
         }
@@ -187,16 +191,16 @@ impl Service {
     }
 
     pub fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord> {
-        let parts = parse_arn(arn).ok_or_else(|| invalid_arn(arn))?;
-        if parts.resource_type != "execution" && parts.resource_type != "express" {
-            return Err(invalid_arn(arn));
+        let parsed = StatesArn::read(arn).ok_or_else(|| invalid_arn_prefix(arn))?;
+        if parsed.resource_type != "execution" && parsed.resource_type != "express" {
+            return Err(invalid_arn_prefix(arn));
         }
-        let express = parts.resource_type == "express";
+        let express = parsed.resource_type == "express";
         self.executions_of(express)
             .get_execution(arn)?
             .ok_or_else(|| {
                 ServiceError::new(
-                    "ExecutionDoesNotExist",
+                    ErrorCode::ExecutionDoesNotExist,
                     format!("Execution Does Not Exist: '{arn}'"),
                 )
             })
@@ -209,32 +213,54 @@ impl Service {
         cause: Option<String>,
     ) -> Result<ExecutionRecord> {
         let record = self.describe_execution(arn)?;
-        if record.status != "RUNNING" {
+        if !record.is_running() {
             return Ok(record);
         }
         if self.drives(arn) {
             self.signal(arn, Signal::Stop { error, cause });
         } else if self.store.is_shared() {
-            self.queue_signal(arn, runtime::QueuedSignal::Stop { error, cause })?;
+            self.queue_signal(arn, QueuedSignal::Stop { error, cause })?;
         }
         self.describe_execution(arn)
     }
 
+    /// ListExecutions of a state machine, or of a version or alias (the executions that ran it),
+    /// as seen from `region`.
     pub fn list_executions(
+        &self,
+        region: &str,
+        arn: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionRecord>> {
+        let parsed = parse_state_machine_arn(arn)?;
+        let (StateMachineQualifier::Version(_) | StateMachineQualifier::Alias(_)) =
+            parsed.qualifier
+        else {
+            return self.executions_of_state_machine(arn, status);
+        };
+        self.describe_state_machine(region, arn)?;
+        let mut all = self.executions_of_state_machine(&parsed.base_arn, status)?;
+        all.retain(|e| {
+            e.version_arn.as_deref() == Some(arn) || e.alias_arn.as_deref() == Some(arn)
+        });
+        Ok(all)
+    }
+
+    fn executions_of_state_machine(
         &self,
         state_machine_arn: &str,
         status: Option<&str>,
     ) -> Result<Vec<ExecutionRecord>> {
-        let machine = self.state_machine(state_machine_arn)?;
+        let machine = self.catalog.state_machine(state_machine_arn)?;
         Ok(self
-            .executions_of(machine.machine_type == "EXPRESS")
+            .executions_of(machine_type_of(&machine.machine_type) == MachineType::Express)
             .list_executions(Some(state_machine_arn), status)?)
     }
 
     pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
         let record = self.describe_execution(arn)?;
         let mut events = self
-            .executions_of(record.machine_type == "EXPRESS")
+            .executions_of(record.state_machine_type() == MachineType::Express)
             .get_events(arn)?;
         events.retain(|e| !e.hidden);
         Ok(events)

@@ -3,7 +3,7 @@
 //! does for executions without map runs.
 
 use super::arns::{parse_states_arn, parse_typed_arn, resource_not_found};
-use super::*;
+use super::{ErrorCode, Result, Service, ServiceError};
 
 /// One map run as ListMapRuns shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ impl Service {
         let parsed = parse_states_arn(execution_arn)?;
         if !self.scope(region).owns(&parsed) {
             return Err(ServiceError::new(
-                "ExecutionDoesNotExist",
+                ErrorCode::ExecutionDoesNotExist,
                 format!("Execution Does Not Exist: '{execution_arn}'"),
             ));
         }

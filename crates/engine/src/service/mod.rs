@@ -1,31 +1,28 @@
 //! The service: state machines and executions as the API operations see them, the runtime that
 //! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
 
-mod activities;
 mod activity_tasks;
-pub mod aliases;
 pub mod arns;
+pub mod catalog;
 pub mod configuration;
-
+mod error;
 mod executions;
 mod map_runs;
 mod redrive;
 mod runtime;
-mod state_machines;
-mod tags;
+pub mod status;
+mod timers;
 pub mod variable_references;
 
 pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
-pub use runtime::LEASE_MS;
-mod versions;
-
 pub use arns::ResourceScope;
-pub use map_runs::MapRunSummary;
-pub use state_machines::{
-    CreateStateMachine, CreatedStateMachine, ExecutionTarget, StateMachineDescription,
-    UpdateStateMachine, UpdatedStateMachine,
+pub use catalog::{
+    aliases, Catalog, CreateStateMachine, CreatedStateMachine, ExecutionTarget,
+    StateMachineDescription, UpdateStateMachine, UpdatedStateMachine, MAX_TAGS_PER_RESOURCE,
 };
-pub use tags::MAX_TAGS_PER_RESOURCE;
+pub use error::{ErrorCode, Result, ServiceError};
+pub use map_runs::MapRunSummary;
+pub use runtime::LEASE_MS;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -33,40 +30,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asl::model::StateMachine;
-use asl::validate::{self, MachineType};
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord, MemoryStore, StateMachineRecord, Store};
+use store::{
+    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, MemoryStore, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Store, Tag,
+};
 
-use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
+use crate::execution::{Execution, ExecutionInfo, Signal, Status};
 use crate::history::{self, HistoryEvent};
-
-/// An error as the API reports it: an AWS error code and its message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct ServiceError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ServiceError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ServiceError {
-            code,
-            message: message.into(),
-        }
-    }
-    fn internal(e: impl std::fmt::Display) -> Self {
-        Self::new("InternalFailure", e.to_string())
-    }
-}
-
-impl From<store::StoreError> for ServiceError {
-    fn from(e: store::StoreError) -> Self {
-        ServiceError::internal(e)
-    }
-}
-
-pub type Result<T> = std::result::Result<T, ServiceError>;
+use timers::TimerQueue;
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
 pub trait Clock: Send + Sync {
@@ -104,49 +76,6 @@ pub struct StartExecution {
     pub trace_header: Option<String>,
 }
 
-/// The account/region/name parts of a Step Functions ARN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnParts {
-    pub partition: String,
-    pub region: String,
-    pub account: String,
-    pub resource_type: String,
-    pub rest: Vec<String>,
-}
-
-/// Parses `arn:PARTITION:states:REGION:ACCOUNT:TYPE:…`.
-pub fn parse_arn(arn: &str) -> Option<ArnParts> {
-    let mut parts = arn.split(':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let partition = parts.next()?.to_string();
-    if parts.next()? != "states" {
-        return None;
-    }
-    let region = parts.next()?.to_string();
-    let account = parts.next()?.to_string();
-    let resource_type = parts.next()?.to_string();
-    let rest: Vec<String> = parts.map(str::to_string).collect();
-    if partition.is_empty() || region.is_empty() || account.is_empty() || rest.is_empty() {
-        return None;
-    }
-    Some(ArnParts {
-        partition,
-        region,
-        account,
-        resource_type,
-        rest,
-    })
-}
-
-fn invalid_arn(arn: &str) -> ServiceError {
-    ServiceError::new(
-        "InvalidArn",
-        format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
-    )
-}
-
 /// What StartExecution/StartSyncExecution work out before an execution begins.
 type Prepared = (
     StateMachineRecord,
@@ -161,64 +90,29 @@ struct Running {
     record: Mutex<ExecutionRecord>,
 }
 
-struct TimerEntry {
-    due_ms: i64,
-    seq: u64,
-    execution_arn: String,
-    frame: u32,
-}
-
-impl PartialEq for TimerEntry {
-    fn eq(&self, other: &Self) -> bool {
-        (self.due_ms, self.seq) == (other.due_ms, other.seq)
-    }
-}
-impl Eq for TimerEntry {}
-impl PartialOrd for TimerEntry {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for TimerEntry {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.due_ms, self.seq).cmp(&(other.due_ms, other.seq))
-    }
-}
-
-#[derive(Default)]
-struct Timers {
-    heap: BinaryHeap<Reverse<TimerEntry>>,
-    seq: u64,
-}
-
 pub struct Service {
     pub config: Config,
     store: Arc<dyn Store>,
     /// EXPRESS executions: kept in memory whatever the store (at-least-once, as on AWS).
     express: MemoryStore,
     clock: Arc<dyn Clock>,
-    /// Compiled definitions, by definition text.
-    compiled: Mutex<HashMap<String, Arc<StateMachine>>>,
+    /// State machines, versions, aliases, activities and tags.
+    catalog: Catalog,
     running: Mutex<HashMap<String, Arc<Running>>>,
-    timers: Mutex<Timers>,
-    timer_wakeup: tokio::sync::Notify,
-    /// Serialises read-modify-write changes of the catalog (see `state_machines`).
-    catalog_lock: Mutex<()>,
+    timers: TimerQueue,
     activity_queues: activity_tasks::ActivityQueues,
 }
 
 impl Service {
     pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Arc<Service> {
         Arc::new(Service {
+            catalog: Catalog::new(config.clone(), store.clone(), clock.clone()),
             config,
             store,
             express: MemoryStore::new(),
             clock,
-            compiled: Mutex::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
-            timers: Mutex::new(Timers::default()),
-            timer_wakeup: tokio::sync::Notify::new(),
-            catalog_lock: Mutex::new(()),
+            timers: TimerQueue::default(),
             activity_queues: Default::default(),
         })
     }
@@ -230,96 +124,89 @@ impl Service {
     /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
     pub async fn run_timers(self: Arc<Self>) {
         loop {
-            let next_due = {
-                let t = lock(&self.timers);
-                t.heap.peek().map(|Reverse(e)| e.due_ms)
-            };
-            match next_due {
-                None => self.timer_wakeup.notified().await,
-                Some(due) => {
-                    let now = self.clock.now_ms();
-                    if due > now {
-                        let sleep = self.clock.scaled(due - now);
-                        tokio::select! {
-                            _ = tokio::time::sleep(sleep) => {}
-                            _ = self.timer_wakeup.notified() => continue,
-                        }
-                    }
-                    let fired = {
-                        let mut t = lock(&self.timers);
-                        let mut fired = Vec::new();
-                        let horizon = self.clock.now_ms().max(due);
-                        while t.heap.peek().is_some_and(|Reverse(e)| e.due_ms <= horizon) {
-                            if let Some(Reverse(e)) = t.heap.pop() {
-                                fired.push(e);
-                            }
-                        }
-                        fired
-                    };
-                    self.fire_timers(
-                        fired
-                            .into_iter()
-                            .map(|e| (e.execution_arn, e.frame))
-                            .collect(),
-                    );
-                }
-            }
+            let fired = self.timers.next_due(self.clock.as_ref()).await;
+            self.fire_timers(fired);
         }
     }
 
     fn add_timers(&self, execution_arn: &str, timers: Vec<crate::execution::TimerRequest>) {
-        if timers.is_empty() {
-            return;
-        }
-        {
-            let mut t = lock(&self.timers);
-            for timer in timers {
-                t.seq += 1;
-                let seq = t.seq;
-                t.heap.push(Reverse(TimerEntry {
-                    due_ms: timer.due_ms,
-                    seq,
-                    execution_arn: execution_arn.to_string(),
-                    frame: timer.frame,
-                }));
-            }
-        }
-        self.timer_wakeup.notify_one();
+        self.timers.add(execution_arn, timers);
     }
 
     fn compile(&self, definition: &str) -> Result<Arc<StateMachine>> {
-        if let Some(m) = lock(&self.compiled).get(definition) {
-            return Ok(m.clone());
-        }
-        let machine = asl::model::parse_definition(definition).map_err(|e| {
-            ServiceError::new(
-                "InvalidDefinition",
-                format!("Invalid State Machine Definition: '{e}'"),
-            )
-        })?;
-        let machine = Arc::new(machine);
-        lock(&self.compiled).insert(definition.to_string(), machine.clone());
-        Ok(machine)
+        self.catalog.compile(definition)
     }
 
-    fn validate(&self, definition: &str, machine_type: &str) -> Result<()> {
-        let t = if machine_type == "EXPRESS" {
-            MachineType::Express
-        } else {
-            MachineType::Standard
-        };
-        let diagnostics = validate::validate_definition(definition, t);
-        if diagnostics
-            .iter()
-            .any(|d| d.severity == validate::Severity::Error)
-        {
-            return Err(ServiceError::new(
-                "InvalidDefinition",
-                validate::invalid_definition_message(&diagnostics),
-            ));
-        }
-        self.compile(definition).map(|_| ())
+    /// The catalog the service's executions run state machines of.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
+
+    /// The account and region a request signed for `region` acts in.
+    pub fn scope(&self, region: &str) -> ResourceScope {
+        self.catalog.scope(region)
+    }
+}
+
+/// Service methods that are the catalog's: the API reaches the catalog through the service.
+macro_rules! catalog_operations {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        impl Service {
+            $(
+                pub fn $name(&self, $($arg: $ty),*) -> $ret {
+                    self.catalog.$name($($arg),*)
+                }
+            )*
+        }
+    };
+}
+
+catalog_operations! {
+    create_state_machine(req: CreateStateMachine) -> Result<CreatedStateMachine>;
+    describe_state_machine(region: &str, arn: &str) -> Result<StateMachineDescription>;
+    update_state_machine(req: UpdateStateMachine) -> Result<UpdatedStateMachine>;
+    delete_state_machine(region: &str, arn: &str) -> Result<()>;
+    finish_deleting_state_machine(arn: &str) -> Result<()>;
+    list_state_machines(region: &str) -> Result<Vec<StateMachineRecord>>;
+    resolve_execution_target(region: &str, arn: &str) -> Result<ExecutionTarget>;
+    publish_state_machine_version(
+        region: &str,
+        arn: &str,
+        revision_id: Option<&str>,
+        description: Option<String>
+    ) -> Result<StateMachineVersionRecord>;
+    list_state_machine_versions(region: &str, arn: &str) -> Result<Vec<StateMachineVersionRecord>>;
+    delete_state_machine_version(region: &str, arn: &str) -> Result<()>;
+    create_state_machine_alias(
+        region: &str,
+        name: &str,
+        description: Option<String>,
+        routing: Vec<AliasRoute>
+    ) -> Result<StateMachineAliasRecord>;
+    describe_state_machine_alias(region: &str, arn: &str) -> Result<StateMachineAliasRecord>;
+    update_state_machine_alias(
+        region: &str,
+        arn: &str,
+        description: Option<String>,
+        routing: Option<Vec<AliasRoute>>
+    ) -> Result<StateMachineAliasRecord>;
+    delete_state_machine_alias(region: &str, arn: &str) -> Result<()>;
+    list_state_machine_aliases(
+        region: &str,
+        state_machine_arn: &str
+    ) -> Result<Vec<StateMachineAliasRecord>>;
+    create_activity(
+        region: &str,
+        name: &str,
+        tags: Vec<Tag>,
+        encryption_configuration: Option<&Value>
+    ) -> Result<ActivityRecord>;
+    describe_activity(region: &str, arn: &str) -> Result<ActivityRecord>;
+    delete_activity(region: &str, arn: &str) -> Result<()>;
+    list_activities(region: &str) -> Result<Vec<ActivityRecord>>;
+    tag_resource(region: &str, arn: &str, tags: Vec<Tag>) -> Result<()>;
+    untag_resource(region: &str, arn: &str, keys: &[String]) -> Result<()>;
+    list_tags_for_resource(region: &str, arn: &str) -> Result<Vec<Tag>>;
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,32 +1,13 @@
 //! RedriveExecution: a FAILED, ABORTED or TIMED_OUT STANDARD execution is rebuilt from its
 //! history and goes on from the top-level state that did not finish.
 
-use super::*;
+use super::status::RedriveStatus;
+use store::ExecutionRecord;
 
-/// How long after its end an execution can still be redriven, as on AWS.
-const REDRIVABLE_FOR_MS: i64 = 14 * 24 * 3600 * 1000;
+use super::{ErrorCode, Result, Service, ServiceError};
+use crate::execution::{Signal, Status};
 
 impl Service {
-    /// The reason an execution cannot be redriven, as DescribeExecution words it.
-    pub fn not_redrivable_reason(record: &ExecutionRecord, now_ms: i64) -> Option<String> {
-        if record.machine_type == "EXPRESS" {
-            return Some("Execution is EXPRESS and cannot be redriven".into());
-        }
-        match record.status.as_str() {
-            "FAILED" | "ABORTED" | "TIMED_OUT" => {}
-            status => return Some(format!("Execution is {status} and cannot be redriven")),
-        }
-        if record
-            .stop_ms
-            .is_some_and(|stop| now_ms - stop > REDRIVABLE_FOR_MS)
-        {
-            return Some(
-                "Execution was stopped more than 14 days ago and cannot be redriven".into(),
-            );
-        }
-        None
-    }
-
     pub fn redrive_execution(
         &self,
         arn: &str,
@@ -37,9 +18,9 @@ impl Service {
             return Ok(record);
         }
         let now = self.clock.now_ms();
-        if let Some(reason) = Self::not_redrivable_reason(&record, now) {
+        if let RedriveStatus::NotRedrivable { reason } = RedriveStatus::of(&record, now) {
             return Err(ServiceError::new(
-                "ExecutionNotRedrivable",
+                ErrorCode::ExecutionNotRedrivable,
                 format!("Execution is not redrivable: {reason}"),
             ));
         }
@@ -48,7 +29,7 @@ impl Service {
         exec.deliver(Signal::Redrive);
         if exec.status == Status::Failed && exec.events.len() == recorded {
             return Err(ServiceError::new(
-                "ExecutionNotRedrivable",
+                ErrorCode::ExecutionNotRedrivable,
                 "Execution is not redrivable: it has no state to redrive from",
             ));
         }

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 use store::{ActivityTaskRecord, Notice, Write};
 
+use super::arns::StatesArn;
 use super::*;
 use crate::tasks::{TaskKind, TaskRequest};
 
@@ -97,8 +98,8 @@ pub const LEASE_MS: i64 = 10_000;
 impl Service {
     /// The fixed facts of a stored execution, as its replay needs them.
     pub(super) fn info_for(&self, record: &ExecutionRecord) -> Arc<ExecutionInfo> {
-        let machine_name = parse_arn(&record.state_machine_arn)
-            .and_then(|p| p.rest.first().cloned())
+        let machine_name = StatesArn::read(&record.state_machine_arn)
+            .map(|arn| arn.first_name().to_string())
             .unwrap_or_default();
         Arc::new(ExecutionInfo {
             execution_arn: record.arn.clone(),

@@ -26,7 +26,7 @@ use crate::execution::{
     item_input, matching_catcher, matching_retrier, result_exit, wait_exit, Ctx, Isolated, Phase,
     Running, Work,
 };
-use crate::service::ServiceError;
+use crate::service::{ErrorCode, ServiceError};
 
 /// How much of the data flow the response shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,11 +195,11 @@ const MAP_OR_PARALLEL_NEEDS_MOCK: &str = "TestState API does not support Map or 
 const TOLERATED_FAILURE_EXCEEDED: &str = "The specified tolerated failure threshold was exceeded";
 
 fn invalid_definition(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("InvalidDefinition", message)
+    ServiceError::new(ErrorCode::InvalidDefinition, message)
 }
 
 fn validation(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("ValidationException", message)
+    ServiceError::new(ErrorCode::ValidationException, message)
 }
 
 /// Runs one TestState request.
@@ -428,7 +428,7 @@ fn check_mock_result(
 fn parse_input(text: Option<&str>) -> Result<Value, ServiceError> {
     serde_json::from_str(text.unwrap_or("{}")).map_err(|e| {
         ServiceError::new(
-            "InvalidExecutionInput",
+            ErrorCode::InvalidExecutionInput,
             format!("Invalid State Machine Execution Input: '{e}'"),
         )
     })

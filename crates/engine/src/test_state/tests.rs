@@ -72,7 +72,7 @@ fn parse_texts(value: Value) -> Value {
 fn refusal(request: &TestStateRequest) -> (&'static str, String) {
     match test_state(request, &surroundings()) {
         Ok(result) => panic!("expected an error, got {:?}", result.to_json()),
-        Err(error) => (error.code, error.message),
+        Err(error) => (error.code.as_str(), error.message),
     }
 }
 

@@ -2,13 +2,15 @@
 
 use store::{StateMachineRecord, StateMachineVersionRecord};
 
-use super::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
-use super::*;
+use super::Catalog;
+use crate::service::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
+use crate::service::status::StateMachineStatus;
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of versions per state machine.
 const MAX_VERSIONS_PER_STATE_MACHINE: usize = 1000;
 
-impl Service {
+impl Catalog {
     /// Publishes the current revision of `machine` as a new version, or answers the newest
     /// version when it already holds that revision (publishing is idempotent). Version numbers
     /// only grow, even when versions are deleted. The caller holds the catalog lock.
@@ -26,7 +28,7 @@ impl Service {
         if versions.len() >= MAX_VERSIONS_PER_STATE_MACHINE {
             // Our wording: no recorded case shows AWS's message for this quota.
             return Err(ServiceError::new(
-                "ServiceQuotaExceededException",
+                ErrorCode::ServiceQuotaExceededException,
                 format!(
                     "The state machine '{}' already has the maximum of {MAX_VERSIONS_PER_STATE_MACHINE} versions",
                     machine.arn
@@ -64,18 +66,18 @@ impl Service {
         description: Option<String>,
     ) -> Result<StateMachineVersionRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut machine = self.scoped_state_machine(&scope, arn)?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{arn}'"),
             ));
         }
         if let Some(expected) = revision_id {
             if machine.revision_id.as_deref() != Some(expected) {
                 return Err(ServiceError::new(
-                    "ConflictException",
+                    ErrorCode::ConflictException,
                     format!(
                         "Failed to publish the State Machine version for revision {expected}. The current State Machine revision is {}.",
                         machine.revision_id.as_deref().unwrap_or("null")
@@ -121,7 +123,7 @@ impl Service {
         if !scope.owns(&parsed.arn) {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let referencing: Vec<String> = self
             .store
             .list_state_machine_aliases(&parsed.base_arn)?
@@ -131,7 +133,7 @@ impl Service {
             .collect();
         if !referencing.is_empty() {
             return Err(ServiceError::new(
-                "ConflictException",
+                ErrorCode::ConflictException,
                 format!(
                     "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [{}]",
                     referencing.join(", ")

@@ -4,12 +4,19 @@
 use serde_json::{Map, Value};
 use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
 
-use super::arns::{
+use asl::validate::MachineType;
+
+use super::{aliases, tags, Catalog};
+use crate::execution::Status;
+use crate::service::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
     ResourceScope, StateMachineQualifier,
 };
-use super::variable_references::variable_references;
-use super::*;
+use crate::service::configuration;
+use crate::service::configuration::{default_encryption, default_logging, default_tracing};
+use crate::service::status::{machine_type_name, machine_type_of, StateMachineStatus};
+use crate::service::variable_references::variable_references;
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// The parameters of CreateStateMachine, checked for shape by the API layer.
 #[derive(Debug, Clone, Default)]
@@ -19,7 +26,7 @@ pub struct CreateStateMachine {
     pub name: String,
     pub definition: String,
     pub role_arn: String,
-    pub machine_type: String,
+    pub machine_type: MachineType,
     pub logging_configuration: Option<Value>,
     pub tracing_configuration: Option<Value>,
     pub encryption_configuration: Option<Value>,
@@ -68,7 +75,7 @@ pub struct StateMachineDescription {
     pub status: String,
     pub definition: String,
     pub role_arn: String,
-    pub machine_type: String,
+    pub machine_type: MachineType,
     pub creation_ms: i64,
     pub logging_configuration: Value,
     pub tracing_configuration: Value,
@@ -80,7 +87,7 @@ pub struct StateMachineDescription {
 }
 
 /// What StartExecution runs for a state machine, version or alias ARN
-/// ([`Service::resolve_execution_target`]).
+/// ([`Catalog::resolve_execution_target`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecutionTarget {
     /// The state machine itself (executions are named and listed under its ARN).
@@ -105,22 +112,10 @@ fn stored(configuration: &Option<Value>, default: impl FnOnce() -> Value) -> Val
     configuration.clone().unwrap_or_else(default)
 }
 
-fn default_logging() -> Value {
-    serde_json::json!({"level": "OFF", "includeExecutionData": false})
-}
-
-fn default_tracing() -> Value {
-    configuration::tracing(None)
-}
-
-fn default_encryption() -> Value {
-    serde_json::json!({"type": "AWS_OWNED_KEY"})
-}
-
 fn state_machine_deleting(arn: &str) -> ServiceError {
     // Our wording: no recorded case shows AWS's message for this error.
     ServiceError::new(
-        "StateMachineDeleting",
+        ErrorCode::StateMachineDeleting,
         format!("State Machine Is Being Deleted: '{arn}'"),
     )
 }
@@ -133,7 +128,7 @@ impl StateMachineDescription {
             status: machine.status.clone(),
             definition: machine.definition.clone(),
             role_arn: machine.role_arn.clone(),
-            machine_type: machine.machine_type.clone(),
+            machine_type: machine_type_of(&machine.machine_type),
             creation_ms: machine.creation_ms,
             logging_configuration: stored(&machine.logging_configuration, default_logging),
             tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
@@ -148,10 +143,10 @@ impl StateMachineDescription {
         StateMachineDescription {
             arn: version.arn.clone(),
             name: name.to_string(),
-            status: "ACTIVE".into(),
+            status: StateMachineStatus::Active.as_str().into(),
             definition: version.definition.clone(),
             role_arn: version.role_arn.clone(),
-            machine_type: version.machine_type.clone(),
+            machine_type: machine_type_of(&version.machine_type),
             creation_ms: version.creation_ms,
             logging_configuration: stored(&version.logging_configuration, default_logging),
             tracing_configuration: stored(&version.tracing_configuration, default_tracing),
@@ -163,12 +158,7 @@ impl StateMachineDescription {
     }
 }
 
-impl Service {
-    /// Serialises the catalog's read-modify-write operations (tags, version numbers, aliases).
-    pub(super) fn catalog_lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        lock(&self.catalog_lock)
-    }
-
+impl Catalog {
     pub fn create_state_machine(&self, req: CreateStateMachine) -> Result<CreatedStateMachine> {
         if req.version_description.is_some() && !req.publish {
             return Err(validation(
@@ -178,21 +168,21 @@ impl Service {
         check_role_arn(&req.role_arn)?;
         let tags = tags::merge_tags(Vec::new(), req.tags);
         tags::check_tag_count(tags.len())?;
-        self.validate(&req.definition, &req.machine_type)?;
+        self.validate(&req.definition, req.machine_type)?;
         let logging = configuration::logging(req.logging_configuration.as_ref())?;
         let tracing = configuration::tracing(req.tracing_configuration.as_ref());
         let encryption = configuration::encryption(req.encryption_configuration.as_ref())?;
         let scope = self.scope(&req.region);
         let arn = scope.arn("stateMachine", &req.name);
 
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         if let Some(existing) = self.store.get_state_machine(&arn)? {
-            if existing.status == "DELETING" {
+            if StateMachineStatus::of(&existing) == StateMachineStatus::Deleting {
                 return Err(state_machine_deleting(&arn));
             }
             // The idempotency check covers everything but the role and the tags.
             let same = existing.definition == req.definition
-                && existing.machine_type == req.machine_type
+                && machine_type_of(&existing.machine_type) == req.machine_type
                 && existing.logging_configuration.as_ref() == Some(&logging)
                 && existing.tracing_configuration.as_ref() == Some(&tracing)
                 && existing.encryption_configuration.as_ref() == Some(&encryption)
@@ -200,7 +190,7 @@ impl Service {
                 && existing.creation_version_description == req.version_description;
             if !same {
                 return Err(ServiceError::new(
-                    "StateMachineAlreadyExists",
+                    ErrorCode::StateMachineAlreadyExists,
                     format!("State Machine Already Exists: '{arn}'"),
                 ));
             }
@@ -220,10 +210,10 @@ impl Service {
             name: req.name,
             definition: req.definition,
             role_arn: req.role_arn,
-            machine_type: req.machine_type,
+            machine_type: machine_type_name(req.machine_type).to_string(),
             creation_ms: now,
             update_ms: now,
-            status: "ACTIVE".into(),
+            status: StateMachineStatus::Active.as_str().into(),
             logging_configuration: Some(logging),
             tracing_configuration: Some(tracing),
             encryption_configuration: Some(encryption),
@@ -246,7 +236,7 @@ impl Service {
     }
 
     /// The unqualified state machine `arn` names (any account or region).
-    pub(super) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
+    pub(in crate::service) fn state_machine(&self, arn: &str) -> Result<StateMachineRecord> {
         let parsed = parse_state_machine_arn(arn)?;
         if parsed.qualifier != StateMachineQualifier::Unqualified {
             return Err(state_machine_does_not_exist(arn));
@@ -313,16 +303,16 @@ impl Service {
             ));
         }
         let scope = self.scope(&req.region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
-        if record.status == "DELETING" {
+        if StateMachineStatus::of(&record) == StateMachineStatus::Deleting {
             return Err(state_machine_deleting(&record.arn));
         }
         if let Some(role_arn) = &req.role_arn {
             check_role_arn(role_arn)?;
         }
         if let Some(definition) = &req.definition {
-            self.validate(definition, &record.machine_type)?;
+            self.validate(definition, machine_type_of(&record.machine_type))?;
         }
         let logging = req
             .logging_configuration
@@ -379,7 +369,7 @@ impl Service {
     }
 
     /// DeleteStateMachine: the state machine goes with its versions and aliases at once, or is
-    /// marked DELETING while executions still run ([`Service::finish_deleting_state_machine`]
+    /// marked DELETING while executions still run ([`Catalog::finish_deleting_state_machine`]
     /// removes it when the last one ends). Deleting what does not exist succeeds.
     pub fn delete_state_machine(&self, region: &str, arn: &str) -> Result<()> {
         let scope = self.scope(region);
@@ -393,14 +383,16 @@ impl Service {
         if !scope.owns(&parsed.arn) {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let Some(mut record) = self.store.get_state_machine(arn)? else {
             return Ok(());
         };
         // STANDARD executions keep their state machine until they end; EXPRESS state machines go
         // at once (AWS deletes them "eventually", their executions carry on).
-        if record.machine_type == "STANDARD" && self.has_running_executions(arn)? {
-            record.status = "DELETING".into();
+        if machine_type_of(&record.machine_type) == MachineType::Standard
+            && self.has_running_executions(arn)?
+        {
+            record.status = StateMachineStatus::Deleting.as_str().into();
             self.store.update_state_machine(record)?;
         } else {
             self.store.delete_state_machine(arn)?;
@@ -411,17 +403,16 @@ impl Service {
     /// Removes a DELETING state machine once none of its executions runs any more; call it when
     /// an execution ends.
     pub fn finish_deleting_state_machine(&self, arn: &str) -> Result<()> {
-        let deleting = |service: &Service| -> Result<bool> {
-            Ok(service
-                .store
-                .get_state_machine(arn)?
-                .is_some_and(|record| record.status == "DELETING"))
+        let deleting = |catalog: &Catalog| -> Result<bool> {
+            Ok(catalog.store.get_state_machine(arn)?.is_some_and(|record| {
+                StateMachineStatus::of(&record) == StateMachineStatus::Deleting
+            }))
         };
         // Most executions end with their state machine ACTIVE: no need to take the lock then.
         if !deleting(self)? {
             return Ok(());
         }
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         if deleting(self)? && !self.has_running_executions(arn)? {
             self.store.delete_state_machine(arn)?;
         }
@@ -431,7 +422,7 @@ impl Service {
     fn has_running_executions(&self, state_machine_arn: &str) -> Result<bool> {
         Ok(!self
             .store
-            .list_executions(Some(state_machine_arn), Some("RUNNING"))?
+            .list_executions(Some(state_machine_arn), Some(Status::Running.as_str()))?
             .is_empty())
     }
 
@@ -475,7 +466,7 @@ impl Service {
             .store
             .get_state_machine(&parsed.base_arn)?
             .ok_or_else(|| state_machine_does_not_exist(arn))?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(state_machine_deleting(&machine.arn));
         }
         let Some(version_arn) = version_arn else {

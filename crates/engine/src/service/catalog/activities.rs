@@ -4,10 +4,12 @@
 use serde_json::Value;
 use store::{ActivityRecord, Tag};
 
-use super::arns::{activity_does_not_exist, parse_typed_arn};
-use super::*;
+use super::{tags, Catalog};
+use crate::service::arns::{activity_does_not_exist, parse_typed_arn};
+use crate::service::configuration;
+use crate::service::{ErrorCode, Result, ServiceError};
 
-impl Service {
+impl Catalog {
     /// CreateActivity, idempotent by name: a repeated create answers the existing activity and
     /// ignores different tags (as AWS does), but may not change the encryption configuration.
     pub fn create_activity(
@@ -21,12 +23,12 @@ impl Service {
         tags::check_tag_count(tags.len())?;
         let encryption = configuration::encryption(encryption_configuration)?;
         let arn = self.scope(region).arn("activity", name);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         if let Some(existing) = self.store.get_activity(&arn)? {
             if existing.encryption_configuration.as_ref() != Some(&encryption) {
                 // Our wording: no recorded case shows AWS's message for this error.
                 return Err(ServiceError::new(
-                    "ActivityAlreadyExists",
+                    ErrorCode::ActivityAlreadyExists,
                     format!("Activity Already Exists: '{arn}'"),
                 ));
             }
@@ -59,7 +61,7 @@ impl Service {
     pub fn delete_activity(&self, region: &str, arn: &str) -> Result<()> {
         let parsed = parse_typed_arn(arn, "activity")?;
         if self.scope(region).owns(&parsed) {
-            let _catalog = self.catalog_lock();
+            let _catalog = self.lock();
             self.store.delete_activity(arn)?;
         }
         Ok(())

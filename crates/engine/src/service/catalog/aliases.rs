@@ -2,11 +2,13 @@
 
 use store::{AliasRoute, StateMachineAliasRecord};
 
-use super::arns::{
+use super::Catalog;
+use crate::service::arns::{
     parse_state_machine_arn, referenced_resource_not_found, state_machine_does_not_exist,
     validation, ResourceScope, StateMachineQualifier,
 };
-use super::*;
+use crate::service::status::StateMachineStatus;
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of aliases per state machine.
 const MAX_ALIASES_PER_STATE_MACHINE: usize = 100;
@@ -44,7 +46,7 @@ fn listed_arns(routing: &[AliasRoute]) -> String {
     format!("[{}]", arns.join(", "))
 }
 
-impl Service {
+impl Catalog {
     /// Checks a routing configuration as AWS does and answers the state machine it routes to.
     fn routed_state_machine(
         &self,
@@ -99,9 +101,9 @@ impl Service {
         let machine = self
             .scoped_state_machine(scope, &machine_arn)
             .map_err(|_| referenced_resource_not_found())?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{machine_arn}'"),
             ));
         }
@@ -127,7 +129,7 @@ impl Service {
         routing: Vec<AliasRoute>,
     ) -> Result<StateMachineAliasRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let machine_arn = self.routed_state_machine(&scope, &routing)?;
         let arn = format!("{machine_arn}:{name}");
         if let Some(existing) = self.store.get_state_machine_alias(&arn)? {
@@ -135,7 +137,7 @@ impl Service {
                 return Ok(existing);
             }
             return Err(ServiceError::new(
-                "ConflictException",
+                ErrorCode::ConflictException,
                 "Failed to create alias because an alias with the same name and a different routing configuration already exists.",
             ));
         }
@@ -144,7 +146,7 @@ impl Service {
         {
             // Our wording: no recorded case shows AWS's message for this quota.
             return Err(ServiceError::new(
-                "ServiceQuotaExceededException",
+                ErrorCode::ServiceQuotaExceededException,
                 format!(
                     "The state machine '{machine_arn}' already has the maximum of {MAX_ALIASES_PER_STATE_MACHINE} aliases"
                 ),
@@ -193,7 +195,7 @@ impl Service {
         routing: Option<Vec<AliasRoute>>,
     ) -> Result<StateMachineAliasRecord> {
         let scope = self.scope(region);
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut alias = self.scoped_alias(&scope, arn)?;
         if let Some(routing) = routing {
             let machine_arn = self.routed_state_machine(&scope, &routing)?;
@@ -225,7 +227,7 @@ impl Service {
             )));
         }
         if scope.owns(&parsed.arn) {
-            let _catalog = self.catalog_lock();
+            let _catalog = self.lock();
             self.store.delete_state_machine_alias(arn)?;
         }
         Ok(())
@@ -243,9 +245,9 @@ impl Service {
             return Err(state_machine_does_not_exist(state_machine_arn));
         }
         let machine = self.scoped_state_machine(&scope, state_machine_arn)?;
-        if machine.status == "DELETING" {
+        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
             return Err(ServiceError::new(
-                "StateMachineDeleting",
+                ErrorCode::StateMachineDeleting,
                 format!("State Machine Is Being Deleted: '{state_machine_arn}'"),
             ));
         }

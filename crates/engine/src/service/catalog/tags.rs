@@ -2,8 +2,9 @@
 
 use store::Tag;
 
-use super::arns::{parse_states_arn, resource_not_found, resource_type_not_valid};
-use super::*;
+use super::Catalog;
+use crate::service::arns::{parse_states_arn, resource_not_found, resource_type_not_valid};
+use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's limit of tags per resource.
 pub const MAX_TAGS_PER_RESOURCE: usize = 50;
@@ -12,7 +13,7 @@ pub(super) fn check_tag_count(count: usize) -> Result<()> {
     if count > MAX_TAGS_PER_RESOURCE {
         // AWS's description of the error (no recorded case shows its message).
         return Err(ServiceError::new(
-            "TooManyTags",
+            ErrorCode::TooManyTags,
             "You've exceeded the number of tags allowed for a resource. See the Limits Topic in the AWS Step Functions Developer Guide.",
         ));
     }
@@ -37,7 +38,7 @@ enum Taggable {
     Activity(store::ActivityRecord),
 }
 
-impl Service {
+impl Catalog {
     /// The state machine or activity `arn` names. Versions, aliases and what does not exist are
     /// `Resource not found` as AWS words it.
     fn taggable(&self, region: &str, arn: &str) -> Result<Taggable> {
@@ -64,7 +65,7 @@ impl Service {
 
     /// TagResource: adds tags, replacing the values of keys already set.
     pub fn tag_resource(&self, region: &str, arn: &str, tags: Vec<Tag>) -> Result<()> {
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut resource = self.taggable(region, arn)?;
         let current = match &mut resource {
             Taggable::StateMachine(machine) => &mut machine.tags,
@@ -78,7 +79,7 @@ impl Service {
 
     /// UntagResource: removes the tags with these keys (keys not set are ignored).
     pub fn untag_resource(&self, region: &str, arn: &str, keys: &[String]) -> Result<()> {
-        let _catalog = self.catalog_lock();
+        let _catalog = self.lock();
         let mut resource = self.taggable(region, arn)?;
         let current = match &mut resource {
             Taggable::StateMachine(machine) => &mut machine.tags,
