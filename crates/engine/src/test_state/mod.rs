@@ -21,7 +21,7 @@ use asl::validate::{self, MachineType, TEST_STATE_NAME};
 use asl::{QueryLanguage, StatesError};
 use serde_json::{json, Map, Value};
 
-use crate::execution::{
+use crate::interpreter::{
     backoff_seconds, catch_output, effective_task_input, evaluate_state_inner, format_timestamp,
     item_input, matching_catcher, matching_retrier, result_exit, wait_exit, Ctx, Isolated, Phase,
     Running, Work,

@@ -1,0 +1,224 @@
+//! What the outside world tells a running execution, and how the execution takes it.
+
+use std::sync::Arc;
+
+use asl::StatesError;
+use serde_json::{json, Map, Value};
+
+use super::events::error_cause_details;
+use super::frame::{Phase, Status, Step, TimerRequest, EXECUTION_TIMEOUT_FRAME};
+use super::Execution;
+
+/// Something the outside world tells a running execution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// A Wait state's or a retry back-off's timer for this frame fired.
+    TimerFired { frame: u32 },
+    /// StopExecution.
+    Stop {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    /// The execution's TimeoutSeconds passed.
+    TimedOut,
+    /// A worker took the activity task this frame waits on.
+    TaskStarted {
+        frame: u32,
+        worker_name: Option<String>,
+    },
+    /// SendTaskSuccess for this frame's task (output as JSON text).
+    TaskSucceeded { frame: u32, output: String },
+    /// SendTaskFailure for this frame's task.
+    TaskFailed {
+        frame: u32,
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    /// SendTaskHeartbeat: the heartbeat timeout starts again.
+    TaskHeartbeat { frame: u32 },
+    /// The task's TimeoutSeconds (or HeartbeatSeconds, when `heartbeat`) passed.
+    TaskTimedOut { frame: u32, heartbeat: bool },
+    /// RedriveExecution of a FAILED, ABORTED or TIMED_OUT execution: it goes on from the
+    /// top-level state that did not finish, keeping everything that did.
+    Redrive,
+}
+
+impl Execution {
+    /// Where a redrive starts: the last top-level state entered, with the input it was given.
+    pub(super) fn redrive_point(&self) -> Option<(String, Value)> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.frame == 0 && e.event_type.ends_with("StateEntered"))
+            .and_then(|e| {
+                let name = e.details.get("name")?.as_str()?.to_string();
+                let input = e
+                    .details
+                    .get("input")
+                    .and_then(Value::as_str)
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or(Value::Null);
+                Some((name, input))
+            })
+    }
+
+    pub(super) fn redrive(&mut self) {
+        if matches!(self.status, Status::Running | Status::Succeeded) {
+            return;
+        }
+        let Some((name, input)) = self.redrive_point() else {
+            return;
+        };
+        let count = self.info.redrive_count + 1;
+        Arc::make_mut(&mut self.info).redrive_count = count;
+        self.emit(0, "ExecutionRedriven", |_| {
+            let mut d = Map::new();
+            d.insert("redriveCount".into(), json!(count));
+            d
+        });
+        self.status = Status::Running;
+        self.output = None;
+        self.error = None;
+        self.cause = None;
+        if let Some(seconds) = self.machine.timeout_seconds {
+            // The execution's time limit counts again from the redrive.
+            self.timers.push(TimerRequest {
+                frame: EXECUTION_TIMEOUT_FRAME,
+                due_ms: self.now_ms + seconds as i64 * 1000,
+            });
+        }
+        self.frames[0].step = Step::Enter { name, input };
+        self.work.push_back(0);
+    }
+
+    /// Delivers an outside input and runs as far as the execution can go.
+    pub fn deliver(&mut self, signal: Signal) {
+        if signal == Signal::Redrive {
+            self.redrive();
+            self.run();
+            return;
+        }
+        if self.status != Status::Running {
+            return;
+        }
+        let signal = match signal {
+            Signal::TimerFired {
+                frame: EXECUTION_TIMEOUT_FRAME,
+            } => Signal::TimedOut,
+            other => other,
+        };
+        match signal {
+            Signal::TimerFired { frame } if self.task_wait(frame).is_some() => {
+                let now = self.now_ms;
+                let expired = self.task_wait(frame).and_then(|w| {
+                    if w.timeout_due.is_some_and(|d| d <= now) {
+                        Some(false)
+                    } else if w.started && w.heartbeat_due.is_some_and(|d| d <= now) {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                });
+                if let Some(heartbeat) = expired {
+                    self.task_timed_out(frame, heartbeat);
+                }
+            }
+            Signal::TimerFired { frame } => {
+                let waiting = self.frames.get(frame as usize).is_some_and(|f| {
+                    matches!(&f.step, Step::Run(r) if matches!(r.phase, Phase::Waiting { .. } | Phase::Backoff { .. }))
+                });
+                if !waiting {
+                    // The frame moved on (or was cancelled): a stale timer.
+                    return;
+                }
+                let Step::Run(run) =
+                    std::mem::replace(&mut self.frames[frame as usize].step, Step::Cancelled)
+                else {
+                    return;
+                };
+                let mut run = run;
+                match std::mem::replace(&mut run.phase, Phase::Start) {
+                    Phase::Waiting {
+                        effective_input, ..
+                    } => self.wait_done(frame, run, effective_input),
+                    Phase::Backoff { .. } => {
+                        run.retry_count += 1;
+                        self.frames[frame as usize].step = Step::Run(run);
+                        self.work.push_back(frame);
+                    }
+                    other => {
+                        run.phase = other;
+                        self.frames[frame as usize].step = Step::Run(run);
+                    }
+                }
+            }
+            Signal::Stop { error, cause } => {
+                // AWS records ExecutionAborted with previousEventId 0.
+                self.emit_with_prev(0, "ExecutionAborted", false, 0, |_| {
+                    error_cause_details(&error, &cause)
+                });
+                self.cancel_frame(0);
+                self.status = Status::Aborted;
+                self.error = error;
+                self.cause = cause;
+                self.work.clear();
+            }
+            Signal::TaskStarted { frame, worker_name } => self.task_started(frame, worker_name),
+            Signal::TaskSucceeded { frame, output } => {
+                if let Some(run) = self.take_task(frame) {
+                    let shown = output.clone();
+                    self.emit(frame, "ActivitySucceeded", |_| {
+                        let mut d = Map::new();
+                        d.insert("output".into(), Value::String(shown));
+                        d.insert("outputDetails".into(), json!({"truncated": false}));
+                        d
+                    });
+                    let result = serde_json::from_str(&output).unwrap_or(Value::Null);
+                    self.finish_with_result(frame, run, result);
+                }
+            }
+            Signal::TaskFailed {
+                frame,
+                error,
+                cause,
+            } => {
+                if let Some(run) = self.take_task(frame) {
+                    self.emit(frame, "ActivityFailed", |_| {
+                        error_cause_details(&error, &cause)
+                    });
+                    let err =
+                        StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
+                    self.state_failed(frame, run, err);
+                }
+            }
+            Signal::TaskHeartbeat { frame } => {
+                let now = self.now_ms;
+                let mut timer = None;
+                if let Some(Step::Run(run)) =
+                    self.frames.get_mut(frame as usize).map(|f| &mut f.step)
+                {
+                    if let Phase::Task(wait) = &mut run.phase {
+                        if let Some(hb) = wait.heartbeat_seconds {
+                            let due = now + hb * 1000;
+                            wait.heartbeat_due = Some(due);
+                            timer = Some(due);
+                        }
+                    }
+                }
+                if let Some(due_ms) = timer {
+                    self.timers.push(TimerRequest { frame, due_ms });
+                }
+            }
+            Signal::TaskTimedOut { frame, heartbeat } => self.task_timed_out(frame, heartbeat),
+            Signal::Redrive => {}
+            Signal::TimedOut => {
+                // AWS records no error or cause for an execution that timed out.
+                self.emit(0, "ExecutionTimedOut", |_| Map::new());
+                self.cancel_frame(0);
+                self.status = Status::TimedOut;
+                self.work.clear();
+            }
+        }
+        self.run();
+    }
+}
