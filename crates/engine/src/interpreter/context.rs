@@ -8,7 +8,7 @@ use asl::{Environment, Variables};
 use serde_json::{json, Map, Value};
 
 use super::frame::{ExecutionInfo, Frame, Running};
-use crate::test_state::{Inspection, Supplied};
+use super::inspection::{Inspection, Supplied};
 
 /// What the engine asks of the world outside the language while it runs: for now, whether an
 /// activity exists. Answers are recorded with the event they lead to, so replays see the same.

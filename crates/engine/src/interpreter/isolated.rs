@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::context::{Ctx, RecordingEnv};
 use super::frame::{ExecutionInfo, Frame, Phase, Running, Step};
-use crate::test_state::{Inspection, Supplied};
+use super::inspection::{Inspection, Supplied};
 
 /// One state evaluated outside any execution, as TestState runs it: a single frame that holds
 /// the variables it was given, no history, no timers.
