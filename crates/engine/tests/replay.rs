@@ -220,6 +220,7 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     let token = offered[0].token.clone();
     exec.deliver(Signal::TaskStarted {
         frame: offered[0].frame,
+        token: token.clone(),
         worker_name: Some("w".into()),
     });
 
@@ -233,6 +234,7 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     assert_eq!(rebuilt.task_status(offered[0].frame, &token), Some(true));
     rebuilt.deliver(Signal::TaskSucceeded {
         frame: offered[0].frame,
+        token: token.clone(),
         output: "{\"done\":true}".into(),
     });
     assert_eq!(rebuilt.status, engine::execution::Status::Succeeded);

@@ -68,10 +68,12 @@ impl Execution {
             "ExecutionRedriven" => Some(Signal::Redrive),
             "ActivityStarted" => Some(Signal::TaskStarted {
                 frame: event.frame,
+                token: self.waiting_token(event.frame),
                 worker_name: detail_text(event, "workerName"),
             }),
             "ActivitySucceeded" => Some(Signal::TaskSucceeded {
                 frame: event.frame,
+                token: self.waiting_token(event.frame),
                 output: event
                     .details
                     .get("output")
@@ -81,6 +83,7 @@ impl Execution {
             }),
             "ActivityFailed" => Some(Signal::TaskFailed {
                 frame: event.frame,
+                token: self.waiting_token(event.frame),
                 error: detail_text(event, "error"),
                 cause: detail_text(event, "cause"),
             }),
@@ -101,6 +104,13 @@ impl Execution {
                 }
             }
         }
+    }
+
+    /// The token of the task `frame` waits on, which the recorded answer was for.
+    fn waiting_token(&self, frame: u32) -> String {
+        self.task_wait(frame)
+            .map(|w| w.token.clone())
+            .unwrap_or_default()
     }
 }
 

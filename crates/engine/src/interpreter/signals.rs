@@ -3,14 +3,17 @@
 use std::sync::Arc;
 
 use asl::StatesError;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::error_cause_details;
 use super::frame::{Phase, Status, Step, TimerRequest, EXECUTION_TIMEOUT_FRAME};
 use super::Execution;
 
-/// Something the outside world tells a running execution.
-#[derive(Debug, Clone, PartialEq)]
+/// Something the outside world tells a running execution. Signals for an execution another
+/// node drives are queued in the store in this form (`{"signal": "TaskSucceeded", ...}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "signal")]
 pub enum Signal {
     /// A Wait state's or a retry back-off's timer for this frame fired.
     TimerFired { frame: u32 },
@@ -21,26 +24,45 @@ pub enum Signal {
     },
     /// The execution's TimeoutSeconds passed.
     TimedOut,
-    /// A worker took the activity task this frame waits on.
+    /// A worker took the task named by `token`, which this frame waits on.
     TaskStarted {
         frame: u32,
+        token: String,
         worker_name: Option<String>,
     },
     /// SendTaskSuccess for this frame's task (output as JSON text).
-    TaskSucceeded { frame: u32, output: String },
+    TaskSucceeded {
+        frame: u32,
+        token: String,
+        output: String,
+    },
     /// SendTaskFailure for this frame's task.
     TaskFailed {
         frame: u32,
+        token: String,
         error: Option<String>,
         cause: Option<String>,
     },
     /// SendTaskHeartbeat: the heartbeat timeout starts again.
-    TaskHeartbeat { frame: u32 },
+    TaskHeartbeat { frame: u32, token: String },
     /// The task's TimeoutSeconds (or HeartbeatSeconds, when `heartbeat`) passed.
     TaskTimedOut { frame: u32, heartbeat: bool },
     /// RedriveExecution of a FAILED, ABORTED or TIMED_OUT execution: it goes on from the
     /// top-level state that did not finish, keeping everything that did.
     Redrive,
+}
+
+impl Signal {
+    /// The frame and task token a worker's signal is about (None: not about a task by token).
+    pub fn task(&self) -> Option<(u32, &str)> {
+        match self {
+            Signal::TaskStarted { frame, token, .. }
+            | Signal::TaskSucceeded { frame, token, .. }
+            | Signal::TaskFailed { frame, token, .. }
+            | Signal::TaskHeartbeat { frame, token } => Some((*frame, token)),
+            _ => None,
+        }
+    }
 }
 
 impl Execution {
@@ -99,6 +121,15 @@ impl Execution {
             return;
         }
         if self.status != Status::Running {
+            return;
+        }
+        // A worker's signal counts only for the task its frame waits on now (not one a retry
+        // replaced).
+        let stale = signal
+            .task()
+            .is_some_and(|(frame, token)| self.task_wait(frame).is_none_or(|w| w.token != token));
+        if stale {
+            self.run();
             return;
         }
         let signal = match signal {
@@ -163,8 +194,10 @@ impl Execution {
                 self.cause = cause;
                 self.work.clear();
             }
-            Signal::TaskStarted { frame, worker_name } => self.task_started(frame, worker_name),
-            Signal::TaskSucceeded { frame, output } => {
+            Signal::TaskStarted {
+                frame, worker_name, ..
+            } => self.task_started(frame, worker_name),
+            Signal::TaskSucceeded { frame, output, .. } => {
                 if let Some(run) = self.take_task(frame) {
                     let shown = output.clone();
                     self.emit(frame, "ActivitySucceeded", |_| {
@@ -181,6 +214,7 @@ impl Execution {
                 frame,
                 error,
                 cause,
+                ..
             } => {
                 if let Some(run) = self.take_task(frame) {
                     self.emit(frame, "ActivityFailed", |_| {
@@ -191,7 +225,7 @@ impl Execution {
                     self.state_failed(frame, run, err);
                 }
             }
-            Signal::TaskHeartbeat { frame } => {
+            Signal::TaskHeartbeat { frame, .. } => {
                 let now = self.now_ms;
                 let mut timer = None;
                 if let Some(Step::Run(run)) =
@@ -220,5 +254,36 @@ impl Execution {
             }
         }
         self.run();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queued_signals_keep_their_stored_form() {
+        let started = Signal::TaskStarted {
+            frame: 3,
+            token: "t".into(),
+            worker_name: None,
+        };
+        let text = serde_json::to_string(&started).unwrap();
+        assert_eq!(
+            text,
+            r#"{"signal":"TaskStarted","frame":3,"token":"t","worker_name":null}"#
+        );
+        assert_eq!(serde_json::from_str::<Signal>(&text).unwrap(), started);
+        let stop: Signal =
+            serde_json::from_str(r#"{"signal":"Stop","error":"E","cause":null}"#).unwrap();
+        assert_eq!(
+            stop,
+            Signal::Stop {
+                error: Some("E".into()),
+                cause: None
+            }
+        );
+        assert_eq!(stop.task(), None);
+        assert_eq!(started.task(), Some((3, "t")));
     }
 }

@@ -215,7 +215,7 @@ impl Service {
         if self.drives(arn) {
             self.signal(arn, Signal::Stop { error, cause });
         } else if self.store.is_shared() {
-            self.queue_signal(arn, runtime::QueuedSignal::Stop { error, cause })?;
+            self.queue_signal(arn, Signal::Stop { error, cause })?;
         }
         self.describe_execution(arn)
     }
