@@ -150,3 +150,15 @@ pub const DATA_MEMBERS: [(&str, &str); 3] = [
     ("output", "outputDetails"),
     ("assignedVariables", "assignedVariablesDetails"),
 ];
+
+/// The `{cause, error}` details of ExecutionAborted and ActivityFailed, members only when given.
+pub fn error_cause_details(error: &Option<String>, cause: &Option<String>) -> Map<String, Value> {
+    let mut d = Map::new();
+    if let Some(c) = cause {
+        d.insert("cause".into(), Value::String(c.clone()));
+    }
+    if let Some(e) = error {
+        d.insert("error".into(), Value::String(e.clone()));
+    }
+    d
+}

@@ -3,6 +3,7 @@
 /// The interpreter's former path, kept while `service` is reworked in parallel.
 pub use interpreter as execution;
 pub mod history;
+pub mod integrations;
 pub mod interpreter;
 pub mod service;
 pub mod tasks;

@@ -9,12 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::frame::{ExecutionInfo, Frame, Running};
 use super::inspection::{Inspection, Supplied};
-
-/// What the engine asks of the world outside the language while it runs: for now, whether an
-/// activity exists. Answers are recorded with the event they lead to, so replays see the same.
-pub trait TaskResolver: Send + Sync {
-    fn activity_exists(&self, activity_arn: &str) -> bool;
-}
+use crate::integrations::TaskResolver;
 
 /// Records non-deterministic values, or plays back recorded ones during a replay.
 pub(super) struct RecordingEnv<'a> {

@@ -107,21 +107,6 @@ pub(super) fn evaluation_location(cause: &str) -> Option<&str> {
     rest.split('\'').next()
 }
 
-/// The `{cause, error}` details of ExecutionAborted and ActivityFailed, members only when given.
-pub(super) fn error_cause_details(
-    error: &Option<String>,
-    cause: &Option<String>,
-) -> Map<String, Value> {
-    let mut d = Map::new();
-    if let Some(c) = cause {
-        d.insert("cause".into(), Value::String(c.clone()));
-    }
-    if let Some(e) = error {
-        d.insert("error".into(), Value::String(e.clone()));
-    }
-    d
-}
-
 pub(super) fn entered_type(state: &State) -> &'static str {
     match state.kind {
         StateKind::Pass { .. } => "PassStateEntered",

@@ -8,7 +8,7 @@ use asl::model::{StateKind, StateMachine};
 use asl::StatesError;
 use serde_json::{json, Map, Value};
 
-use super::context::{Ctx, RecordingEnv, TaskResolver};
+use super::context::{Ctx, RecordingEnv};
 use super::data_flow::{compact, exceeds_payload_limit, result_exit};
 use super::evaluate::evaluate_state;
 use super::events::{entered_type, evaluation_location, exited_type};
@@ -17,6 +17,7 @@ use super::frame::{
 };
 use super::work::Work;
 use super::Execution;
+use crate::integrations::TaskResolver;
 
 /// AWS's limit on the number of events in one execution's history.
 pub const HISTORY_EVENT_LIMIT: u64 = 25_000;
@@ -315,19 +316,7 @@ impl Execution {
                 self.frames[f as usize].step = Step::Run(run);
             }
             Work::StartParallel { effective_input } => self.start_parallel(f, run, effective_input),
-            Work::StartActivity {
-                activity_arn,
-                effective_input,
-                timeout_seconds,
-                heartbeat_seconds,
-            } => self.schedule_activity(
-                f,
-                run,
-                activity_arn,
-                effective_input,
-                timeout_seconds,
-                heartbeat_seconds,
-            ),
+            Work::StartTask { integration, call } => self.schedule_task(f, run, integration, call),
             Work::StartMap(progress) => self.start_map(f, run, progress),
         }
     }
@@ -509,7 +498,7 @@ impl Execution {
         }
     }
 
-    /// Asks the world for the answers only it has (whether an activity exists …).
+    /// Asks the world the questions integrations have before a task is scheduled.
     pub fn set_resolver(&mut self, resolver: Arc<dyn TaskResolver>) {
         self.resolver = Some(resolver);
     }

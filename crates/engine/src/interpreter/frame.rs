@@ -7,6 +7,8 @@ use asl::model::{State, StateMachine};
 use asl::StatesError;
 use serde_json::{Map, Value};
 
+use crate::integrations::{Integration, TaskRequest};
+
 /// The fixed facts of an execution, shown in the context object.
 #[derive(Debug, Clone)]
 pub struct ExecutionInfo {
@@ -116,19 +118,18 @@ pub(crate) enum Phase {
         remaining: usize,
     },
     Map(Box<MapProgress>),
-    /// Waiting on an activity worker.
+    /// Waiting on what a Task called.
     Task(Box<TaskWait>),
 }
 
+/// A Task state's wait for what it called.
 #[derive(Debug)]
 pub(crate) struct TaskWait {
-    pub(super) token: String,
+    pub(super) request: TaskRequest,
+    pub(super) integration: &'static dyn Integration,
     pub(super) started: bool,
     pub(super) timeout_due: Option<i64>,
-    pub(super) heartbeat_seconds: Option<i64>,
     pub(super) heartbeat_due: Option<i64>,
-    pub(super) activity_arn: String,
-    pub(super) input_text: String,
 }
 
 #[derive(Debug)]

@@ -37,7 +37,8 @@ use serde_json::Value;
 use crate::history::HistoryEvent;
 use frame::Frame;
 
-pub use context::{format_timestamp, TaskResolver};
+pub use crate::integrations::TaskResolver;
+pub use context::format_timestamp;
 pub use data_flow::{exceeds_payload_limit, PAYLOAD_LIMIT_BYTES};
 pub use events::ReplayError;
 pub use execution::HISTORY_EVENT_LIMIT;
@@ -85,5 +86,5 @@ pub struct Execution {
     first_input_text: Option<String>,
     resolver: Option<Arc<dyn TaskResolver>>,
     /// Tasks asked for since the last `take_task_requests`.
-    task_requests: Vec<crate::tasks::TaskRequest>,
+    task_requests: Vec<crate::integrations::TaskRequest>,
 }

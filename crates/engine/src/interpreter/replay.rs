@@ -66,33 +66,10 @@ impl Execution {
             }),
             "ExecutionTimedOut" => Some(Signal::TimedOut),
             "ExecutionRedriven" => Some(Signal::Redrive),
-            "ActivityStarted" => Some(Signal::TaskStarted {
-                frame: event.frame,
-                token: self.waiting_token(event.frame),
-                worker_name: detail_text(event, "workerName"),
-            }),
-            "ActivitySucceeded" => Some(Signal::TaskSucceeded {
-                frame: event.frame,
-                token: self.waiting_token(event.frame),
-                output: event
-                    .details
-                    .get("output")
-                    .and_then(Value::as_str)
-                    .unwrap_or("null")
-                    .to_string(),
-            }),
-            "ActivityFailed" => Some(Signal::TaskFailed {
-                frame: event.frame,
-                token: self.waiting_token(event.frame),
-                error: detail_text(event, "error"),
-                cause: detail_text(event, "cause"),
-            }),
-            "ActivityTimedOut" => Some(Signal::TaskTimedOut {
-                frame: event.frame,
-                heartbeat: event.details.get("error").and_then(Value::as_str)
-                    == Some(asl::error::HEARTBEAT_TIMEOUT),
-            }),
             _ => {
+                if let Some(signal) = self.explain_task(event) {
+                    return Some(signal);
+                }
                 let frame = self.frames.get(event.frame as usize)?;
                 match &frame.step {
                     Step::Run(run)
@@ -106,11 +83,47 @@ impl Execution {
         }
     }
 
-    /// The token of the task `frame` waits on, which the recorded answer was for.
-    fn waiting_token(&self, frame: u32) -> String {
-        self.task_wait(frame)
-            .map(|w| w.token.clone())
-            .unwrap_or_default()
+    /// The answer to a task (one of the events its integration records) for the frame that
+    /// waits on it.
+    fn explain_task(&self, event: &HistoryEvent) -> Option<Signal> {
+        let wait = self.task_wait(event.frame)?;
+        let events = wait.integration.events();
+        let frame = event.frame;
+        let token = wait.request.token.clone();
+        let kind = event.event_type;
+        if kind == events.started {
+            Some(Signal::TaskStarted {
+                frame,
+                token,
+                worker_name: detail_text(event, "workerName"),
+            })
+        } else if kind == events.succeeded {
+            Some(Signal::TaskSucceeded {
+                frame,
+                token,
+                output: event
+                    .details
+                    .get("output")
+                    .and_then(Value::as_str)
+                    .unwrap_or("null")
+                    .to_string(),
+            })
+        } else if kind == events.failed {
+            Some(Signal::TaskFailed {
+                frame,
+                token,
+                error: detail_text(event, "error"),
+                cause: detail_text(event, "cause"),
+            })
+        } else if kind == events.timed_out {
+            Some(Signal::TaskTimedOut {
+                frame,
+                heartbeat: event.details.get("error").and_then(Value::as_str)
+                    == Some(asl::error::HEARTBEAT_TIMEOUT),
+            })
+        } else {
+            None
+        }
     }
 }
 

@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use asl::StatesError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::events::error_cause_details;
 use super::frame::{Phase, Status, Step, TimerRequest, EXECUTION_TIMEOUT_FRAME};
 use super::Execution;
+use crate::history::error_cause_details;
 
 /// Something the outside world tells a running execution. Signals for an execution another
 /// node drives are queued in the store in this form (`{"signal": "TaskSucceeded", ...}`).
@@ -125,9 +124,10 @@ impl Execution {
         }
         // A worker's signal counts only for the task its frame waits on now (not one a retry
         // replaced).
-        let stale = signal
-            .task()
-            .is_some_and(|(frame, token)| self.task_wait(frame).is_none_or(|w| w.token != token));
+        let stale = signal.task().is_some_and(|(frame, token)| {
+            self.task_wait(frame)
+                .is_none_or(|w| w.request.token != token)
+        });
         if stale {
             self.run();
             return;
@@ -197,52 +197,14 @@ impl Execution {
             Signal::TaskStarted {
                 frame, worker_name, ..
             } => self.task_started(frame, worker_name),
-            Signal::TaskSucceeded { frame, output, .. } => {
-                if let Some(run) = self.take_task(frame) {
-                    let shown = output.clone();
-                    self.emit(frame, "ActivitySucceeded", |_| {
-                        let mut d = Map::new();
-                        d.insert("output".into(), Value::String(shown));
-                        d.insert("outputDetails".into(), json!({"truncated": false}));
-                        d
-                    });
-                    let result = serde_json::from_str(&output).unwrap_or(Value::Null);
-                    self.finish_with_result(frame, run, result);
-                }
-            }
+            Signal::TaskSucceeded { frame, output, .. } => self.task_succeeded(frame, output),
             Signal::TaskFailed {
                 frame,
                 error,
                 cause,
                 ..
-            } => {
-                if let Some(run) = self.take_task(frame) {
-                    self.emit(frame, "ActivityFailed", |_| {
-                        error_cause_details(&error, &cause)
-                    });
-                    let err =
-                        StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
-                    self.state_failed(frame, run, err);
-                }
-            }
-            Signal::TaskHeartbeat { frame, .. } => {
-                let now = self.now_ms;
-                let mut timer = None;
-                if let Some(Step::Run(run)) =
-                    self.frames.get_mut(frame as usize).map(|f| &mut f.step)
-                {
-                    if let Phase::Task(wait) = &mut run.phase {
-                        if let Some(hb) = wait.heartbeat_seconds {
-                            let due = now + hb * 1000;
-                            wait.heartbeat_due = Some(due);
-                            timer = Some(due);
-                        }
-                    }
-                }
-                if let Some(due_ms) = timer {
-                    self.timers.push(TimerRequest { frame, due_ms });
-                }
-            }
+            } => self.task_failed(frame, error, cause),
+            Signal::TaskHeartbeat { frame, .. } => self.task_heartbeat(frame),
             Signal::TaskTimedOut { frame, heartbeat } => self.task_timed_out(frame, heartbeat),
             Signal::Redrive => {}
             Signal::TimedOut => {

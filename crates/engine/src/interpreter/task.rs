@@ -1,15 +1,17 @@
-//! Task: its effective input handed to what it calls (activities for now), and the wait for
-//! the answer.
+//! Task: its effective input handed to the integration its resource names (see
+//! `crate::integrations`), and the wait for the answer. Nothing here knows which integration
+//! it is: the integration names the events and their details.
 
 use asl::model::{NumberField, State, TaskSpec};
 use asl::StatesError;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::{compact, effective_task_input, evaluate_field};
 use super::frame::{Phase, Running, Step, TaskWait, TimerRequest};
 use super::work::Work;
 use super::Execution;
+use crate::integrations::{integration_for, Integration, TaskCall, TaskRequest, TaskResolver};
 
 pub(super) fn evaluate(
     ctx: &mut Ctx,
@@ -19,22 +21,19 @@ pub(super) fn evaluate(
     spec: &TaskSpec,
 ) -> Result<Work, StatesError> {
     let effective = effective_task_input(ctx, run, state, context)?;
-    if !is_activity_arn(&spec.resource) {
+    let Some(integration) = integration_for(&spec.target) else {
         return Ok(Work::Fail(StatesError::runtime(format!(
             "The resource '{}' of state '{}' is not supported by this server yet",
             spec.resource, state.name
         ))));
-    }
+    };
     let resolver = ctx.resolver;
-    let exists = ctx
-        .env
-        .observe_bool(|| resolver.is_some_and(|r| r.activity_exists(&spec.resource)));
-    if !exists {
-        return Err(StatesError::runtime(format!(
-            "The activity {} does not exist.",
-            spec.resource
-        )));
-    }
+    let env = &mut ctx.env;
+    integration.check(&spec.resource, &mut |ask: &dyn Fn(
+        &dyn TaskResolver,
+    ) -> bool| {
+        env.observe_bool(|| resolver.is_some_and(ask))
+    })?;
     let timeout_seconds = match &spec.timeout_seconds {
         Some(f) => Some(task_seconds(ctx, f, &run.input, context, "TimeoutSeconds")?),
         None => None,
@@ -49,18 +48,15 @@ pub(super) fn evaluate(
         )?),
         None => None,
     };
-    Ok(Work::StartActivity {
-        activity_arn: spec.resource.clone(),
-        effective_input: effective,
-        timeout_seconds,
-        heartbeat_seconds,
+    Ok(Work::StartTask {
+        integration,
+        call: TaskCall {
+            resource: spec.resource.clone(),
+            input: compact(&effective),
+            timeout_seconds,
+            heartbeat_seconds,
+        },
     })
-}
-
-/// `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`.
-fn is_activity_arn(resource: &str) -> bool {
-    let parts: Vec<&str> = resource.split(':').collect();
-    parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity"
 }
 
 /// TimeoutSeconds / HeartbeatSeconds (literal, path or JSONata): a positive whole number.
@@ -90,25 +86,17 @@ fn task_seconds(
 
 impl Execution {
     /// Tasks asked for since the last call.
-    pub fn take_task_requests(&mut self) -> Vec<crate::tasks::TaskRequest> {
+    pub fn take_task_requests(&mut self) -> Vec<TaskRequest> {
         std::mem::take(&mut self.task_requests)
     }
 
-    /// Every task still waiting for a worker to take it (to offer again after a restart).
-    pub fn pending_task_requests(&self) -> Vec<crate::tasks::TaskRequest> {
+    /// Every task still waiting for the world to take it up (to offer again after a restart).
+    pub fn pending_task_requests(&self) -> Vec<TaskRequest> {
         self.frames
             .iter()
-            .enumerate()
-            .filter_map(|(i, f)| match &f.step {
+            .filter_map(|f| match &f.step {
                 Step::Run(r) => match &r.phase {
-                    Phase::Task(w) if !w.started => Some(crate::tasks::TaskRequest {
-                        frame: i as u32,
-                        token: w.token.clone(),
-                        kind: crate::tasks::TaskKind::Activity {
-                            activity_arn: w.activity_arn.clone(),
-                            input: w.input_text.clone(),
-                        },
-                    }),
+                    Phase::Task(w) if !w.started => Some(w.request.clone()),
                     _ => None,
                 },
                 _ => None,
@@ -116,10 +104,10 @@ impl Execution {
             .collect()
     }
 
-    /// Whether `frame` waits on the task named by `token`, and whether a worker took it.
+    /// Whether `frame` waits on the task named by `token`, and whether it started.
     pub fn task_status(&self, frame: u32, token: &str) -> Option<bool> {
         self.task_wait(frame)
-            .filter(|w| w.token == token)
+            .filter(|w| w.request.token == token)
             .map(|w| w.started)
     }
 
@@ -133,85 +121,70 @@ impl Execution {
         }
     }
 
-    /// Takes a frame out of its task wait, to end the Task state.
-    pub(super) fn take_task(&mut self, frame: u32) -> Option<Box<Running>> {
-        self.task_wait(frame)?;
+    /// Takes a frame out of its task wait, to end the Task state; with the integration it
+    /// waited on.
+    pub(super) fn take_task(
+        &mut self,
+        frame: u32,
+    ) -> Option<(Box<Running>, &'static dyn Integration)> {
+        let integration = self.task_wait(frame)?.integration;
         let Step::Run(mut run) =
             std::mem::replace(&mut self.frames[frame as usize].step, Step::Cancelled)
         else {
             return None;
         };
         run.phase = Phase::Start;
-        Some(run)
+        Some((run, integration))
     }
 
-    pub(super) fn schedule_activity(
+    pub(super) fn schedule_task(
         &mut self,
         f: u32,
         mut run: Box<Running>,
-        activity_arn: String,
-        effective_input: Value,
-        timeout_seconds: Option<i64>,
-        heartbeat_seconds: Option<i64>,
+        integration: &'static dyn Integration,
+        call: TaskCall,
     ) {
-        let input_text = compact(&effective_input);
-        let shown = input_text.clone();
-        let resource = activity_arn.clone();
-        let scheduled_id = self.emit(f, "ActivityScheduled", |_| {
-            let mut d = Map::new();
-            d.insert("input".into(), Value::String(shown));
-            d.insert("inputDetails".into(), json!({"truncated": false}));
-            d.insert("resource".into(), Value::String(resource));
-            if let Some(t) = timeout_seconds {
-                d.insert("timeoutInSeconds".into(), json!(t));
-            }
-            if let Some(h) = heartbeat_seconds {
-                d.insert("heartbeatInSeconds".into(), json!(h));
-            }
-            d
+        let scheduled_id = self.emit(f, integration.events().scheduled, |_| {
+            integration.scheduled_details(&call)
         });
         let token = crate::tasks::make_token(&self.info.execution_arn, f, scheduled_id);
-        let timeout_due = timeout_seconds.map(|t| self.now_ms + t * 1000);
+        let timeout_due = call.timeout_seconds.map(|t| self.now_ms + t * 1000);
         if let Some(due_ms) = timeout_due {
             self.timers.push(TimerRequest { frame: f, due_ms });
         }
-        self.task_requests.push(crate::tasks::TaskRequest {
+        let request = TaskRequest {
             frame: f,
-            token: token.clone(),
-            kind: crate::tasks::TaskKind::Activity {
-                activity_arn: activity_arn.clone(),
-                input: input_text.clone(),
-            },
-        });
-        run.phase = Phase::Task(Box::new(TaskWait {
             token,
+            call,
+        };
+        self.task_requests.push(request.clone());
+        run.phase = Phase::Task(Box::new(TaskWait {
+            request,
+            integration,
             started: false,
             timeout_due,
-            heartbeat_seconds,
             heartbeat_due: None,
-            activity_arn,
-            input_text,
         }));
         self.frames[f as usize].step = Step::Run(run);
     }
 
     pub(super) fn task_started(&mut self, frame: u32, worker_name: Option<String>) {
-        if self.task_wait(frame).is_none_or(|w| w.started) {
+        let Some(integration) = self
+            .task_wait(frame)
+            .filter(|w| !w.started)
+            .map(|w| w.integration)
+        else {
             return;
-        }
-        self.emit(frame, "ActivityStarted", |_| {
-            let mut d = Map::new();
-            if let Some(w) = &worker_name {
-                d.insert("workerName".into(), Value::String(w.clone()));
-            }
-            d
+        };
+        self.emit(frame, integration.events().started, |_| {
+            integration.started_details(worker_name.as_deref())
         });
         let now = self.now_ms;
         let mut timer = None;
         if let Step::Run(run) = &mut self.frames[frame as usize].step {
             if let Phase::Task(w) = &mut run.phase {
                 w.started = true;
-                if let Some(hb) = w.heartbeat_seconds {
+                if let Some(hb) = w.request.call.heartbeat_seconds {
                     let due = now + hb * 1000;
                     w.heartbeat_due = Some(due);
                     timer = Some(due);
@@ -223,8 +196,47 @@ impl Execution {
         }
     }
 
+    /// The task answered with its output (JSON text).
+    pub(super) fn task_succeeded(&mut self, frame: u32, output: String) {
+        if let Some((run, integration)) = self.take_task(frame) {
+            self.emit(frame, integration.events().succeeded, |_| {
+                integration.succeeded_details(&output)
+            });
+            let result = serde_json::from_str(&output).unwrap_or(Value::Null);
+            self.finish_with_result(frame, run, result);
+        }
+    }
+
+    pub(super) fn task_failed(&mut self, frame: u32, error: Option<String>, cause: Option<String>) {
+        if let Some((run, integration)) = self.take_task(frame) {
+            self.emit(frame, integration.events().failed, |_| {
+                integration.failed_details(&error, &cause)
+            });
+            let err = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
+            self.state_failed(frame, run, err);
+        }
+    }
+
+    /// A heartbeat: the heartbeat timeout starts again.
+    pub(super) fn task_heartbeat(&mut self, frame: u32) {
+        let now = self.now_ms;
+        let mut timer = None;
+        if let Some(Step::Run(run)) = self.frames.get_mut(frame as usize).map(|f| &mut f.step) {
+            if let Phase::Task(wait) = &mut run.phase {
+                if let Some(hb) = wait.request.call.heartbeat_seconds {
+                    let due = now + hb * 1000;
+                    wait.heartbeat_due = Some(due);
+                    timer = Some(due);
+                }
+            }
+        }
+        if let Some(due_ms) = timer {
+            self.timers.push(TimerRequest { frame, due_ms });
+        }
+    }
+
     pub(super) fn task_timed_out(&mut self, frame: u32, heartbeat: bool) {
-        let Some(run) = self.take_task(frame) else {
+        let Some((run, integration)) = self.take_task(frame) else {
             return;
         };
         let error = if heartbeat {
@@ -232,10 +244,8 @@ impl Execution {
         } else {
             asl::error::TIMEOUT
         };
-        self.emit(frame, "ActivityTimedOut", |_| {
-            let mut d = Map::new();
-            d.insert("error".into(), Value::String(error.into()));
-            d
+        self.emit(frame, integration.events().timed_out, |_| {
+            integration.timed_out_details(error)
         });
         self.state_failed(frame, run, StatesError::new(error, ""));
     }

@@ -4,14 +4,14 @@ use asl::StatesError;
 use serde_json::{Map, Value};
 
 use super::frame::MapProgress;
+use crate::integrations::{Integration, TaskCall};
 
 /// What evaluating a state produced: an exit, a failure, or a wait to begin.
 pub(crate) enum Work {
-    StartActivity {
-        activity_arn: String,
-        effective_input: Value,
-        timeout_seconds: Option<i64>,
-        heartbeat_seconds: Option<i64>,
+    /// Call what the Task's resource names, and wait for its answer.
+    StartTask {
+        integration: &'static dyn Integration,
+        call: TaskCall,
     },
     Exit {
         output: Value,

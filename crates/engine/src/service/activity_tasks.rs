@@ -10,7 +10,7 @@ use std::time::Duration;
 use store::ActivityTaskRecord;
 
 use super::*;
-use crate::execution::TaskResolver;
+use crate::integrations::TaskResolver;
 use crate::tasks::parse_token;
 
 /// How long GetActivityTask holds a poll open when nothing comes, as on AWS.

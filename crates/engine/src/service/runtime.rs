@@ -13,7 +13,7 @@
 use store::{ActivityTaskRecord, Notice, Write};
 
 use super::*;
-use crate::tasks::{TaskKind, TaskRequest};
+use crate::integrations::{self, TaskRequest};
 
 /// How long a node's hold on its executions lasts without renewal (shared stores).
 pub const LEASE_MS: i64 = 10_000;
@@ -209,19 +209,11 @@ impl Service {
                 events: events.into_iter().map(to_record).collect(),
             });
         }
-        for task in tasks {
-            let TaskKind::Activity {
-                activity_arn,
-                input,
-            } = task.kind;
-            writes.push(Write::PushActivityTask(ActivityTaskRecord {
-                activity_arn,
-                execution_arn: arn.clone(),
-                frame: task.frame,
-                token: task.token,
-                input,
-            }));
-        }
+        writes.extend(
+            tasks
+                .into_iter()
+                .filter_map(|task| integrations::offer(&arn, task)),
+        );
         if !exec.is_running() {
             let mut rec = lock(&running.record);
             finish_record(&mut rec, exec, self.clock.now_ms());

@@ -615,7 +615,7 @@ impl Test<'_> {
             },
             Work::Fail(error) | Work::EvalError(error) => self.handle_error(ctx, run, error),
             // Tasks are answered by the mock in `invoke_task`, never scheduled.
-            Work::StartActivity { .. } => self.handle_error(
+            Work::StartTask { .. } => self.handle_error(
                 ctx,
                 run,
                 StatesError::runtime("an activity task cannot run under TestState"),

@@ -1,0 +1,90 @@
+//! What a Task state calls, behind one seam.
+//!
+//! The interpreter reads a Task's resource, asks [`integration_for`] which integration serves
+//! it, and from then on works with a generic [`TaskCall`] / [`TaskRequest`] and the events the
+//! integration names ([`TaskEvents`]); it performs no I/O. The runtime hands each request it is
+//! given to its integration ([`offer`]), which turns it into what the store keeps for the world
+//! to take up (an activity task in its queue). A new integration implements [`Integration`] in
+//! a module of its own here and is named in [`integration_for`].
+
+pub mod activity;
+
+use asl::resource::{ResourceKind, TaskResource};
+use asl::StatesError;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What the engine asks of the world outside the language while it runs: for now, whether an
+/// activity exists. Answers are recorded with the event they lead to, so replays see the same.
+pub trait TaskResolver: Send + Sync {
+    fn activity_exists(&self, activity_arn: &str) -> bool;
+}
+
+/// Asks the world one question through the resolver; the interpreter records the answer.
+pub type Observe<'a> = dyn FnMut(&dyn Fn(&dyn TaskResolver) -> bool) -> bool + 'a;
+
+/// The history events an integration records over a task's life (the Activity*, LambdaFunction*
+/// or Task* family).
+#[derive(Debug)]
+pub struct TaskEvents {
+    pub scheduled: &'static str,
+    pub started: &'static str,
+    pub succeeded: &'static str,
+    pub failed: &'static str,
+    pub timed_out: &'static str,
+}
+
+/// What a Task state calls, once its input and timeouts are evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskCall {
+    /// The Task's `Resource` as written; [`TaskCall::target`] reads its kind and call pattern.
+    pub resource: String,
+    /// The effective input, as JSON text.
+    pub input: String,
+    pub timeout_seconds: Option<i64>,
+    pub heartbeat_seconds: Option<i64>,
+}
+
+impl TaskCall {
+    pub fn target(&self) -> TaskResource {
+        TaskResource::parse(&self.resource)
+    }
+}
+
+/// A task an execution waits on: the call, and the frame and token that name the wait.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRequest {
+    pub frame: u32,
+    pub token: String,
+    #[serde(flatten)]
+    pub call: TaskCall,
+}
+
+/// One kind of thing a Task calls.
+pub trait Integration: std::fmt::Debug + Sync {
+    fn events(&self) -> &'static TaskEvents;
+    /// What must hold before the task is scheduled (the activity exists), asked of the world
+    /// through `observe`.
+    fn check(&self, resource: &str, observe: &mut Observe) -> Result<(), StatesError>;
+    /// The details of the scheduled event.
+    fn scheduled_details(&self, call: &TaskCall) -> Map<String, Value>;
+    fn started_details(&self, worker_name: Option<&str>) -> Map<String, Value>;
+    fn succeeded_details(&self, output: &str) -> Map<String, Value>;
+    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> Map<String, Value>;
+    fn timed_out_details(&self, error: &str) -> Map<String, Value>;
+    /// What the store keeps of a scheduled task so the world can take it up.
+    fn offer(&self, execution_arn: &str, request: TaskRequest) -> Option<store::Write>;
+}
+
+/// The integration that serves a resource; None when this server does not call it yet.
+pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integration> {
+    match &resource.kind {
+        ResourceKind::Activity { arn } if activity::serves(arn) => Some(&activity::Activities),
+        _ => None,
+    }
+}
+
+/// What the store keeps of a task an execution asked for.
+pub fn offer(execution_arn: &str, request: TaskRequest) -> Option<store::Write> {
+    integration_for(&request.call.target())?.offer(execution_arn, request)
+}
