@@ -239,7 +239,11 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     });
     assert_eq!(rebuilt.status, engine::execution::Status::Succeeded);
     assert_eq!(rebuilt.output, Some(json!({"done": true})));
-    let types: Vec<&str> = rebuilt.events.iter().map(|e| e.event_type).collect();
+    let types: Vec<&str> = rebuilt
+        .events
+        .iter()
+        .map(|e| e.event_type.as_str())
+        .collect();
     assert_eq!(
         types,
         [

@@ -6,17 +6,17 @@ use serde_json::{json, Map, Value};
 use store::{ActivityTaskRecord, Write};
 
 use super::{Integration, Observe, TaskCall, TaskEvents, TaskRequest};
-use crate::history::error_cause_details;
+use crate::history::{error_cause_details, EventType};
 
 #[derive(Debug)]
 pub struct Activities;
 
 static EVENTS: TaskEvents = TaskEvents {
-    scheduled: "ActivityScheduled",
-    started: "ActivityStarted",
-    succeeded: "ActivitySucceeded",
-    failed: "ActivityFailed",
-    timed_out: "ActivityTimedOut",
+    scheduled: EventType::ActivityScheduled,
+    started: EventType::ActivityStarted,
+    succeeded: EventType::ActivitySucceeded,
+    failed: EventType::ActivityFailed,
+    timed_out: EventType::ActivityTimedOut,
 };
 
 /// Whether this server runs the activity: `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`

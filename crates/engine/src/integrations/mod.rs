@@ -9,6 +9,7 @@
 
 pub mod activity;
 
+use crate::history::EventType;
 use asl::resource::{ResourceKind, TaskResource};
 use asl::StatesError;
 use serde::{Deserialize, Serialize};
@@ -27,11 +28,11 @@ pub type Observe<'a> = dyn FnMut(&dyn Fn(&dyn TaskResolver) -> bool) -> bool + '
 /// or Task* family).
 #[derive(Debug)]
 pub struct TaskEvents {
-    pub scheduled: &'static str,
-    pub started: &'static str,
-    pub succeeded: &'static str,
-    pub failed: &'static str,
-    pub timed_out: &'static str,
+    pub scheduled: EventType,
+    pub started: EventType,
+    pub succeeded: EventType,
+    pub failed: EventType,
+    pub timed_out: EventType,
 }
 
 /// What a Task state calls, once its input and timeouts are evaluated.

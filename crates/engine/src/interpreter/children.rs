@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 use super::frame::{Frame, MapProgress, Phase, Running, Step};
 use super::map::item_input;
 use super::Execution;
+use crate::history::EventType;
 
 impl Execution {
     pub(super) fn new_child(
@@ -36,7 +37,7 @@ impl Execution {
     }
 
     pub(super) fn start_parallel(&mut self, f: u32, mut run: Box<Running>, effective_input: Value) {
-        self.emit(f, "ParallelStateStarted", |_| Map::new());
+        self.emit(f, EventType::ParallelStateStarted, |_| Map::new());
         let StateKind::Parallel { branches } = &run.state.kind else {
             return;
         };
@@ -64,7 +65,7 @@ impl Execution {
         mut progress: Box<MapProgress>,
     ) {
         let length = progress.items.len();
-        self.emit(f, "MapStateStarted", |_| {
+        self.emit(f, EventType::MapStateStarted, |_| {
             let mut d = Map::new();
             d.insert("length".into(), json!(length));
             d
@@ -85,7 +86,7 @@ impl Execution {
                 run.entered_id
             );
             let shown = map_run.clone();
-            self.emit(f, "MapRunStarted", |_| {
+            self.emit(f, EventType::MapRunStarted, |_| {
                 let mut d = Map::new();
                 d.insert("mapRunArn".into(), Value::String(shown));
                 d
@@ -157,7 +158,7 @@ impl Execution {
             };
             let name = run_state.name.clone();
             if !distributed {
-                self.emit(f, "MapIterationStarted", |_| {
+                self.emit(f, EventType::MapIterationStarted, |_| {
                     let mut d = Map::new();
                     d.insert("index".into(), json!(index));
                     d.insert("name".into(), Value::String(name));
@@ -260,7 +261,7 @@ impl Execution {
                         if !distributed {
                             let id = self.emit_with_prev(
                                 parent,
-                                "MapIterationSucceeded",
+                                EventType::MapIterationSucceeded,
                                 hidden,
                                 child_last,
                                 |_| {
@@ -296,7 +297,7 @@ impl Execution {
                         if !distributed {
                             self.emit_with_prev(
                                 parent,
-                                "MapIterationFailed",
+                                EventType::MapIterationFailed,
                                 hidden,
                                 child_last,
                                 |_| {
@@ -317,7 +318,7 @@ impl Execution {
                             };
                             self.cancel_children(parent, &run);
                             let err = if distributed {
-                                self.emit(parent, "MapRunFailed", |_| Map::new());
+                                self.emit(parent, EventType::MapRunFailed, |_| Map::new());
                                 StatesError::new(
                                     asl::error::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                                     "The specified tolerated failure threshold was exceeded",
@@ -358,9 +359,9 @@ impl Execution {
         // and hide it, so ids and the visible events both match the recordings; the exit's
         // previousEventId is the succeeded event's, as for Map states.
         let prev = self.frames[f as usize].last_event;
-        self.emit(f, "ParallelStateSucceeded", |_| Map::new());
+        self.emit(f, EventType::ParallelStateSucceeded, |_| Map::new());
         if let Some(e) = self.events.last_mut() {
-            if e.event_type == "ParallelStateSucceeded" {
+            if e.event_type == EventType::ParallelStateSucceeded {
                 e.hidden = true;
             }
         }
@@ -378,11 +379,11 @@ impl Execution {
             return;
         };
         if progress.map_run.is_some() {
-            self.emit(f, "MapRunSucceeded", |_| Map::new());
+            self.emit(f, EventType::MapRunSucceeded, |_| Map::new());
         }
         // MapStateExited names the same previous event as MapStateSucceeded.
         let prev = self.frames[f as usize].last_event;
-        self.emit(f, "MapStateSucceeded", |_| Map::new());
+        self.emit(f, EventType::MapStateSucceeded, |_| Map::new());
         self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(progress.results));
     }

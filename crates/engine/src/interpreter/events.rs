@@ -5,7 +5,7 @@ use asl::model::{State, StateKind};
 use serde_json::{Map, Value};
 
 use super::Execution;
-use crate::history::HistoryEvent;
+use crate::history::{EventType, HistoryEvent};
 
 /// Why a replay could not rebuild an execution.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +28,7 @@ impl Execution {
     pub(super) fn emit_raw(
         &mut self,
         frame: u32,
-        event_type: &'static str,
+        event_type: EventType,
         hidden: bool,
         details: impl FnOnce(&Self) -> Map<String, Value>,
     ) -> u64 {
@@ -39,7 +39,7 @@ impl Execution {
     pub(super) fn emit_with_prev(
         &mut self,
         frame: u32,
-        event_type: &'static str,
+        event_type: EventType,
         hidden: bool,
         prev: u64,
         details: impl FnOnce(&Self) -> Map<String, Value>,
@@ -92,7 +92,7 @@ impl Execution {
     pub(super) fn emit(
         &mut self,
         frame: u32,
-        event_type: &'static str,
+        event_type: EventType,
         details: impl FnOnce(&Self) -> Map<String, Value>,
     ) -> u64 {
         let hidden = self.frames.get(frame as usize).is_some_and(|f| f.hidden);
@@ -107,28 +107,29 @@ pub(super) fn evaluation_location(cause: &str) -> Option<&str> {
     rest.split('\'').next()
 }
 
-pub(super) fn entered_type(state: &State) -> &'static str {
+pub(super) fn entered_type(state: &State) -> EventType {
     match state.kind {
-        StateKind::Pass { .. } => "PassStateEntered",
-        StateKind::Task(_) => "TaskStateEntered",
-        StateKind::Choice { .. } => "ChoiceStateEntered",
-        StateKind::Wait(_) => "WaitStateEntered",
-        StateKind::Succeed => "SucceedStateEntered",
-        StateKind::Fail(_) => "FailStateEntered",
-        StateKind::Parallel { .. } => "ParallelStateEntered",
-        StateKind::Map(_) => "MapStateEntered",
+        StateKind::Pass { .. } => EventType::PassStateEntered,
+        StateKind::Task(_) => EventType::TaskStateEntered,
+        StateKind::Choice { .. } => EventType::ChoiceStateEntered,
+        StateKind::Wait(_) => EventType::WaitStateEntered,
+        StateKind::Succeed => EventType::SucceedStateEntered,
+        StateKind::Fail(_) => EventType::FailStateEntered,
+        StateKind::Parallel { .. } => EventType::ParallelStateEntered,
+        StateKind::Map(_) => EventType::MapStateEntered,
     }
 }
 
-pub(super) fn exited_type(state: &State) -> &'static str {
-    match state.kind {
-        StateKind::Pass { .. } => "PassStateExited",
-        StateKind::Task(_) => "TaskStateExited",
-        StateKind::Choice { .. } => "ChoiceStateExited",
-        StateKind::Wait(_) => "WaitStateExited",
-        StateKind::Succeed => "SucceedStateExited",
-        StateKind::Fail(_) => "FailStateExited",
-        StateKind::Parallel { .. } => "ParallelStateExited",
-        StateKind::Map(_) => "MapStateExited",
-    }
+/// The event a state's exit records; None for a Fail state, which never exits (its frame fails).
+pub(super) fn exited_type(state: &State) -> Option<EventType> {
+    Some(match state.kind {
+        StateKind::Pass { .. } => EventType::PassStateExited,
+        StateKind::Task(_) => EventType::TaskStateExited,
+        StateKind::Choice { .. } => EventType::ChoiceStateExited,
+        StateKind::Wait(_) => EventType::WaitStateExited,
+        StateKind::Succeed => EventType::SucceedStateExited,
+        StateKind::Fail(_) => return None,
+        StateKind::Parallel { .. } => EventType::ParallelStateExited,
+        StateKind::Map(_) => EventType::MapStateExited,
+    })
 }

@@ -17,6 +17,7 @@ use super::frame::{
 };
 use super::work::Work;
 use super::Execution;
+use crate::history::EventType;
 use crate::integrations::TaskResolver;
 
 /// AWS's limit on the number of events in one execution's history.
@@ -91,7 +92,7 @@ impl Execution {
         let role = self.info.role_arn.clone();
         let alias_arn = self.info.alias_arn.clone();
         let version_arn = self.info.version_arn.clone();
-        self.emit_raw(0, "ExecutionStarted", false, |_| {
+        self.emit_raw(0, EventType::ExecutionStarted, false, |_| {
             let mut d = Map::new();
             d.insert("input".into(), Value::String(input_text.to_string()));
             d.insert("inputDetails".into(), json!({"truncated": false}));
@@ -291,16 +292,22 @@ impl Execution {
                 if err.error == asl::error::QUERY_EVALUATION_ERROR {
                     let name = run.state.name.clone();
                     let hidden = self.frames[f as usize].hidden;
-                    self.emit_with_prev(f, "EvaluationFailed", hidden, run.entered_prev, |_| {
-                        let mut d = Map::new();
-                        d.insert("cause".into(), Value::String(err.cause.clone()));
-                        d.insert("error".into(), Value::String(err.error.clone()));
-                        if let Some(location) = evaluation_location(&err.cause) {
-                            d.insert("location".into(), Value::String(location.to_string()));
-                        }
-                        d.insert("state".into(), Value::String(name));
-                        d
-                    });
+                    self.emit_with_prev(
+                        f,
+                        EventType::EvaluationFailed,
+                        hidden,
+                        run.entered_prev,
+                        |_| {
+                            let mut d = Map::new();
+                            d.insert("cause".into(), Value::String(err.cause.clone()));
+                            d.insert("error".into(), Value::String(err.error.clone()));
+                            if let Some(location) = evaluation_location(&err.cause) {
+                                d.insert("location".into(), Value::String(location.to_string()));
+                            }
+                            d.insert("state".into(), Value::String(name));
+                            d
+                        },
+                    );
                 }
                 self.state_failed(f, run, err)
             }
@@ -358,7 +365,9 @@ impl Execution {
             self.fail_frame(f, err);
             return;
         }
-        let event_type = exited_type(state);
+        let Some(event_type) = exited_type(state) else {
+            return;
+        };
         let name = state.name.clone();
         self.emit(f, event_type, |_| {
             let mut d = Map::new();
@@ -402,7 +411,7 @@ impl Execution {
         match frame.parent {
             None => {
                 frame.step = Step::Done(output.clone());
-                self.emit(f, "ExecutionSucceeded", |_| {
+                self.emit(f, EventType::ExecutionSucceeded, |_| {
                     let mut d = Map::new();
                     d.insert("output".into(), Value::String(compact(&output)));
                     d.insert("outputDetails".into(), json!({"truncated": false}));
@@ -423,7 +432,7 @@ impl Execution {
         match frame.parent {
             None => {
                 frame.step = Step::Failed;
-                self.emit(f, "ExecutionFailed", |_| {
+                self.emit(f, EventType::ExecutionFailed, |_| {
                     let mut d = Map::new();
                     if !err.cause.is_empty() {
                         d.insert("cause".into(), Value::String(err.cause.clone()));

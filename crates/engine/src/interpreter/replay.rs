@@ -10,7 +10,7 @@ use super::events::ReplayError;
 use super::frame::{ExecutionInfo, Phase, Step};
 use super::signals::Signal;
 use super::Execution;
-use crate::history::HistoryEvent;
+use crate::history::{EventType, HistoryEvent};
 
 impl Execution {
     /// Rebuilds a running (or finished) execution from its recorded history.
@@ -22,7 +22,7 @@ impl Execution {
         // Redrives in the history count themselves again.
         Arc::make_mut(&mut info).redrive_count = 0;
         let first = history.first().ok_or(ReplayError::NoStart)?;
-        if first.event_type != "ExecutionStarted" {
+        if first.event_type != EventType::ExecutionStarted {
             return Err(ReplayError::NoStart);
         }
         let input_text = first
@@ -60,12 +60,12 @@ impl Execution {
     /// Which outside input produced this recorded event (during a replay).
     pub(super) fn explain(&self, event: &HistoryEvent) -> Option<Signal> {
         match event.event_type {
-            "ExecutionAborted" => Some(Signal::Stop {
+            EventType::ExecutionAborted => Some(Signal::Stop {
                 error: detail_text(event, "error"),
                 cause: detail_text(event, "cause"),
             }),
-            "ExecutionTimedOut" => Some(Signal::TimedOut),
-            "ExecutionRedriven" => Some(Signal::Redrive),
+            EventType::ExecutionTimedOut => Some(Signal::TimedOut),
+            EventType::ExecutionRedriven => Some(Signal::Redrive),
             _ => {
                 if let Some(signal) = self.explain_task(event) {
                     return Some(signal);

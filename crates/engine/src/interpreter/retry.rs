@@ -9,6 +9,7 @@ use super::context::Ctx;
 use super::data_flow::{apply_result_path, evaluate_assign};
 use super::frame::{Phase, Running, Step, TimerRequest};
 use super::Execution;
+use crate::history::EventType;
 
 impl Execution {
     /// A state failed: retry it, catch the error, or fail the frame.
@@ -31,8 +32,8 @@ impl Execution {
             }
         }
         let failed_type = match state.kind {
-            StateKind::Map(_) => Some("MapStateFailed"),
-            StateKind::Parallel { .. } => Some("ParallelStateFailed"),
+            StateKind::Map(_) => Some(EventType::MapStateFailed),
+            StateKind::Parallel { .. } => Some(EventType::ParallelStateFailed),
             _ => None,
         };
         if let Some(t) = failed_type {

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::frame::{Phase, Status, Step, TimerRequest, EXECUTION_TIMEOUT_FRAME};
 use super::Execution;
-use crate::history::error_cause_details;
+use crate::history::{error_cause_details, EventType};
 
 /// Something the outside world tells a running execution. Signals for an execution another
 /// node drives are queued in the store in this form (`{"signal": "TaskSucceeded", ...}`).
@@ -70,7 +70,7 @@ impl Execution {
         self.events
             .iter()
             .rev()
-            .find(|e| e.frame == 0 && e.event_type.ends_with("StateEntered"))
+            .find(|e| e.frame == 0 && e.event_type.is_state_entered())
             .and_then(|e| {
                 let name = e.details.get("name")?.as_str()?.to_string();
                 let input = e
@@ -92,7 +92,7 @@ impl Execution {
         };
         let count = self.info.redrive_count + 1;
         Arc::make_mut(&mut self.info).redrive_count = count;
-        self.emit(0, "ExecutionRedriven", |_| {
+        self.emit(0, EventType::ExecutionRedriven, |_| {
             let mut d = Map::new();
             d.insert("redriveCount".into(), json!(count));
             d
@@ -185,7 +185,7 @@ impl Execution {
             }
             Signal::Stop { error, cause } => {
                 // AWS records ExecutionAborted with previousEventId 0.
-                self.emit_with_prev(0, "ExecutionAborted", false, 0, |_| {
+                self.emit_with_prev(0, EventType::ExecutionAborted, false, 0, |_| {
                     error_cause_details(&error, &cause)
                 });
                 self.cancel_frame(0);
@@ -209,7 +209,7 @@ impl Execution {
             Signal::Redrive => {}
             Signal::TimedOut => {
                 // AWS records no error or cause for an execution that timed out.
-                self.emit(0, "ExecutionTimedOut", |_| Map::new());
+                self.emit(0, EventType::ExecutionTimedOut, |_| Map::new());
                 self.cancel_frame(0);
                 self.status = Status::TimedOut;
                 self.work.clear();
