@@ -125,3 +125,58 @@ fn choice_exit(
         assigned,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{event_types, start};
+    use crate::interpreter::Status;
+
+    fn machine() -> serde_json::Value {
+        json!({"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [
+                {"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"}]},
+            "Big": {"Type": "Succeed"}}})
+    }
+
+    #[test]
+    fn the_matching_rule_picks_the_next_state() {
+        let exec = start(machine(), json!({"n": 11}));
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(
+            event_types(&exec),
+            [
+                "ExecutionStarted",
+                "ChoiceStateEntered",
+                "ChoiceStateExited",
+                "SucceedStateEntered",
+                "SucceedStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_match_and_no_default_fails() {
+        let exec = start(machine(), json!({"n": 1}));
+        assert_eq!(exec.status, Status::Failed);
+        assert_eq!(exec.error.as_deref(), Some(asl::error::NO_CHOICE_MATCHED));
+        assert_eq!(exec.cause.as_deref(), Some("No Matches!"));
+    }
+
+    #[test]
+    fn a_jsonata_condition_must_be_boolean() {
+        let exec = start(
+            json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Condition": "{% 1 %}", "Next": "S"}]},
+                "S": {"Type": "Succeed"}}}),
+            json!({}),
+        );
+        assert_eq!(
+            exec.error.as_deref(),
+            Some(asl::error::QUERY_EVALUATION_ERROR)
+        );
+        assert!(event_types(&exec).contains(&"EvaluationFailed"));
+    }
+}

@@ -204,3 +204,75 @@ pub(crate) fn item_input(
     }
     Ok(item)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::Status;
+
+    fn pass_map(extra: serde_json::Value) -> serde_json::Value {
+        let mut map = json!({"Type": "Map", "End": true, "ItemProcessor": {
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}});
+        for (k, v) in extra.as_object().unwrap() {
+            map[k] = v.clone();
+        }
+        json!({"StartAt": "M", "States": {"M": map}})
+    }
+
+    #[test]
+    fn each_item_through_the_item_selector() {
+        let exec = start(
+            pass_map(json!({"ItemsPath": "$.xs",
+                "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"}})),
+            json!({"xs": ["a", "b"]}),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(
+            exec.output,
+            Some(json!([{"v": "a", "i": 0}, {"v": "b", "i": 1}]))
+        );
+        assert_eq!(details(&exec, "MapStateStarted")["length"], json!(2));
+        let types = event_types(&exec);
+        assert_eq!(
+            types
+                .iter()
+                .filter(|t| **t == "MapIterationSucceeded")
+                .count(),
+            2
+        );
+        assert_eq!(
+            types[types.len() - 3..types.len() - 1],
+            ["MapStateSucceeded", "MapStateExited"]
+        );
+    }
+
+    #[test]
+    fn items_must_be_an_array() {
+        let exec = start(pass_map(json!({"ItemsPath": "$.xs"})), json!({"xs": 1}));
+        assert_eq!(exec.status, Status::Failed);
+        assert!(exec
+            .cause
+            .as_deref()
+            .unwrap()
+            .ends_with("Reference path \"$.xs\" must point to array."));
+    }
+
+    #[test]
+    fn failures_within_the_tolerance_do_not_fail_the_map() {
+        let exec = start(
+            json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+                "ToleratedFailureCount": 1,
+                "ItemProcessor": {"StartAt": "C", "States": {
+                    "C": {"Type": "Choice", "Choices": [
+                        {"Variable": "$", "NumericEquals": 0, "Next": "F"}], "Default": "S"},
+                    "F": {"Type": "Fail", "Error": "Zero"},
+                    "S": {"Type": "Succeed"}}}}}}),
+            json!([0, 1]),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!([null, 1])));
+        assert!(event_types(&exec).contains(&"MapIterationFailed"));
+    }
+}

@@ -25,6 +25,8 @@ mod retry;
 mod signals;
 mod task;
 mod terminal;
+#[cfg(test)]
+mod test_support;
 mod wait;
 mod work;
 

@@ -41,3 +41,59 @@ pub(super) fn evaluate(
     };
     jsonpath_exit(ctx, run, state, context, result, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::Status;
+
+    #[test]
+    fn result_lands_at_result_path() {
+        let exec = start(
+            json!({"StartAt": "P", "States": {"P": {
+                "Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "End": true}}}),
+            json!({"a": 0}),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!({"a": 0, "r": {"x": 1}})));
+        assert_eq!(
+            event_types(&exec),
+            [
+                "ExecutionStarted",
+                "PassStateEntered",
+                "PassStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+    }
+
+    #[test]
+    fn input_path_then_parameters_then_output_path() {
+        let exec = start(
+            json!({"StartAt": "P", "States": {"P": {
+                "Type": "Pass", "InputPath": "$.in", "Parameters": {"v.$": "$.v", "k": "c"},
+                "OutputPath": "$.v", "End": true}}}),
+            json!({"in": {"v": [1, 2]}}),
+        );
+        assert_eq!(exec.output, Some(json!([1, 2])));
+        assert_eq!(details(&exec, "PassStateExited")["output"], json!("[1,2]"));
+    }
+
+    #[test]
+    fn jsonata_output_and_assign() {
+        let exec = start(
+            json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+                "P": {"Type": "Pass", "Assign": {"seen": "{% $states.input.n %}"},
+                      "Output": "{% $states.input.n + 1 %}", "Next": "Q"},
+                "Q": {"Type": "Pass", "Output": "{% $seen %}", "End": true}}}),
+            json!({"n": 41}),
+        );
+        assert_eq!(exec.output, Some(json!(41)));
+        assert_eq!(
+            details(&exec, "PassStateExited")["assignedVariables"],
+            json!({"seen": "41"})
+        );
+    }
+}

@@ -141,3 +141,72 @@ pub(crate) fn catch_output(
     let output = apply_result_path(&catcher.result_path, &run.input, error_output)?;
     Ok((output, assigned))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{event_types, run_timers, start};
+    use crate::interpreter::Status;
+
+    fn failing_parallel(handlers: serde_json::Value) -> serde_json::Value {
+        let mut p = json!({"Type": "Parallel", "Next": "Done", "Branches": [
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}]});
+        for (k, v) in handlers.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        json!({"StartAt": "P", "States": {"P": p, "Done": {"Type": "Succeed"}}})
+    }
+
+    #[test]
+    fn a_retrier_runs_the_state_again_after_its_interval() {
+        let mut exec = start(
+            failing_parallel(json!({"Retry": [
+                {"ErrorEquals": ["E"], "IntervalSeconds": 2, "MaxAttempts": 2}]})),
+            json!({}),
+        );
+        assert!(exec.is_running(), "waits out the back-off");
+        run_timers(&mut exec);
+        assert_eq!(exec.status, Status::Failed);
+        let entered = event_types(&exec)
+            .iter()
+            .filter(|t| **t == "ParallelStateEntered")
+            .count();
+        assert_eq!(entered, 1, "a retry does not enter the state again");
+        let started = event_types(&exec)
+            .iter()
+            .filter(|t| **t == "ParallelStateStarted")
+            .count();
+        assert_eq!(started, 3);
+    }
+
+    #[test]
+    fn a_catcher_goes_on_with_the_error_output() {
+        let exec = start(
+            failing_parallel(json!({"Catch": [
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Done"}]})),
+            json!({"k": 1}),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(
+            exec.output,
+            Some(json!({"k": 1, "err": {"Error": "E", "Cause": "c"}}))
+        );
+    }
+
+    #[test]
+    fn backoff_grows_by_its_rate_up_to_the_max_delay() {
+        let retrier = asl::model::Retrier {
+            error_equals: vec!["E".into()],
+            interval_seconds: 1.0,
+            max_attempts: 5,
+            backoff_rate: 2.0,
+            max_delay_seconds: Some(5.0),
+            jitter_full: false,
+        };
+        let waits: Vec<f64> = (0..4)
+            .map(|n| super::backoff_seconds(&retrier, n))
+            .collect();
+        assert_eq!(waits, [1.0, 2.0, 4.0, 5.0]);
+    }
+}

@@ -250,3 +250,91 @@ impl Execution {
         self.state_failed(frame, run, StatesError::new(error, ""));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::{Signal, Status};
+
+    const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
+
+    #[test]
+    fn an_unsupported_resource_fails_as_the_runtime_says() {
+        let exec = start(
+            json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}),
+            json!({}),
+        );
+        assert_eq!(exec.status, Status::Failed);
+        assert_eq!(exec.error.as_deref(), Some(asl::error::RUNTIME));
+        assert_eq!(
+            exec.cause.as_deref(),
+            Some("The resource 'arn:aws:states:::sqs:sendMessage' of state 'T' is not supported by this server yet")
+        );
+    }
+
+    #[test]
+    fn an_activity_is_offered_and_its_answer_ends_the_state() {
+        let mut exec = start(
+            json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": ACTIVITY, "TimeoutSeconds": 30,
+                "ResultPath": "$.r", "End": true}}}),
+            json!({"a": 1}),
+        );
+        let offered = exec.take_task_requests();
+        assert_eq!(offered.len(), 1);
+        assert_eq!(offered[0].call.resource, ACTIVITY);
+        assert_eq!(offered[0].call.input, r#"{"a":1}"#);
+        assert_eq!(
+            details(&exec, "ActivityScheduled")["timeoutInSeconds"],
+            json!(30)
+        );
+        let token = offered[0].token.clone();
+        // An answer for a task the frame does not wait on is ignored.
+        exec.deliver(Signal::TaskSucceeded {
+            frame: 0,
+            token: "other".into(),
+            output: "1".into(),
+        });
+        assert!(exec.is_running());
+        exec.deliver(Signal::TaskStarted {
+            frame: 0,
+            token: token.clone(),
+            worker_name: Some("w".into()),
+        });
+        exec.deliver(Signal::TaskSucceeded {
+            frame: 0,
+            token,
+            output: r#"{"ok":true}"#.into(),
+        });
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!({"a": 1, "r": {"ok": true}})));
+        assert_eq!(
+            event_types(&exec),
+            [
+                "ExecutionStarted",
+                "TaskStateEntered",
+                "ActivityScheduled",
+                "ActivityStarted",
+                "ActivitySucceeded",
+                "TaskStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_timeout_that_is_not_positive_fails_the_state() {
+        let exec = start(
+            json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": ACTIVITY, "TimeoutSecondsPath": "$.t", "End": true}}}),
+            json!({"t": 0}),
+        );
+        assert_eq!(exec.status, Status::Failed);
+        assert!(exec.cause.as_deref().unwrap().ends_with(
+            "The TimeoutSecondsPath parameter does not reference a positive integer: $.t == 0"
+        ));
+    }
+}

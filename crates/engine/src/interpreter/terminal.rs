@@ -53,3 +53,38 @@ pub(super) fn evaluate_fail(
     };
     Ok(Work::Fail(StatesError::new(error, cause)))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{event_types, start};
+    use crate::interpreter::Status;
+
+    #[test]
+    fn fail_ends_the_execution_with_its_error_and_cause() {
+        let exec = start(
+            json!({"StartAt": "F", "States": {"F": {
+                "Type": "Fail", "Error": "Mine", "CausePath": "$.why"}}}),
+            json!({"why": "because"}),
+        );
+        assert_eq!(exec.status, Status::Failed);
+        assert_eq!(exec.error.as_deref(), Some("Mine"));
+        assert_eq!(exec.cause.as_deref(), Some("because"));
+        assert_eq!(
+            event_types(&exec),
+            ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+        );
+    }
+
+    #[test]
+    fn succeed_applies_input_and_output_paths() {
+        let exec = start(
+            json!({"StartAt": "S", "States": {"S": {
+                "Type": "Succeed", "InputPath": "$.a", "OutputPath": "$.b"}}}),
+            json!({"a": {"b": 2}}),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!(2)));
+    }
+}

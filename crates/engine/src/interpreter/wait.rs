@@ -154,3 +154,51 @@ impl Execution {
         self.conclude(f, run, work);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{event_types, info, run_timers, start};
+    use crate::interpreter::Status;
+
+    #[test]
+    fn seconds_set_a_timer_and_the_state_ends_when_it_fires() {
+        let mut exec = start(
+            json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}),
+            json!({"k": 1}),
+        );
+        assert!(exec.is_running());
+        let timers = exec.take_timers();
+        assert_eq!(timers.len(), 1);
+        assert_eq!(timers[0].due_ms, info().start_ms + 5_000);
+        exec.timers = timers;
+        run_timers(&mut exec);
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!({"k": 1})));
+        assert_eq!(
+            event_types(&exec),
+            [
+                "ExecutionStarted",
+                "WaitStateEntered",
+                "WaitStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_negative_seconds_path_fails_the_state() {
+        let exec = start(
+            json!({"StartAt": "W", "States": {"W": {
+                "Type": "Wait", "SecondsPath": "$.s", "End": true}}}),
+            json!({"s": -1}),
+        );
+        assert_eq!(exec.status, Status::Failed);
+        assert!(exec
+            .cause
+            .as_deref()
+            .unwrap()
+            .ends_with("The SecondsPath parameter references a negative value: $.s == -1"));
+    }
+}
