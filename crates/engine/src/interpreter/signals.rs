@@ -140,19 +140,7 @@ impl Execution {
         };
         match signal {
             Signal::TimerFired { frame } if self.task_wait(frame).is_some() => {
-                let now = self.now_ms;
-                let expired = self.task_wait(frame).and_then(|w| {
-                    if w.timeout_due.is_some_and(|d| d <= now) {
-                        Some(false)
-                    } else if w.started && w.heartbeat_due.is_some_and(|d| d <= now) {
-                        Some(true)
-                    } else {
-                        None
-                    }
-                });
-                if let Some(heartbeat) = expired {
-                    self.task_timed_out(frame, heartbeat);
-                }
+                self.task_timer_fired(frame)
             }
             Signal::TimerFired { frame } => {
                 let waiting = self.frames.get(frame as usize).is_some_and(|f| {

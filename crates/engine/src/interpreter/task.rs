@@ -235,6 +235,24 @@ impl Execution {
         }
     }
 
+    /// A timer of the task this frame waits on fired: its timeout or heartbeat timeout, when
+    /// that has passed.
+    pub(super) fn task_timer_fired(&mut self, frame: u32) {
+        let now = self.now_ms;
+        let expired = self.task_wait(frame).and_then(|w| {
+            if w.timeout_due.is_some_and(|d| d <= now) {
+                Some(false)
+            } else if w.started && w.heartbeat_due.is_some_and(|d| d <= now) {
+                Some(true)
+            } else {
+                None
+            }
+        });
+        if let Some(heartbeat) = expired {
+            self.task_timed_out(frame, heartbeat);
+        }
+    }
+
     pub(super) fn task_timed_out(&mut self, frame: u32, heartbeat: bool) {
         let Some((run, integration)) = self.take_task(frame) else {
             return;
