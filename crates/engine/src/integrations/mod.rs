@@ -89,3 +89,63 @@ pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integrati
 pub fn offer(execution_arn: &str, request: TaskRequest) -> Option<store::Write> {
     integration_for(&request.call.target())?.offer(execution_arn, request)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
+
+    fn request(resource: &str) -> TaskRequest {
+        TaskRequest {
+            frame: 2,
+            token: "t".into(),
+            call: TaskCall {
+                resource: resource.into(),
+                input: "{}".into(),
+                timeout_seconds: Some(5),
+                heartbeat_seconds: None,
+            },
+        }
+    }
+
+    #[test]
+    fn activities_are_served_and_offered_in_their_queue() {
+        let integration = integration_for(&TaskResource::parse(ACTIVITY)).expect("served");
+        assert_eq!(integration.events().scheduled.as_str(), "ActivityScheduled");
+        match offer("arn:exec", request(ACTIVITY)) {
+            Some(store::Write::PushActivityTask(task)) => {
+                assert_eq!(
+                    (task.activity_arn.as_str(), task.frame, task.token.as_str()),
+                    (ACTIVITY, 2, "t")
+                );
+            }
+            _ => panic!("an activity task is queued"),
+        }
+    }
+
+    #[test]
+    fn other_resources_are_not_served_yet() {
+        for resource in [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "arn:aws:states:::http:invoke",
+            "arn:aws:states:us-east-1:123456789012:activity:a:b",
+        ] {
+            assert!(
+                integration_for(&TaskResource::parse(resource)).is_none(),
+                "{resource}"
+            );
+            assert!(offer("arn:exec", request(resource)).is_none(), "{resource}");
+        }
+    }
+
+    #[test]
+    fn a_task_request_round_trips_through_json() {
+        let text = serde_json::to_string(&request(ACTIVITY)).unwrap();
+        assert_eq!(
+            serde_json::from_str::<TaskRequest>(&text).unwrap(),
+            request(ACTIVITY)
+        );
+    }
+}
