@@ -10,7 +10,7 @@ pub struct HistoryEvent {
     pub id: u64,
     pub previous_event_id: u64,
     pub timestamp_ms: i64,
-    pub event_type: &'static str,
+    pub event_type: EventType,
     pub details: Map<String, Value>,
     /// Internal: which frame of the execution (top level, a Parallel branch, a Map iteration)
     /// produced the event. Never shown by the API; replay uses it.
@@ -23,124 +23,196 @@ pub struct HistoryEvent {
     pub nondeterministic: Vec<Value>,
 }
 
-/// Every `HistoryEventType` of the API (62).
-pub const EVENT_TYPES: [&str; 62] = [
-    "ActivityFailed",
-    "ActivityScheduled",
-    "ActivityScheduleFailed",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "ActivityTimedOut",
-    "ChoiceStateEntered",
-    "ChoiceStateExited",
-    "ExecutionAborted",
-    "ExecutionFailed",
-    "ExecutionStarted",
-    "ExecutionSucceeded",
-    "ExecutionTimedOut",
-    "FailStateEntered",
-    "LambdaFunctionFailed",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionScheduleFailed",
-    "LambdaFunctionStarted",
-    "LambdaFunctionStartFailed",
-    "LambdaFunctionSucceeded",
-    "LambdaFunctionTimedOut",
-    "MapIterationAborted",
-    "MapIterationFailed",
-    "MapIterationStarted",
-    "MapIterationSucceeded",
-    "MapStateAborted",
-    "MapStateEntered",
-    "MapStateExited",
-    "MapStateFailed",
-    "MapStateStarted",
-    "MapStateSucceeded",
-    "ParallelStateAborted",
-    "ParallelStateEntered",
-    "ParallelStateExited",
-    "ParallelStateFailed",
-    "ParallelStateStarted",
-    "ParallelStateSucceeded",
-    "PassStateEntered",
-    "PassStateExited",
-    "SucceedStateEntered",
-    "SucceedStateExited",
-    "TaskFailed",
-    "TaskScheduled",
-    "TaskStarted",
-    "TaskStartFailed",
-    "TaskStateAborted",
-    "TaskStateEntered",
-    "TaskStateExited",
-    "TaskSubmitFailed",
-    "TaskSubmitted",
-    "TaskSucceeded",
-    "TaskTimedOut",
-    "WaitStateAborted",
-    "WaitStateEntered",
-    "WaitStateExited",
-    "MapRunAborted",
-    "MapRunFailed",
-    "MapRunStarted",
-    "MapRunSucceeded",
-    "ExecutionRedriven",
-    "MapRunRedriven",
-    "EvaluationFailed",
-];
+macro_rules! event_types {
+    ($($name:ident),* $(,)?) => {
+        /// Every `HistoryEventType` of the API (62), in the API's order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventType {
+            $($name),*
+        }
 
-/// Maps a name to the `&'static str` of [`EVENT_TYPES`].
-pub fn event_type(name: &str) -> Option<&'static str> {
-    EVENT_TYPES.iter().copied().find(|t| *t == name)
+        impl EventType {
+            pub const ALL: [EventType; 62] = [$(EventType::$name),*];
+
+            /// The name the API shows.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(EventType::$name => stringify!($name)),*
+                }
+            }
+        }
+    };
 }
 
-/// The member of a HistoryEvent that holds this event type's details, if it has any.
+event_types!(
+    ActivityFailed,
+    ActivityScheduled,
+    ActivityScheduleFailed,
+    ActivityStarted,
+    ActivitySucceeded,
+    ActivityTimedOut,
+    ChoiceStateEntered,
+    ChoiceStateExited,
+    ExecutionAborted,
+    ExecutionFailed,
+    ExecutionStarted,
+    ExecutionSucceeded,
+    ExecutionTimedOut,
+    FailStateEntered,
+    LambdaFunctionFailed,
+    LambdaFunctionScheduled,
+    LambdaFunctionScheduleFailed,
+    LambdaFunctionStarted,
+    LambdaFunctionStartFailed,
+    LambdaFunctionSucceeded,
+    LambdaFunctionTimedOut,
+    MapIterationAborted,
+    MapIterationFailed,
+    MapIterationStarted,
+    MapIterationSucceeded,
+    MapStateAborted,
+    MapStateEntered,
+    MapStateExited,
+    MapStateFailed,
+    MapStateStarted,
+    MapStateSucceeded,
+    ParallelStateAborted,
+    ParallelStateEntered,
+    ParallelStateExited,
+    ParallelStateFailed,
+    ParallelStateStarted,
+    ParallelStateSucceeded,
+    PassStateEntered,
+    PassStateExited,
+    SucceedStateEntered,
+    SucceedStateExited,
+    TaskFailed,
+    TaskScheduled,
+    TaskStarted,
+    TaskStartFailed,
+    TaskStateAborted,
+    TaskStateEntered,
+    TaskStateExited,
+    TaskSubmitFailed,
+    TaskSubmitted,
+    TaskSucceeded,
+    TaskTimedOut,
+    WaitStateAborted,
+    WaitStateEntered,
+    WaitStateExited,
+    MapRunAborted,
+    MapRunFailed,
+    MapRunStarted,
+    MapRunSucceeded,
+    ExecutionRedriven,
+    MapRunRedriven,
+    EvaluationFailed,
+);
+
+impl EventType {
+    /// The event type of this name; None for a name the API does not have.
+    pub fn parse(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// Whether a state was entered (`…StateEntered`).
+    pub fn is_state_entered(self) -> bool {
+        matches!(
+            self,
+            EventType::ChoiceStateEntered
+                | EventType::FailStateEntered
+                | EventType::MapStateEntered
+                | EventType::ParallelStateEntered
+                | EventType::PassStateEntered
+                | EventType::SucceedStateEntered
+                | EventType::TaskStateEntered
+                | EventType::WaitStateEntered
+        )
+    }
+
+    /// Whether a state was left (`…StateExited`).
+    pub fn is_state_exited(self) -> bool {
+        matches!(
+            self,
+            EventType::ChoiceStateExited
+                | EventType::MapStateExited
+                | EventType::ParallelStateExited
+                | EventType::PassStateExited
+                | EventType::SucceedStateExited
+                | EventType::TaskStateExited
+                | EventType::WaitStateExited
+        )
+    }
+
+    /// The member of a HistoryEvent that holds this event type's details, if it has any.
+    pub fn details_member(self) -> Option<&'static str> {
+        if self.is_state_entered() {
+            return Some("stateEnteredEventDetails");
+        }
+        if self.is_state_exited() {
+            return Some("stateExitedEventDetails");
+        }
+        Some(match self {
+            EventType::ActivityFailed => "activityFailedEventDetails",
+            EventType::ActivityScheduled => "activityScheduledEventDetails",
+            EventType::ActivityScheduleFailed => "activityScheduleFailedEventDetails",
+            EventType::ActivityStarted => "activityStartedEventDetails",
+            EventType::ActivitySucceeded => "activitySucceededEventDetails",
+            EventType::ActivityTimedOut => "activityTimedOutEventDetails",
+            EventType::ExecutionAborted => "executionAbortedEventDetails",
+            EventType::ExecutionFailed => "executionFailedEventDetails",
+            EventType::ExecutionStarted => "executionStartedEventDetails",
+            EventType::ExecutionSucceeded => "executionSucceededEventDetails",
+            EventType::ExecutionTimedOut => "executionTimedOutEventDetails",
+            EventType::ExecutionRedriven => "executionRedrivenEventDetails",
+            EventType::LambdaFunctionFailed => "lambdaFunctionFailedEventDetails",
+            EventType::LambdaFunctionScheduled => "lambdaFunctionScheduledEventDetails",
+            EventType::LambdaFunctionScheduleFailed => "lambdaFunctionScheduleFailedEventDetails",
+            EventType::LambdaFunctionStartFailed => "lambdaFunctionStartFailedEventDetails",
+            EventType::LambdaFunctionSucceeded => "lambdaFunctionSucceededEventDetails",
+            EventType::LambdaFunctionTimedOut => "lambdaFunctionTimedOutEventDetails",
+            EventType::MapIterationAborted => "mapIterationAbortedEventDetails",
+            EventType::MapIterationFailed => "mapIterationFailedEventDetails",
+            EventType::MapIterationStarted => "mapIterationStartedEventDetails",
+            EventType::MapStateStarted => "mapStateStartedEventDetails",
+            EventType::MapRunStarted => "mapRunStartedEventDetails",
+            EventType::MapRunFailed => "mapRunFailedEventDetails",
+            EventType::MapRunRedriven => "mapRunRedrivenEventDetails",
+            EventType::TaskFailed => "taskFailedEventDetails",
+            EventType::TaskScheduled => "taskScheduledEventDetails",
+            EventType::TaskStarted => "taskStartedEventDetails",
+            EventType::TaskStartFailed => "taskStartFailedEventDetails",
+            EventType::TaskSubmitFailed => "taskSubmitFailedEventDetails",
+            EventType::TaskSubmitted => "taskSubmittedEventDetails",
+            EventType::TaskSucceeded => "taskSucceededEventDetails",
+            EventType::TaskTimedOut => "taskTimedOutEventDetails",
+            EventType::EvaluationFailed => "evaluationFailedEventDetails",
+            EventType::MapIterationSucceeded => "mapIterationSucceededEventDetails",
+            _ => return None,
+        })
+    }
+
+    /// Whether the API shows this event's details member even when it is empty, as AWS does.
+    pub fn keeps_empty_details(self) -> bool {
+        self.is_state_exited()
+            || matches!(
+                self,
+                EventType::ExecutionFailed
+                    | EventType::ExecutionAborted
+                    | EventType::ActivityStarted
+            )
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The member of a HistoryEvent that holds the details of the event type of this name.
 pub fn details_member(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "ActivityFailed" => "activityFailedEventDetails",
-        "ActivityScheduled" => "activityScheduledEventDetails",
-        "ActivityScheduleFailed" => "activityScheduleFailedEventDetails",
-        "ActivityStarted" => "activityStartedEventDetails",
-        "ActivitySucceeded" => "activitySucceededEventDetails",
-        "ActivityTimedOut" => "activityTimedOutEventDetails",
-        "ExecutionAborted" => "executionAbortedEventDetails",
-        "ExecutionFailed" => "executionFailedEventDetails",
-        "ExecutionStarted" => "executionStartedEventDetails",
-        "ExecutionSucceeded" => "executionSucceededEventDetails",
-        "ExecutionTimedOut" => "executionTimedOutEventDetails",
-        "ExecutionRedriven" => "executionRedrivenEventDetails",
-        "LambdaFunctionFailed" => "lambdaFunctionFailedEventDetails",
-        "LambdaFunctionScheduled" => "lambdaFunctionScheduledEventDetails",
-        "LambdaFunctionScheduleFailed" => "lambdaFunctionScheduleFailedEventDetails",
-        "LambdaFunctionStartFailed" => "lambdaFunctionStartFailedEventDetails",
-        "LambdaFunctionSucceeded" => "lambdaFunctionSucceededEventDetails",
-        "LambdaFunctionTimedOut" => "lambdaFunctionTimedOutEventDetails",
-        "MapIterationAborted"
-        | "MapIterationFailed"
-        | "MapIterationStarted"
-        | "MapIterationSucceeded" => match event_type {
-            "MapIterationAborted" => "mapIterationAbortedEventDetails",
-            "MapIterationFailed" => "mapIterationFailedEventDetails",
-            "MapIterationStarted" => "mapIterationStartedEventDetails",
-            _ => "mapIterationSucceededEventDetails",
-        },
-        "MapStateStarted" => "mapStateStartedEventDetails",
-        "MapRunStarted" => "mapRunStartedEventDetails",
-        "MapRunFailed" => "mapRunFailedEventDetails",
-        "MapRunRedriven" => "mapRunRedrivenEventDetails",
-        "TaskFailed" => "taskFailedEventDetails",
-        "TaskScheduled" => "taskScheduledEventDetails",
-        "TaskStarted" => "taskStartedEventDetails",
-        "TaskStartFailed" => "taskStartFailedEventDetails",
-        "TaskSubmitFailed" => "taskSubmitFailedEventDetails",
-        "TaskSubmitted" => "taskSubmittedEventDetails",
-        "TaskSucceeded" => "taskSucceededEventDetails",
-        "TaskTimedOut" => "taskTimedOutEventDetails",
-        "EvaluationFailed" => "evaluationFailedEventDetails",
-        t if t.ends_with("StateEntered") => "stateEnteredEventDetails",
-        t if t.ends_with("StateExited") => "stateExitedEventDetails",
-        _ => return None,
-    })
+    EventType::parse(event_type)?.details_member()
 }
 
 /// Members of a details object that carry execution data (dropped when the caller asks
@@ -150,3 +222,44 @@ pub const DATA_MEMBERS: [(&str, &str); 3] = [
     ("output", "outputDetails"),
     ("assignedVariables", "assignedVariablesDetails"),
 ];
+
+/// The `{cause, error}` details of ExecutionAborted and ActivityFailed, members only when given.
+pub fn error_cause_details(error: &Option<String>, cause: &Option<String>) -> Map<String, Value> {
+    let mut d = Map::new();
+    if let Some(c) = cause {
+        d.insert("cause".into(), Value::String(c.clone()));
+    }
+    if let Some(e) = error {
+        d.insert("error".into(), Value::String(e.clone()));
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_types_read_back_by_name_and_name_their_details() {
+        for kind in EventType::ALL {
+            assert_eq!(EventType::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EventType::parse("NoSuchEvent"), None);
+        for (name, member) in [
+            ("PassStateEntered", Some("stateEnteredEventDetails")),
+            ("MapStateExited", Some("stateExitedEventDetails")),
+            (
+                "MapIterationSucceeded",
+                Some("mapIterationSucceededEventDetails"),
+            ),
+            ("ActivityScheduled", Some("activityScheduledEventDetails")),
+            ("EvaluationFailed", Some("evaluationFailedEventDetails")),
+            ("LambdaFunctionStarted", None),
+            ("MapStateSucceeded", None),
+        ] {
+            assert_eq!(details_member(name), member, "{name}");
+        }
+        assert!(EventType::ActivityStarted.keeps_empty_details());
+        assert!(!EventType::ActivityScheduled.keeps_empty_details());
+    }
+}

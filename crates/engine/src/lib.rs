@@ -1,7 +1,10 @@
 //! Execution semantics of AWS Step Functions. The engine never sees HTTP.
 
-pub mod execution;
+/// The interpreter's former path, kept while `service` is reworked in parallel.
+pub use interpreter as execution;
 pub mod history;
+pub mod integrations;
+pub mod interpreter;
 pub mod service;
 pub mod tasks;
 pub mod test_state;

@@ -1,25 +1,10 @@
-//! Work a Task state hands to the outside world (activity workers for now), and the task tokens
-//! that name it.
+//! Task tokens: the names of the tasks an execution waits on.
 //!
 //! A task token is derived from what identifies the waiting task in the history (execution,
 //! frame, the id of the event that scheduled it), so it survives a restart unchanged: the
 //! rebuilt execution hands out, and accepts, the same token.
 
 use base64::Engine as _;
-
-/// A task an execution waits on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskRequest {
-    pub frame: u32,
-    pub token: String,
-    pub kind: TaskKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TaskKind {
-    /// Offer `input` (JSON text) to a worker polling GetActivityTask on `activity_arn`.
-    Activity { activity_arn: String, input: String },
-}
 
 /// What a task token stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]

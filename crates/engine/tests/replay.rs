@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use engine::execution::{Execution, ExecutionInfo, Signal, TimerRequest};
+use engine::interpreter::{Execution, ExecutionInfo, Signal, TimerRequest};
 use serde_json::json;
 
 fn info() -> Arc<ExecutionInfo> {
@@ -175,20 +175,20 @@ fn outputs_over_256_kib_fail_with_data_limit_exceeded() {
     let s = "x".repeat(140 * 1024);
     let input = json!({ "s": s });
     let exec = Execution::start(info(), machine, &input.to_string(), input.clone(), true);
-    assert_eq!(exec.status, engine::execution::Status::Failed);
+    assert_eq!(exec.status, engine::interpreter::Status::Failed);
     assert_eq!(exec.error.as_deref(), Some("States.DataLimitExceeded"));
     assert_eq!(
         exec.cause.as_deref(),
         Some("The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit.")
     );
-    assert!(!engine::execution::exceeds_payload_limit(
+    assert!(!engine::interpreter::exceeds_payload_limit(
         &json!({"s": "x".repeat(1000)})
     ));
 }
 
 struct AllActivitiesExist;
 
-impl engine::execution::TaskResolver for AllActivitiesExist {
+impl engine::interpreter::TaskResolver for AllActivitiesExist {
     fn activity_exists(&self, _arn: &str) -> bool {
         true
     }
@@ -220,6 +220,7 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     let token = offered[0].token.clone();
     exec.deliver(Signal::TaskStarted {
         frame: offered[0].frame,
+        token: token.clone(),
         worker_name: Some("w".into()),
     });
 
@@ -233,11 +234,16 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     assert_eq!(rebuilt.task_status(offered[0].frame, &token), Some(true));
     rebuilt.deliver(Signal::TaskSucceeded {
         frame: offered[0].frame,
+        token: token.clone(),
         output: "{\"done\":true}".into(),
     });
-    assert_eq!(rebuilt.status, engine::execution::Status::Succeeded);
+    assert_eq!(rebuilt.status, engine::interpreter::Status::Succeeded);
     assert_eq!(rebuilt.output, Some(json!({"done": true})));
-    let types: Vec<&str> = rebuilt.events.iter().map(|e| e.event_type).collect();
+    let types: Vec<&str> = rebuilt
+        .events
+        .iter()
+        .map(|e| e.event_type.as_str())
+        .collect();
     assert_eq!(
         types,
         [

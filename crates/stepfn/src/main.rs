@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use engine::execution::{Execution, ExecutionInfo, Status};
+use engine::interpreter::{Execution, ExecutionInfo, Status};
 use engine::service::{self, Clock, Config, Service, SystemClock};
 
 // Executions allocate many small JSON values: mimalloc makes the Pass-state benchmark ~30% faster

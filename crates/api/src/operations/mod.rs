@@ -184,7 +184,8 @@ fn event_json(e: &EventRecord, include_data: bool) -> Value {
     out.insert("type".into(), json!(e.event_type));
     out.insert("id".into(), json!(e.id));
     out.insert("previousEventId".into(), json!(e.previous_event_id));
-    if let Some(member) = engine::history::details_member(&e.event_type) {
+    let kind = engine::history::EventType::parse(&e.event_type);
+    if let Some(member) = kind.and_then(engine::history::EventType::details_member) {
         let mut details = e.details.clone();
         if !include_data {
             for (data, companion) in engine::history::DATA_MEMBERS {
@@ -194,11 +195,7 @@ fn event_json(e: &EventRecord, include_data: bool) -> Value {
             }
         }
         // These keep their (possibly empty) details member, as AWS shows them.
-        let always = e.event_type.ends_with("Exited")
-            || matches!(
-                e.event_type.as_str(),
-                "ExecutionFailed" | "ExecutionAborted" | "ActivityStarted"
-            );
+        let always = kind.is_some_and(engine::history::EventType::keeps_empty_details);
         if !details.is_empty() || always {
             out.insert(member.into(), Value::Object(details));
         }

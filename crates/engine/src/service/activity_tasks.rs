@@ -9,10 +9,9 @@ use std::time::Duration;
 
 use store::ActivityTaskRecord;
 
-use super::runtime::QueuedSignal;
 use super::status::ExecutionKinds;
 use super::*;
-use crate::execution::TaskResolver;
+use crate::integrations::TaskResolver;
 use crate::tasks::parse_token;
 
 /// How long GetActivityTask holds a poll open when nothing comes, as on AWS.
@@ -149,10 +148,6 @@ impl Service {
             &arn,
             Signal::TaskSucceeded {
                 frame,
-                output: output.to_string(),
-            },
-            QueuedSignal::TaskSucceeded {
-                frame,
                 token: token.to_string(),
                 output: output.to_string(),
             },
@@ -170,11 +165,6 @@ impl Service {
             &arn,
             Signal::TaskFailed {
                 frame,
-                error: error.clone(),
-                cause: cause.clone(),
-            },
-            QueuedSignal::TaskFailed {
-                frame,
                 token: token.to_string(),
                 error,
                 cause,
@@ -186,8 +176,7 @@ impl Service {
         let (arn, frame) = self.waiting_task(token)?;
         self.send(
             &arn,
-            Signal::TaskHeartbeat { frame },
-            QueuedSignal::TaskHeartbeat {
+            Signal::TaskHeartbeat {
                 frame,
                 token: token.to_string(),
             },
@@ -195,12 +184,12 @@ impl Service {
     }
 
     /// Delivers a worker's answer here, or queues it for the node that drives the execution.
-    fn send(&self, arn: &str, signal: Signal, queued: QueuedSignal) -> Result<()> {
+    fn send(&self, arn: &str, signal: Signal) -> Result<()> {
         if self.drives(arn) {
             self.signal(arn, signal);
             Ok(())
         } else {
-            self.queue_signal(arn, queued)
+            self.queue_signal(arn, signal)
         }
     }
 }

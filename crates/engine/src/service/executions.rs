@@ -8,7 +8,6 @@ use asl::validate::MachineType;
 use serde_json::Value;
 use store::{EventRecord, ExecutionRecord, Store};
 
-use super::runtime::QueuedSignal;
 use super::{
     drive_to_end, finish_record, ErrorCode, ExecutionTarget, Prepared, Result, Service,
     ServiceError, StartExecution,
@@ -219,7 +218,7 @@ impl Service {
         if self.drives(arn) {
             self.signal(arn, Signal::Stop { error, cause });
         } else if self.store.is_shared() {
-            self.queue_signal(arn, QueuedSignal::Stop { error, cause })?;
+            self.queue_signal(arn, Signal::Stop { error, cause })?;
         }
         self.describe_execution(arn)
     }

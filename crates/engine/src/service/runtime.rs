@@ -10,87 +10,11 @@
 //! On a store shared by several nodes a signal for an execution another node drives is queued in
 //! the store for that node ([`store::Write::PushSignal`]).
 
-use serde::{Deserialize, Serialize};
 use store::{ActivityTaskRecord, Notice, Write};
 
 use super::arns::StatesArn;
 use super::*;
-use crate::tasks::{TaskKind, TaskRequest};
-
-/// A signal as it is queued in the store for the node that drives the execution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "signal")]
-pub(super) enum QueuedSignal {
-    TaskStarted {
-        frame: u32,
-        token: String,
-        worker_name: Option<String>,
-    },
-    TaskSucceeded {
-        frame: u32,
-        token: String,
-        output: String,
-    },
-    TaskFailed {
-        frame: u32,
-        token: String,
-        error: Option<String>,
-        cause: Option<String>,
-    },
-    TaskHeartbeat {
-        frame: u32,
-        token: String,
-    },
-    Stop {
-        error: Option<String>,
-        cause: Option<String>,
-    },
-}
-
-impl QueuedSignal {
-    /// The engine's signal, and the task token it is about (None: about the whole execution).
-    fn into_signal(self) -> (Signal, Option<(u32, String)>) {
-        match self {
-            QueuedSignal::TaskStarted {
-                frame,
-                token,
-                worker_name,
-            } => (
-                Signal::TaskStarted { frame, worker_name },
-                Some((frame, token)),
-            ),
-            QueuedSignal::TaskSucceeded {
-                frame,
-                token,
-                output,
-            } => (
-                Signal::TaskSucceeded { frame, output },
-                Some((frame, token)),
-            ),
-            QueuedSignal::TaskFailed {
-                frame,
-                token,
-                error,
-                cause,
-            } => (
-                Signal::TaskFailed {
-                    frame,
-                    error,
-                    cause,
-                },
-                Some((frame, token)),
-            ),
-            QueuedSignal::TaskHeartbeat { frame, token } => {
-                (Signal::TaskHeartbeat { frame }, Some((frame, token)))
-            }
-            QueuedSignal::Stop { error, cause } => (Signal::Stop { error, cause }, None),
-        }
-    }
-
-    pub(super) fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-}
+use crate::integrations::{self, TaskRequest};
 
 /// How long a node's hold on its executions lasts without renewal (shared stores).
 pub const LEASE_MS: i64 = 10_000;
@@ -286,19 +210,11 @@ impl Service {
                 events: events.into_iter().map(to_record).collect(),
             });
         }
-        for task in tasks {
-            let TaskKind::Activity {
-                activity_arn,
-                input,
-            } = task.kind;
-            writes.push(Write::PushActivityTask(ActivityTaskRecord {
-                activity_arn,
-                execution_arn: arn.clone(),
-                frame: task.frame,
-                token: task.token,
-                input,
-            }));
-        }
+        writes.extend(
+            tasks
+                .into_iter()
+                .filter_map(|task| integrations::offer(&arn, task)),
+        );
         if !exec.is_running() {
             let mut rec = lock(&running.record);
             finish_record(&mut rec, exec, self.clock.now_ms());
@@ -403,18 +319,16 @@ impl Service {
             let exec = lock(&running.execution);
             queued
                 .into_iter()
-                .filter_map(|s| serde_json::from_value::<QueuedSignal>(s.body).ok())
-                .map(QueuedSignal::into_signal)
-                .filter(|(signal, about)| match about {
+                .filter_map(|s| serde_json::from_value::<Signal>(s.body).ok())
+                .filter(|signal| match signal.task() {
                     // A task signal counts only while its frame still waits on that token, and
                     // a start only before the task started.
-                    Some((frame, token)) => match exec.task_status(*frame, token) {
+                    Some((frame, token)) => match exec.task_status(frame, token) {
                         Some(started) => !(started && matches!(signal, Signal::TaskStarted { .. })),
                         None => false,
                     },
                     None => true,
                 })
-                .map(|(signal, _)| signal)
                 .collect()
         };
         self.deliver(arn, signals, Some(upto));
@@ -426,10 +340,10 @@ impl Service {
     }
 
     /// Queues a signal for the node that drives an execution (shared stores).
-    pub(super) fn queue_signal(&self, arn: &str, signal: QueuedSignal) -> Result<()> {
+    pub(super) fn queue_signal(&self, arn: &str, signal: Signal) -> Result<()> {
         self.store.write(vec![Write::PushSignal {
             execution_arn: arn.to_string(),
-            body: signal.to_value(),
+            body: serde_json::to_value(&signal).unwrap_or(Value::Null),
         }])?;
         // It may be this node's after all (it took the execution over meanwhile).
         if self.drives(arn) {
@@ -450,12 +364,12 @@ impl Service {
 
     /// The start signal queued when a worker takes a task.
     pub(super) fn started_signal(task: &ActivityTaskRecord, worker_name: Option<String>) -> Value {
-        QueuedSignal::TaskStarted {
+        serde_json::to_value(Signal::TaskStarted {
             frame: task.frame,
             token: task.token.clone(),
             worker_name,
-        }
-        .to_value()
+        })
+        .unwrap_or(Value::Null)
     }
 }
 

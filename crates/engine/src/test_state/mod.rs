@@ -21,10 +21,10 @@ use asl::validate::{self, MachineType, TEST_STATE_NAME};
 use asl::{QueryLanguage, StatesError};
 use serde_json::{json, Map, Value};
 
-use crate::execution::{
+use crate::interpreter::{
     backoff_seconds, catch_output, effective_task_input, evaluate_state_inner, format_timestamp,
-    item_input, matching_catcher, matching_retrier, result_exit, wait_exit, Ctx, Isolated, Phase,
-    Running, Work,
+    item_input, matching_catcher, matching_retrier, result_exit, wait_exit, Ctx, Inspection,
+    Isolated, Phase, Running, Supplied, Work,
 };
 use crate::service::{ErrorCode, ServiceError};
 
@@ -160,35 +160,6 @@ impl TestStateResult {
         out.insert("status".into(), Value::String(self.status.as_str().into()));
         Value::Object(out)
     }
-}
-
-/// Each step of a state's data flow, recorded by the interpreter as it computes it (see
-/// `Ctx::inspect`), plus how an error was handled.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct Inspection {
-    pub(crate) after_input_path: Option<Value>,
-    pub(crate) after_parameters: Option<Value>,
-    pub(crate) after_arguments: Option<Value>,
-    pub(crate) result: Option<Value>,
-    pub(crate) after_result_selector: Option<Value>,
-    pub(crate) after_result_path: Option<Value>,
-    pub(crate) after_items_path: Option<Value>,
-    pub(crate) after_item_selector: Option<Value>,
-    pub(crate) max_concurrency: Option<u64>,
-    pub(crate) tolerated_failure_count: Option<u64>,
-    pub(crate) tolerated_failure_percentage: Option<f64>,
-    pub(crate) retry_index: Option<usize>,
-    pub(crate) retry_backoff_interval_seconds: Option<u64>,
-    pub(crate) catch_index: Option<usize>,
-}
-
-/// What TestState gives an evaluation in place of a real execution's surroundings.
-#[derive(Debug, Clone)]
-pub(crate) struct Supplied {
-    /// The context object, used as is.
-    pub(crate) context: Value,
-    /// What a Map state's ItemReader reads.
-    pub(crate) map_item_reader_data: Option<Value>,
 }
 
 const MAP_OR_PARALLEL_NEEDS_MOCK: &str = "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]";
@@ -533,17 +504,6 @@ impl FieldType {
     }
 }
 
-/// The partition of a region's ARNs.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 /// The context object AWS makes up when the request gives none: an EXPRESS execution of a
 /// throw-away state machine, the state named as TestState names it.
 fn default_context(
@@ -556,7 +516,7 @@ fn default_context(
     let execution_name = uuid::Uuid::new_v4().to_string();
     let arn_prefix = format!(
         "arn:{}:states:{}:{}",
-        partition(&surroundings.region),
+        asl::arn::partition_for_region(&surroundings.region),
         surroundings.region,
         surroundings.account_id
     );
@@ -655,7 +615,7 @@ impl Test<'_> {
             },
             Work::Fail(error) | Work::EvalError(error) => self.handle_error(ctx, run, error),
             // Tasks are answered by the mock in `invoke_task`, never scheduled.
-            Work::StartActivity { .. } => self.handle_error(
+            Work::StartTask { .. } => self.handle_error(
                 ctx,
                 run,
                 StatesError::runtime("an activity task cannot run under TestState"),

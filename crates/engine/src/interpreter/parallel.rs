@@ -1,0 +1,64 @@
+//! Parallel: its branches run as child frames (see `children`).
+
+use asl::model::State;
+use asl::StatesError;
+use serde_json::Value;
+
+use super::context::Ctx;
+use super::data_flow::effective_task_input;
+use super::frame::Running;
+use super::work::Work;
+
+pub(super) fn evaluate(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+) -> Result<Work, StatesError> {
+    let effective = effective_task_input(ctx, run, state, context)?;
+    Ok(Work::StartParallel {
+        effective_input: effective,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::interpreter::test_support::{event_types, start};
+    use crate::interpreter::Status;
+
+    #[test]
+    fn the_branches_results_in_order() {
+        let exec = start(
+            json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "End": true}}},
+                {"StartAt": "B", "States": {"B": {"Type": "Pass", "InputPath": "$.x", "End": true}}}
+            ]}}}),
+            json!({"x": "b"}),
+        );
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!([1, "b"])));
+        let types = event_types(&exec);
+        assert_eq!(
+            types[1..3],
+            ["ParallelStateEntered", "ParallelStateStarted"]
+        );
+        // The recordings show no ParallelStateSucceeded: it is recorded hidden.
+        assert!(!types.contains(&"ParallelStateSucceeded"));
+        assert_eq!(types[types.len() - 2], "ParallelStateExited");
+    }
+
+    #[test]
+    fn a_failed_branch_fails_the_state() {
+        let exec = start(
+            json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}
+            ]}}}),
+            json!({}),
+        );
+        assert_eq!(exec.status, Status::Failed);
+        assert_eq!(exec.error.as_deref(), Some("E"));
+        assert!(event_types(&exec).contains(&"ParallelStateFailed"));
+    }
+}
