@@ -1,7 +1,5 @@
 //! Execution semantics of AWS Step Functions. The engine never sees HTTP.
 
-/// The interpreter's former path, kept while `service` is reworked in parallel.
-pub use interpreter as execution;
 pub mod history;
 pub mod integrations;
 pub mod interpreter;

@@ -137,7 +137,7 @@ impl Service {
                 format!("Invalid Output: '{output}'"),
             ));
         }
-        if output.len() > crate::execution::PAYLOAD_LIMIT_BYTES {
+        if output.len() > crate::interpreter::PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
                 ErrorCode::InvalidOutput,
                 "The output is larger than the maximum size of 262144 bytes",

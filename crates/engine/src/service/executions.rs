@@ -12,7 +12,7 @@ use super::{
     drive_to_end, finish_record, ErrorCode, ExecutionTarget, Prepared, Result, Service,
     ServiceError, StartExecution,
 };
-use crate::execution::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
+use crate::interpreter::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
 
 impl Service {
     pub(super) fn prepare(

@@ -36,8 +36,8 @@ use store::{
     StateMachineRecord, StateMachineVersionRecord, Store, Tag,
 };
 
-use crate::execution::{Execution, ExecutionInfo, Signal, Status};
 use crate::history::{self, HistoryEvent};
+use crate::interpreter::{Execution, ExecutionInfo, Signal, Status};
 use timers::TimerQueue;
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
@@ -129,7 +129,7 @@ impl Service {
         }
     }
 
-    fn add_timers(&self, execution_arn: &str, timers: Vec<crate::execution::TimerRequest>) {
+    fn add_timers(&self, execution_arn: &str, timers: Vec<crate::interpreter::TimerRequest>) {
         self.timers.add(execution_arn, timers);
     }
 

@@ -5,7 +5,7 @@ use super::status::RedriveStatus;
 use store::ExecutionRecord;
 
 use super::{ErrorCode, Result, Service, ServiceError};
-use crate::execution::{Signal, Status};
+use crate::interpreter::{Signal, Status};
 
 impl Service {
     pub fn redrive_execution(

@@ -160,7 +160,7 @@ impl Service {
         mut exec: Execution,
         events: Vec<HistoryEvent>,
         mut writes: Vec<Write>,
-        timers: Vec<crate::execution::TimerRequest>,
+        timers: Vec<crate::interpreter::TimerRequest>,
     ) -> std::result::Result<(), store::StoreError> {
         let arn = record.arn.clone();
         let tasks = exec.take_task_requests();

@@ -4,7 +4,7 @@
 use asl::validate::MachineType;
 use store::{ExecutionRecord, StateMachineRecord};
 
-use crate::execution::Status;
+use crate::interpreter::Status;
 
 /// A state machine type as the store and the API write it.
 pub fn machine_type_name(machine_type: MachineType) -> &'static str {

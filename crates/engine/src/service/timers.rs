@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use tokio::sync::Notify;
 
 use super::{lock, Clock};
-use crate::execution::TimerRequest;
+use crate::interpreter::TimerRequest;
 
 struct TimerEntry {
     due_ms: i64,

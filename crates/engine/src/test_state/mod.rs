@@ -1,7 +1,7 @@
 //! TestState: one state run on its own, outside any execution, with what it computed at each
 //! step of its data flow.
 //!
-//! The state is evaluated by the interpreter's own functions ([`crate::execution`]), which record
+//! The state is evaluated by the interpreter's own functions ([`crate::interpreter`]), which record
 //! each intermediate value into an [`Inspection`] as they compute it; nothing here re-implements
 //! a state's semantics. What is TestState's own: reading the request (the state alone, or picked
 //! out of a whole definition by `stateName`), the checks AWS makes of the mock and the context

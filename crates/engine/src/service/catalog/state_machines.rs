@@ -7,7 +7,7 @@ use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
 use asl::validate::MachineType;
 
 use super::{aliases, tags, Catalog};
-use crate::execution::Status;
+use crate::interpreter::Status;
 use crate::service::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
     ResourceScope, StateMachineQualifier,
