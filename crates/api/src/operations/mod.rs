@@ -269,3 +269,6 @@ fn validate_definition(input: &Input) -> Result<Value> {
         "truncated": truncated,
     }))
 }
+
+#[cfg(test)]
+mod tests;
