@@ -18,6 +18,7 @@ use asl::validate::MachineType;
 use engine::service::status::machine_type_of;
 use engine::service::{ErrorCode, Service};
 use engine::EventRecord;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::input::{Input, Violations};
@@ -67,6 +68,39 @@ pub const OPERATIONS: [&str; 37] = [
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// An operation's typed request (named as the service model names it, `…Input`), read from the
+/// body and checked against the model with AWS's wording, in the order AWS checks.
+trait Request: Sized {
+    fn read(input: &Input) -> Result<Self>;
+}
+
+/// The request an operation's handler takes, read from the body.
+fn read<T: Request>(input: &Input) -> Result<T> {
+    T::read(input)
+}
+
+/// The response body of an operation's typed answer (named as the model names it, `…Output`):
+/// members in the struct's field order, absent ones left out.
+fn answer<T: Serialize>(output: Result<T>) -> Result<Value> {
+    serde_json::to_value(output?).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InternalFailure,
+            format!("internal error: the answer could not be written: {e}"),
+        )
+    })
+}
+
+/// A timestamp member: epoch milliseconds, sent as epoch seconds with milliseconds (as the JSON
+/// protocol sends timestamps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Timestamp(i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.0 as f64 / 1000.0)
+    }
+}
+
 /// Operations that wait on something other than the store (long polls, EXPRESS runs).
 pub fn is_async(operation: &str) -> bool {
     matches!(operation, "GetActivityTask" | "StartSyncExecution")
@@ -111,16 +145,16 @@ pub fn dispatch_blocking(
         "UpdateStateMachineAlias" => aliases::update_state_machine_alias(service, ctx, &input),
         "DeleteStateMachineAlias" => aliases::delete_state_machine_alias(service, ctx, &input),
         "ListStateMachineAliases" => aliases::list_state_machine_aliases(service, ctx, &input),
-        "CreateActivity" => activities::create_activity(service, ctx, &input),
+        "CreateActivity" => answer(activities::create_activity(service, ctx, read(&input)?)),
         "SendTaskSuccess" => activity_tasks::send_task_success(service, &input),
         "SendTaskFailure" => activity_tasks::send_task_failure(service, &input),
         "SendTaskHeartbeat" => activity_tasks::send_task_heartbeat(service, &input),
-        "DescribeActivity" => activities::describe_activity(service, ctx, &input),
-        "DeleteActivity" => activities::delete_activity(service, ctx, &input),
-        "ListActivities" => activities::list_activities(service, ctx, &input),
-        "TagResource" => tags::tag_resource(service, ctx, &input),
-        "UntagResource" => tags::untag_resource(service, ctx, &input),
-        "ListTagsForResource" => tags::list_tags_for_resource(service, ctx, &input),
+        "DescribeActivity" => answer(activities::describe_activity(service, ctx, read(&input)?)),
+        "DeleteActivity" => answer(activities::delete_activity(service, ctx, read(&input)?)),
+        "ListActivities" => answer(activities::list_activities(service, ctx, read(&input)?)),
+        "TagResource" => answer(tags::tag_resource(service, ctx, read(&input)?)),
+        "UntagResource" => answer(tags::untag_resource(service, ctx, read(&input)?)),
+        "ListTagsForResource" => answer(tags::list_tags_for_resource(service, ctx, read(&input)?)),
         "DescribeMapRun" => map_runs::describe_map_run(service, &input),
         "ListMapRuns" => map_runs::list_map_runs(service, ctx, &input),
         "UpdateMapRun" => map_runs::update_map_run(service, &input),
@@ -148,7 +182,7 @@ pub fn dispatch_blocking(
 
 /// Epoch seconds with milliseconds, as the JSON protocol sends timestamps.
 fn seconds(ms: i64) -> Value {
-    json!(ms as f64 / 1000.0)
+    json!(Timestamp(ms))
 }
 
 fn arn_member<'a>(input: &Input<'a>, name: &str) -> Result<&'a str> {
