@@ -130,11 +130,31 @@ pub fn dispatch_blocking(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "CreateStateMachine" => state_machines::create_state_machine(service, ctx, &input),
-        "DescribeStateMachine" => state_machines::describe_state_machine(service, ctx, &input),
-        "UpdateStateMachine" => state_machines::update_state_machine(service, ctx, &input),
-        "DeleteStateMachine" => state_machines::delete_state_machine(service, ctx, &input),
-        "ListStateMachines" => state_machines::list_state_machines(service, ctx, &input),
+        "CreateStateMachine" => answer(state_machines::create_state_machine(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "DescribeStateMachine" => answer(state_machines::describe_state_machine(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "UpdateStateMachine" => answer(state_machines::update_state_machine(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "DeleteStateMachine" => answer(state_machines::delete_state_machine(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "ListStateMachines" => answer(state_machines::list_state_machines(
+            service,
+            ctx,
+            read(&input)?,
+        )),
         "PublishStateMachineVersion" => answer(versions::publish_state_machine_version(
             service,
             ctx,
