@@ -115,7 +115,9 @@ pub async fn dispatch(
     let input = Input::new(request);
     match operation {
         "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
-        "StartSyncExecution" => executions::start_sync_execution(service, ctx, &input).await,
+        "StartSyncExecution" => {
+            answer(executions::start_sync_execution(service, ctx, read(&input)?).await)
+        }
         _ => dispatch_blocking(service, ctx, operation, request),
     }
 }
@@ -208,15 +210,15 @@ pub fn dispatch_blocking(
         "DescribeMapRun" => Err(map_runs::describe_map_run(service, read(&input)?)),
         "ListMapRuns" => answer(map_runs::list_map_runs(service, ctx, read(&input)?)),
         "UpdateMapRun" => answer(map_runs::update_map_run(service, read(&input)?)),
-        "StartExecution" => executions::start_execution(service, ctx, &input),
-        "DescribeExecution" => executions::describe_execution(service, &input),
-        "StopExecution" => executions::stop_execution(service, &input),
-        "RedriveExecution" => executions::redrive_execution(service, &input),
-        "ListExecutions" => executions::list_executions(service, ctx, &input),
+        "StartExecution" => answer(executions::start_execution(service, ctx, read(&input)?)),
+        "DescribeExecution" => answer(executions::describe_execution(service, read(&input)?)),
+        "StopExecution" => answer(executions::stop_execution(service, read(&input)?)),
+        "RedriveExecution" => answer(executions::redrive_execution(service, read(&input)?)),
+        "ListExecutions" => answer(executions::list_executions(service, ctx, read(&input)?)),
         "GetExecutionHistory" => get_execution_history(service, &input),
-        "DescribeStateMachineForExecution" => {
-            executions::describe_state_machine_for_execution(service, ctx, &input)
-        }
+        "DescribeStateMachineForExecution" => answer(
+            executions::describe_state_machine_for_execution(service, ctx, read(&input)?),
+        ),
         "ValidateStateMachineDefinition" => validate_definition(&input),
         "TestState" => test_state::test_state(service, ctx, &input),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
