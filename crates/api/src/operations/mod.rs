@@ -114,7 +114,9 @@ pub async fn dispatch(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
+        "GetActivityTask" => {
+            answer(activity_tasks::get_activity_task(service, ctx, read(&input)?).await)
+        }
         "StartSyncExecution" => {
             answer(executions::start_sync_execution(service, ctx, read(&input)?).await)
         }
@@ -198,9 +200,9 @@ pub fn dispatch_blocking(
             read(&input)?,
         )),
         "CreateActivity" => answer(activities::create_activity(service, ctx, read(&input)?)),
-        "SendTaskSuccess" => activity_tasks::send_task_success(service, &input),
-        "SendTaskFailure" => activity_tasks::send_task_failure(service, &input),
-        "SendTaskHeartbeat" => activity_tasks::send_task_heartbeat(service, &input),
+        "SendTaskSuccess" => answer(activity_tasks::send_task_success(service, read(&input)?)),
+        "SendTaskFailure" => answer(activity_tasks::send_task_failure(service, read(&input)?)),
+        "SendTaskHeartbeat" => answer(activity_tasks::send_task_heartbeat(service, read(&input)?)),
         "DescribeActivity" => answer(activities::describe_activity(service, ctx, read(&input)?)),
         "DeleteActivity" => answer(activities::delete_activity(service, ctx, read(&input)?)),
         "ListActivities" => answer(activities::list_activities(service, ctx, read(&input)?)),
