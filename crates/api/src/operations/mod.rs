@@ -222,7 +222,7 @@ pub fn dispatch_blocking(
             executions::describe_state_machine_for_execution(service, ctx, read(&input)?),
         ),
         "ValidateStateMachineDefinition" => validate_definition(&input),
-        "TestState" => test_state::test_state(service, ctx, &input),
+        "TestState" => answer(test_state::test_state(service, ctx, read(&input)?)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),
