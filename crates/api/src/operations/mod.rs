@@ -10,12 +10,11 @@ mod shapes;
 mod state_machines;
 mod tags;
 mod test_state;
+mod validate;
 mod versions;
 
 use std::sync::Arc;
 
-use asl::validate::MachineType;
-use engine::service::status::machine_type_of;
 use engine::service::{ErrorCode, Service};
 use engine::EventRecord;
 use serde::{Serialize, Serializer};
@@ -221,7 +220,9 @@ pub fn dispatch_blocking(
         "DescribeStateMachineForExecution" => answer(
             executions::describe_state_machine_for_execution(service, ctx, read(&input)?),
         ),
-        "ValidateStateMachineDefinition" => validate_definition(&input),
+        "ValidateStateMachineDefinition" => {
+            answer(validate::validate_state_machine_definition(read(&input)?))
+        }
         "TestState" => answer(test_state::test_state(service, ctx, read(&input)?)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
@@ -305,57 +306,6 @@ fn get_execution_history(service: &Service, input: &Input) -> Result<Value> {
     let (page, next) = paginate(events, input)?;
     let items: Vec<Value> = page.iter().map(|e| event_json(e, include)).collect();
     Ok(with_token(json!({"events": items}), next))
-}
-
-fn validate_definition(input: &Input) -> Result<Value> {
-    let definition = input.str("definition")?;
-    let machine_type = input.opt_str("type")?;
-    let severity = input.opt_str("severity")?;
-    let max = input.opt_int("maxResults")?;
-    let mut v = Violations::default();
-    v.length("definition", Some(definition), 1, 1_048_576);
-    v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
-    v.one_of("severity", severity, &["ERROR", "WARNING"]);
-    v.range("maxResults", max, 0, 100);
-    v.check()?;
-    let machine_type = machine_type.map_or(MachineType::Standard, machine_type_of);
-    let mut diagnostics = asl::validate::validate_definition(definition, machine_type);
-    if severity == Some("ERROR") {
-        diagnostics.retain(|d| d.severity == asl::validate::Severity::Error);
-    }
-    let failed = diagnostics
-        .iter()
-        .any(|d| d.severity == asl::validate::Severity::Error);
-    let limit = match max {
-        None | Some(0) => 100,
-        Some(n) => n as usize,
-    };
-    let truncated = diagnostics.len() > limit;
-    diagnostics.truncate(limit);
-    let items: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let mut m = Map::new();
-            m.insert(
-                "severity".into(),
-                json!(match d.severity {
-                    asl::validate::Severity::Error => "ERROR",
-                    asl::validate::Severity::Warning => "WARNING",
-                }),
-            );
-            m.insert("code".into(), json!(d.code));
-            m.insert("message".into(), json!(d.message));
-            if let Some(l) = &d.location {
-                m.insert("location".into(), json!(l));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    Ok(json!({
-        "result": if failed { "FAIL" } else { "OK" },
-        "diagnostics": items,
-        "truncated": truncated,
-    }))
 }
 
 #[cfg(test)]
