@@ -1,4 +1,6 @@
-//! One function per operation: read the request, call the service, shape the response.
+//! One handler per operation: it takes the operation's typed request (`…Input`, read from the
+//! body by its [`Request`] impl), calls the service and returns the typed response (`…Output`),
+//! which the dispatcher serialises. Both are named as the service model names its shapes.
 
 mod activities;
 mod activity_tasks;
@@ -22,7 +24,30 @@ use serde_json::{json, Map, Value};
 
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
+use activities::{create_activity, delete_activity, describe_activity, list_activities};
+use activity_tasks::{
+    get_activity_task, send_task_failure, send_task_heartbeat, send_task_success,
+};
+use aliases::{
+    create_state_machine_alias, delete_state_machine_alias, describe_state_machine_alias,
+    list_state_machine_aliases, update_state_machine_alias,
+};
+use executions::{
+    describe_execution, describe_state_machine_for_execution, list_executions, redrive_execution,
+    start_execution, start_sync_execution, stop_execution,
+};
+use map_runs::{describe_map_run, list_map_runs, update_map_run};
 use pagination::{paginate, with_token};
+use state_machines::{
+    create_state_machine, delete_state_machine, describe_state_machine, list_state_machines,
+    update_state_machine,
+};
+use tags::{list_tags_for_resource, tag_resource, untag_resource};
+use test_state::test_state;
+use validate::validate_state_machine_definition;
+use versions::{
+    delete_state_machine_version, list_state_machine_versions, publish_state_machine_version,
+};
 
 /// The 37 operations of the service model, in its order.
 pub const OPERATIONS: [&str; 37] = [
@@ -113,12 +138,8 @@ pub async fn dispatch(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "GetActivityTask" => {
-            answer(activity_tasks::get_activity_task(service, ctx, read(&input)?).await)
-        }
-        "StartSyncExecution" => {
-            answer(executions::start_sync_execution(service, ctx, read(&input)?).await)
-        }
+        "GetActivityTask" => answer(get_activity_task(service, ctx, read(&input)?).await),
+        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(&input)?).await),
         _ => dispatch_blocking(service, ctx, operation, request),
     }
 }
@@ -133,97 +154,63 @@ pub fn dispatch_blocking(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "CreateStateMachine" => answer(state_machines::create_state_machine(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "DescribeStateMachine" => answer(state_machines::describe_state_machine(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "UpdateStateMachine" => answer(state_machines::update_state_machine(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "DeleteStateMachine" => answer(state_machines::delete_state_machine(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "ListStateMachines" => answer(state_machines::list_state_machines(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "PublishStateMachineVersion" => answer(versions::publish_state_machine_version(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "ListStateMachineVersions" => answer(versions::list_state_machine_versions(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "DeleteStateMachineVersion" => answer(versions::delete_state_machine_version(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "CreateStateMachineAlias" => answer(aliases::create_state_machine_alias(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "DescribeStateMachineAlias" => answer(aliases::describe_state_machine_alias(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "UpdateStateMachineAlias" => answer(aliases::update_state_machine_alias(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "DeleteStateMachineAlias" => answer(aliases::delete_state_machine_alias(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "ListStateMachineAliases" => answer(aliases::list_state_machine_aliases(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "CreateActivity" => answer(activities::create_activity(service, ctx, read(&input)?)),
-        "SendTaskSuccess" => answer(activity_tasks::send_task_success(service, read(&input)?)),
-        "SendTaskFailure" => answer(activity_tasks::send_task_failure(service, read(&input)?)),
-        "SendTaskHeartbeat" => answer(activity_tasks::send_task_heartbeat(service, read(&input)?)),
-        "DescribeActivity" => answer(activities::describe_activity(service, ctx, read(&input)?)),
-        "DeleteActivity" => answer(activities::delete_activity(service, ctx, read(&input)?)),
-        "ListActivities" => answer(activities::list_activities(service, ctx, read(&input)?)),
-        "TagResource" => answer(tags::tag_resource(service, ctx, read(&input)?)),
-        "UntagResource" => answer(tags::untag_resource(service, ctx, read(&input)?)),
-        "ListTagsForResource" => answer(tags::list_tags_for_resource(service, ctx, read(&input)?)),
-        "DescribeMapRun" => Err(map_runs::describe_map_run(service, read(&input)?)),
-        "ListMapRuns" => answer(map_runs::list_map_runs(service, ctx, read(&input)?)),
-        "UpdateMapRun" => answer(map_runs::update_map_run(service, read(&input)?)),
-        "StartExecution" => answer(executions::start_execution(service, ctx, read(&input)?)),
-        "DescribeExecution" => answer(executions::describe_execution(service, read(&input)?)),
-        "StopExecution" => answer(executions::stop_execution(service, read(&input)?)),
-        "RedriveExecution" => answer(executions::redrive_execution(service, read(&input)?)),
-        "ListExecutions" => answer(executions::list_executions(service, ctx, read(&input)?)),
-        "GetExecutionHistory" => get_execution_history(service, &input),
-        "DescribeStateMachineForExecution" => answer(
-            executions::describe_state_machine_for_execution(service, ctx, read(&input)?),
-        ),
-        "ValidateStateMachineDefinition" => {
-            answer(validate::validate_state_machine_definition(read(&input)?))
+        "CreateStateMachine" => answer(create_state_machine(service, ctx, read(&input)?)),
+        "DescribeStateMachine" => answer(describe_state_machine(service, ctx, read(&input)?)),
+        "UpdateStateMachine" => answer(update_state_machine(service, ctx, read(&input)?)),
+        "DeleteStateMachine" => answer(delete_state_machine(service, ctx, read(&input)?)),
+        "ListStateMachines" => answer(list_state_machines(service, ctx, read(&input)?)),
+        "PublishStateMachineVersion" => {
+            answer(publish_state_machine_version(service, ctx, read(&input)?))
         }
-        "TestState" => answer(test_state::test_state(service, ctx, read(&input)?)),
+        "ListStateMachineVersions" => {
+            answer(list_state_machine_versions(service, ctx, read(&input)?))
+        }
+        "DeleteStateMachineVersion" => {
+            answer(delete_state_machine_version(service, ctx, read(&input)?))
+        }
+        "CreateStateMachineAlias" => {
+            answer(create_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "DescribeStateMachineAlias" => {
+            answer(describe_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "UpdateStateMachineAlias" => {
+            answer(update_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "DeleteStateMachineAlias" => {
+            answer(delete_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "ListStateMachineAliases" => {
+            answer(list_state_machine_aliases(service, ctx, read(&input)?))
+        }
+        "CreateActivity" => answer(create_activity(service, ctx, read(&input)?)),
+        "SendTaskSuccess" => answer(send_task_success(service, read(&input)?)),
+        "SendTaskFailure" => answer(send_task_failure(service, read(&input)?)),
+        "SendTaskHeartbeat" => answer(send_task_heartbeat(service, read(&input)?)),
+        "DescribeActivity" => answer(describe_activity(service, ctx, read(&input)?)),
+        "DeleteActivity" => answer(delete_activity(service, ctx, read(&input)?)),
+        "ListActivities" => answer(list_activities(service, ctx, read(&input)?)),
+        "TagResource" => answer(tag_resource(service, ctx, read(&input)?)),
+        "UntagResource" => answer(untag_resource(service, ctx, read(&input)?)),
+        "ListTagsForResource" => answer(list_tags_for_resource(service, ctx, read(&input)?)),
+        "DescribeMapRun" => Err(describe_map_run(service, read(&input)?)),
+        "ListMapRuns" => answer(list_map_runs(service, ctx, read(&input)?)),
+        "UpdateMapRun" => answer(update_map_run(service, read(&input)?)),
+        "StartExecution" => answer(start_execution(service, ctx, read(&input)?)),
+        "DescribeExecution" => answer(describe_execution(service, read(&input)?)),
+        "StopExecution" => answer(stop_execution(service, read(&input)?)),
+        "RedriveExecution" => answer(redrive_execution(service, read(&input)?)),
+        "ListExecutions" => answer(list_executions(service, ctx, read(&input)?)),
+        "GetExecutionHistory" => get_execution_history(service, &input),
+        "DescribeStateMachineForExecution" => answer(describe_state_machine_for_execution(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "ValidateStateMachineDefinition" => {
+            answer(validate_state_machine_definition(read(&input)?))
+        }
+        "TestState" => answer(test_state(service, ctx, read(&input)?)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),
@@ -235,7 +222,7 @@ pub fn dispatch_blocking(
     }
 }
 
-/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps.
+/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps (see [`Timestamp`]).
 fn seconds(ms: i64) -> Value {
     json!(Timestamp(ms))
 }

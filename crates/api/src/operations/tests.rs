@@ -641,3 +641,95 @@ async fn answers_keep_their_exact_text() {
     }
     assert_eq!(transcript.lines().count(), expected.lines().count());
 }
+
+#[test]
+fn timestamps_are_written_as_the_seconds_helper_wrote_them() {
+    for ms in [
+        0,
+        1,
+        999,
+        1_000,
+        1_700_000_000_000,
+        1_700_000_000_123,
+        -1_500,
+    ] {
+        let before = json!(ms as f64 / 1000.0).to_string();
+        assert_eq!(
+            serde_json::to_string(&super::Timestamp(ms)).unwrap(),
+            before
+        );
+        assert_eq!(super::seconds(ms).to_string(), before);
+    }
+}
+
+#[test]
+fn answers_without_members_are_empty_objects() {
+    let text = |v: Value| v.to_string();
+    assert_eq!(
+        text(super::answer(Ok(super::tags::TagResourceOutput {})).unwrap()),
+        "{}"
+    );
+    let no_task = super::activity_tasks::GetActivityTaskOutput {
+        task_token: None,
+        input: None,
+    };
+    assert_eq!(text(super::answer(Ok(no_task)).unwrap()), "{}");
+}
+
+/// ListExecutions checks `redriveFilter` and the page only once it found the state machine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_executions_checks_its_filters_after_the_state_machine() {
+    let mut s = Session::new();
+    let missing = format!("{MACHINES}:missing");
+    let listed = |s: &Session| s.transcript.lines().last().unwrap().to_string();
+    s.call(
+        "ListExecutions",
+        json!({"stateMachineArn": missing, "redriveFilter": "SOME", "nextToken": "bad"}),
+    )
+    .await;
+    assert!(
+        listed(&s).starts_with("=> 400 StateMachineDoesNotExist"),
+        "{}",
+        listed(&s)
+    );
+    s.call(
+        "CreateStateMachine",
+        json!({"name": "sm", "definition": pass(), "roleArn": ROLE}),
+    )
+    .await;
+    let sm = format!("{MACHINES}:sm");
+    s.call(
+        "ListExecutions",
+        json!({"stateMachineArn": sm, "redriveFilter": "SOME", "nextToken": "bad"}),
+    )
+    .await;
+    assert!(listed(&s).starts_with("=> 400 ValidationException 1 validation error detected: Value 'SOME' at 'redriveFilter'"), "{}", listed(&s));
+    s.call(
+        "ListExecutions",
+        json!({"stateMachineArn": sm, "redriveFilter": 1}),
+    )
+    .await;
+    assert_eq!(
+        listed(&s),
+        "=> 400 SerializationException Expected a string for member 'redriveFilter'"
+    );
+    s.call(
+        "ListExecutions",
+        json!({"stateMachineArn": sm, "nextToken": "bad"}),
+    )
+    .await;
+    assert_eq!(
+        listed(&s),
+        "=> 400 InvalidToken Invalid Token: 'Invalid token'"
+    );
+    s.call(
+        "ListExecutions",
+        json!({"mapRunArn": "nope", "redriveFilter": "SOME"}),
+    )
+    .await;
+    assert!(
+        listed(&s).starts_with("=> 400 InvalidArn"),
+        "{}",
+        listed(&s)
+    );
+}
