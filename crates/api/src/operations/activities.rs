@@ -1,8 +1,8 @@
 //! CreateActivity, DescribeActivity, DeleteActivity, ListActivities.
 
-use engine::service::Service;
+use engine::service::{configuration, Service};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::pagination::PageRequest;
 use super::shapes::{read_arn, read_encryption, read_tags, required_string, ARN_MAX};
@@ -89,7 +89,7 @@ pub fn describe_activity(
         creation_date: Timestamp(activity.creation_ms),
         encryption_configuration: activity
             .encryption_configuration
-            .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
+            .unwrap_or_else(configuration::default_encryption),
     })
 }
 

@@ -99,7 +99,7 @@ pub struct DescribeStateMachineOutput {
     pub definition: String,
     pub role_arn: String,
     #[serde(rename = "type")]
-    pub machine_type: String,
+    pub machine_type: &'static str,
     pub creation_date: Timestamp,
     pub logging_configuration: Value,
     pub tracing_configuration: Value,
@@ -126,7 +126,7 @@ impl DescribeStateMachineOutput {
                 description.definition
             },
             role_arn: description.role_arn,
-            machine_type: machine_type_name(description.machine_type).to_string(),
+            machine_type: machine_type_name(description.machine_type),
             creation_date: Timestamp(description.creation_ms),
             logging_configuration: description.logging_configuration,
             tracing_configuration: description.tracing_configuration,
