@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use engine::service::{ErrorCode, Service, ServiceError};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 pub use operations::OPERATIONS;
@@ -56,9 +57,27 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+/// The body of an error answer, as the AWS JSON 1.0 protocol writes it.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    #[serde(rename = "__type")]
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    fn body(&self) -> String {
+        let body = ErrorBody {
+            code: self.code.as_str(),
+            message: &self.message,
+        };
+        serde_json::to_string(&body).expect("two strings are always written")
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"__type": self.code.as_str(), "message": self.message}).to_string();
+        let body = self.body();
         (
             self.status(),
             [
@@ -156,6 +175,19 @@ async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_bodies_are_written_as_before() {
+        let error = ApiError::validation("Value \"x\" at 'name'\n");
+        assert_eq!(
+            error.body(),
+            json!({"__type": "ValidationException", "message": error.message}).to_string()
+        );
+        assert_eq!(
+            ApiError::new(ErrorCode::InvalidArn, "Invalid Arn: 'x'").body(),
+            r#"{"__type":"InvalidArn","message":"Invalid Arn: 'x'"}"#
+        );
+    }
 
     #[test]
     fn error_codes_keep_their_http_statuses() {

@@ -1,64 +1,165 @@
 //! CreateActivity, DescribeActivity, DeleteActivity, ListActivities.
 
-use engine::service::Service;
-use serde_json::{json, Value};
+use engine::service::{configuration, Service};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::pagination::{with_token, PageRequest};
+use super::pagination::PageRequest;
 use super::shapes::{read_arn, read_encryption, read_tags, required_string, ARN_MAX};
-use super::{check_name, seconds, Result};
+use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub fn create_activity(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let name = required_string(input, "name", 80, &mut v)?;
-    let tags = read_tags(input, "tags", &mut v)?;
-    let encryption = read_encryption(input, &mut v)?;
-    v.check()?;
-    check_name(name)?;
+pub struct CreateActivityInput {
+    pub name: String,
+    pub tags: Vec<(String, String)>,
+    pub encryption_configuration: Option<Value>,
+}
+
+impl Request for CreateActivityInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let name = required_string(input, "name", 80, &mut v)?;
+        let tags = read_tags(input, "tags", &mut v)?;
+        let encryption_configuration = read_encryption(input, &mut v)?;
+        v.check()?;
+        check_name(name)?;
+        Ok(CreateActivityInput {
+            name: name.to_string(),
+            tags: tags.unwrap_or_default(),
+            encryption_configuration,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateActivityOutput {
+    pub activity_arn: String,
+    pub creation_date: Timestamp,
+}
+
+pub fn create_activity(
+    service: &Service,
+    ctx: &RequestContext,
+    request: CreateActivityInput,
+) -> Result<CreateActivityOutput> {
     let activity = service.create_activity(
         &ctx.region,
-        name,
-        tags.unwrap_or_default(),
-        encryption.as_ref(),
+        &request.name,
+        request.tags,
+        request.encryption_configuration.as_ref(),
     )?;
-    Ok(json!({
-        "activityArn": activity.arn,
-        "creationDate": seconds(activity.creation_ms),
-    }))
+    Ok(CreateActivityOutput {
+        activity_arn: activity.arn,
+        creation_date: Timestamp(activity.creation_ms),
+    })
 }
 
-pub fn describe_activity(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let arn = read_arn(input, "activityArn", ARN_MAX)?;
-    let activity = service.describe_activity(&ctx.region, arn)?;
-    Ok(json!({
-        "activityArn": activity.arn,
-        "name": activity.name,
-        "creationDate": seconds(activity.creation_ms),
-        "encryptionConfiguration": activity
-            .encryption_configuration
-            .unwrap_or_else(|| json!({"type": "AWS_OWNED_KEY"})),
-    }))
+pub struct DescribeActivityInput {
+    pub activity_arn: String,
 }
 
-pub fn delete_activity(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let arn = read_arn(input, "activityArn", ARN_MAX)?;
-    service.delete_activity(&ctx.region, arn)?;
-    Ok(json!({}))
-}
-
-pub fn list_activities(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let page = PageRequest::read(input)?;
-    let (activities, next) = page.apply(service.list_activities(&ctx.region)?)?;
-    let items: Vec<Value> = activities
-        .iter()
-        .map(|activity| {
-            json!({
-                "activityArn": activity.arn,
-                "name": activity.name,
-                "creationDate": seconds(activity.creation_ms),
-            })
+impl Request for DescribeActivityInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DescribeActivityInput {
+            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
         })
-        .collect();
-    Ok(with_token(json!({ "activities": items }), next))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeActivityOutput {
+    pub activity_arn: String,
+    pub name: String,
+    pub creation_date: Timestamp,
+    pub encryption_configuration: Value,
+}
+
+pub fn describe_activity(
+    service: &Service,
+    ctx: &RequestContext,
+    request: DescribeActivityInput,
+) -> Result<DescribeActivityOutput> {
+    let activity = service.describe_activity(&ctx.region, &request.activity_arn)?;
+    Ok(DescribeActivityOutput {
+        activity_arn: activity.arn,
+        name: activity.name,
+        creation_date: Timestamp(activity.creation_ms),
+        encryption_configuration: activity
+            .encryption_configuration
+            .unwrap_or_else(configuration::default_encryption),
+    })
+}
+
+pub struct DeleteActivityInput {
+    pub activity_arn: String,
+}
+
+impl Request for DeleteActivityInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DeleteActivityInput {
+            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct DeleteActivityOutput {}
+
+pub fn delete_activity(
+    service: &Service,
+    ctx: &RequestContext,
+    request: DeleteActivityInput,
+) -> Result<DeleteActivityOutput> {
+    service.delete_activity(&ctx.region, &request.activity_arn)?;
+    Ok(DeleteActivityOutput {})
+}
+
+pub struct ListActivitiesInput {
+    pub page: PageRequest,
+}
+
+impl Request for ListActivitiesInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(ListActivitiesInput {
+            page: PageRequest::read(input)?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityListItem {
+    pub activity_arn: String,
+    pub name: String,
+    pub creation_date: Timestamp,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListActivitiesOutput {
+    pub activities: Vec<ActivityListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn list_activities(
+    service: &Service,
+    ctx: &RequestContext,
+    request: ListActivitiesInput,
+) -> Result<ListActivitiesOutput> {
+    let (activities, next_token) = request.page.apply(service.list_activities(&ctx.region)?)?;
+    Ok(ListActivitiesOutput {
+        activities: activities
+            .into_iter()
+            .map(|activity| ActivityListItem {
+                activity_arn: activity.arn,
+                name: activity.name,
+                creation_date: Timestamp(activity.creation_ms),
+            })
+            .collect(),
+        next_token,
+    })
 }

@@ -1,64 +1,154 @@
 //! GetActivityTask, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
 
 use engine::service::Service;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::shapes::{required_string, ARN_MAX};
-use super::Result;
+use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
 /// The model's limit on a task token's length.
 const TOKEN_MAX: usize = 2048;
 
+pub struct GetActivityTaskInput {
+    pub activity_arn: String,
+    pub worker_name: Option<String>,
+}
+
+impl Request for GetActivityTaskInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
+        let worker = input.opt_str("workerName")?;
+        v.length("workerName", worker, 1, 80);
+        v.check()?;
+        Ok(GetActivityTaskInput {
+            activity_arn: arn.to_string(),
+            worker_name: worker.map(str::to_string),
+        })
+    }
+}
+
+/// Empty (`{}`) when no task came before the long poll ended.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetActivityTaskOutput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+}
+
 pub async fn get_activity_task(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input<'_>,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
-    let worker = input.opt_str("workerName")?;
-    v.length("workerName", worker, 1, 80);
-    v.check()?;
-    match service
-        .get_activity_task(&ctx.region, arn, worker.map(str::to_string))
-        .await?
-    {
-        Some(task) => Ok(json!({"taskToken": task.task_token, "input": task.input})),
-        None => Ok(json!({})),
-    }
+    request: GetActivityTaskInput,
+) -> Result<GetActivityTaskOutput> {
+    let task = service
+        .get_activity_task(&ctx.region, &request.activity_arn, request.worker_name)
+        .await?;
+    Ok(match task {
+        Some(task) => GetActivityTaskOutput {
+            task_token: Some(task.task_token),
+            input: Some(task.input),
+        },
+        None => GetActivityTaskOutput {
+            task_token: None,
+            input: None,
+        },
+    })
 }
 
 fn token<'a>(input: &Input<'a>, v: &mut Violations) -> Result<&'a str> {
     required_string(input, "taskToken", TOKEN_MAX, v)
 }
 
-pub fn send_task_success(service: &Service, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let token = token(input, &mut v)?;
-    let output = required_string(input, "output", 262_144, &mut v)?;
-    v.check()?;
-    service.send_task_success(token, output)?;
-    Ok(json!({}))
+pub struct SendTaskSuccessInput {
+    pub task_token: String,
+    pub output: String,
 }
 
-pub fn send_task_failure(service: &Service, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let token = token(input, &mut v)?;
-    let error = input.opt_str("error")?;
-    let cause = input.opt_str("cause")?;
-    v.length("error", error, 0, 256);
-    v.length("cause", cause, 0, 32_768);
-    v.check()?;
-    service.send_task_failure(token, error.map(str::to_string), cause.map(str::to_string))?;
-    Ok(json!({}))
+impl Request for SendTaskSuccessInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let token = token(input, &mut v)?;
+        let output = required_string(input, "output", 262_144, &mut v)?;
+        v.check()?;
+        Ok(SendTaskSuccessInput {
+            task_token: token.to_string(),
+            output: output.to_string(),
+        })
+    }
 }
 
-pub fn send_task_heartbeat(service: &Service, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let token = token(input, &mut v)?;
-    v.check()?;
-    service.send_task_heartbeat(token)?;
-    Ok(json!({}))
+#[derive(Serialize)]
+pub struct SendTaskSuccessOutput {}
+
+pub fn send_task_success(
+    service: &Service,
+    request: SendTaskSuccessInput,
+) -> Result<SendTaskSuccessOutput> {
+    service.send_task_success(&request.task_token, &request.output)?;
+    Ok(SendTaskSuccessOutput {})
+}
+
+pub struct SendTaskFailureInput {
+    pub task_token: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+impl Request for SendTaskFailureInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let token = token(input, &mut v)?;
+        let error = input.opt_str("error")?;
+        let cause = input.opt_str("cause")?;
+        v.length("error", error, 0, 256);
+        v.length("cause", cause, 0, 32_768);
+        v.check()?;
+        Ok(SendTaskFailureInput {
+            task_token: token.to_string(),
+            error: error.map(str::to_string),
+            cause: cause.map(str::to_string),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct SendTaskFailureOutput {}
+
+pub fn send_task_failure(
+    service: &Service,
+    request: SendTaskFailureInput,
+) -> Result<SendTaskFailureOutput> {
+    service.send_task_failure(&request.task_token, request.error, request.cause)?;
+    Ok(SendTaskFailureOutput {})
+}
+
+pub struct SendTaskHeartbeatInput {
+    pub task_token: String,
+}
+
+impl Request for SendTaskHeartbeatInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let token = token(input, &mut v)?;
+        v.check()?;
+        Ok(SendTaskHeartbeatInput {
+            task_token: token.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct SendTaskHeartbeatOutput {}
+
+pub fn send_task_heartbeat(
+    service: &Service,
+    request: SendTaskHeartbeatInput,
+) -> Result<SendTaskHeartbeatOutput> {
+    service.send_task_heartbeat(&request.task_token)?;
+    Ok(SendTaskHeartbeatOutput {})
 }

@@ -2,12 +2,12 @@
 //! DeleteStateMachineAlias, ListStateMachineAliases.
 
 use engine::service::{ErrorCode, Service};
-use engine::{AliasRoute, StateMachineAliasRecord};
-use serde_json::{json, Map, Value};
+use engine::AliasRoute;
+use serde::Serialize;
 
-use super::pagination::{read_arn_and_page, with_token};
+use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX};
-use super::{seconds, Result};
+use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
@@ -75,128 +75,245 @@ fn read_routing(input: &Input, violations: &mut Violations) -> Result<Option<Vec
     Ok(Some(routes))
 }
 
-fn routing_json(routing: &[AliasRoute]) -> Value {
-    Value::Array(
-        routing
-            .iter()
-            .map(|route| {
-                json!({"stateMachineVersionArn": route.version_arn, "weight": route.weight})
-            })
-            .collect(),
-    )
+/// The model's `RoutingConfigurationListItem`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutingConfigurationListItem {
+    pub state_machine_version_arn: String,
+    pub weight: u32,
+}
+
+fn routing_items(routing: Vec<AliasRoute>) -> Vec<RoutingConfigurationListItem> {
+    routing
+        .into_iter()
+        .map(|route| RoutingConfigurationListItem {
+            state_machine_version_arn: route.version_arn,
+            weight: route.weight,
+        })
+        .collect()
+}
+
+pub struct CreateStateMachineAliasInput {
+    pub description: Option<String>,
+    pub name: String,
+    pub routing_configuration: Vec<AliasRoute>,
+}
+
+impl Request for CreateStateMachineAliasInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let description = input.opt_str("description")?;
+        v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
+        let name = required_string(input, "name", 80, &mut v)?;
+        v.pattern(
+            "name",
+            input.opt_str("name")?,
+            ALIAS_NAME_PATTERN,
+            is_alias_name(name),
+        );
+        let routing = read_routing(input, &mut v)?;
+        v.required("routingConfiguration", routing.is_some());
+        v.check()?;
+        Ok(CreateStateMachineAliasInput {
+            description: description.map(str::to_string),
+            name: name.to_string(),
+            routing_configuration: routing.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStateMachineAliasOutput {
+    pub state_machine_alias_arn: String,
+    pub creation_date: Timestamp,
 }
 
 pub fn create_state_machine_alias(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let description = input.opt_str("description")?;
-    v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
-    let name = required_string(input, "name", 80, &mut v)?;
-    v.pattern(
-        "name",
-        input.opt_str("name")?,
-        ALIAS_NAME_PATTERN,
-        is_alias_name(name),
-    );
-    let routing = read_routing(input, &mut v)?;
-    v.required("routingConfiguration", routing.is_some());
-    v.check()?;
+    request: CreateStateMachineAliasInput,
+) -> Result<CreateStateMachineAliasOutput> {
     let alias = service.create_state_machine_alias(
         &ctx.region,
-        name,
-        description.map(str::to_string),
-        routing.unwrap_or_default(),
+        &request.name,
+        request.description,
+        request.routing_configuration,
     )?;
-    Ok(json!({
-        "stateMachineAliasArn": alias.arn,
-        "creationDate": seconds(alias.creation_ms),
-    }))
+    Ok(CreateStateMachineAliasOutput {
+        state_machine_alias_arn: alias.arn,
+        creation_date: Timestamp(alias.creation_ms),
+    })
 }
 
-fn alias_json(alias: &StateMachineAliasRecord) -> Value {
-    let mut out = Map::new();
-    out.insert("stateMachineAliasArn".into(), json!(alias.arn));
-    out.insert("name".into(), json!(alias.name));
-    if let Some(description) = &alias.description {
-        out.insert("description".into(), json!(description));
+pub struct DescribeStateMachineAliasInput {
+    pub state_machine_alias_arn: String,
+}
+
+impl Request for DescribeStateMachineAliasInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DescribeStateMachineAliasInput {
+            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
+        })
     }
-    out.insert("routingConfiguration".into(), routing_json(&alias.routing));
-    out.insert("creationDate".into(), seconds(alias.creation_ms));
-    out.insert("updateDate".into(), seconds(alias.update_ms));
-    Value::Object(out)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeStateMachineAliasOutput {
+    pub state_machine_alias_arn: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub routing_configuration: Vec<RoutingConfigurationListItem>,
+    pub creation_date: Timestamp,
+    pub update_date: Timestamp,
 }
 
 pub fn describe_state_machine_alias(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let arn = read_arn(input, "stateMachineAliasArn", ARN_MAX)?;
-    let alias = service.describe_state_machine_alias(&ctx.region, arn)?;
-    Ok(alias_json(&alias))
+    request: DescribeStateMachineAliasInput,
+) -> Result<DescribeStateMachineAliasOutput> {
+    let alias =
+        service.describe_state_machine_alias(&ctx.region, &request.state_machine_alias_arn)?;
+    Ok(DescribeStateMachineAliasOutput {
+        state_machine_alias_arn: alias.arn,
+        name: alias.name,
+        description: alias.description,
+        routing_configuration: routing_items(alias.routing),
+        creation_date: Timestamp(alias.creation_ms),
+        update_date: Timestamp(alias.update_ms),
+    })
+}
+
+pub struct UpdateStateMachineAliasInput {
+    pub state_machine_alias_arn: String,
+    pub description: Option<String>,
+    pub routing_configuration: Option<Vec<AliasRoute>>,
+}
+
+impl Request for UpdateStateMachineAliasInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
+        let description = input.opt_str("description")?;
+        v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
+        let routing = read_routing(input, &mut v)?;
+        v.check()?;
+        if description.is_none() && routing.is_none() {
+            // Our wording: AWS requires one of the two but no recorded case shows its message.
+            return Err(ApiError::validation(
+                "Either the description or the routingConfiguration must be specified",
+            ));
+        }
+        Ok(UpdateStateMachineAliasInput {
+            state_machine_alias_arn: arn.to_string(),
+            description: description.map(str::to_string),
+            routing_configuration: routing,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStateMachineAliasOutput {
+    pub update_date: Timestamp,
 }
 
 pub fn update_state_machine_alias(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
-    let description = input.opt_str("description")?;
-    v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
-    let routing = read_routing(input, &mut v)?;
-    v.check()?;
-    if description.is_none() && routing.is_none() {
-        // Our wording: AWS requires one of the two but no recorded case shows its message.
-        return Err(ApiError::validation(
-            "Either the description or the routingConfiguration must be specified",
-        ));
-    }
+    request: UpdateStateMachineAliasInput,
+) -> Result<UpdateStateMachineAliasOutput> {
     let alias = service.update_state_machine_alias(
         &ctx.region,
-        arn,
-        description.map(str::to_string),
-        routing,
+        &request.state_machine_alias_arn,
+        request.description,
+        request.routing_configuration,
     )?;
-    Ok(json!({ "updateDate": seconds(alias.update_ms) }))
+    Ok(UpdateStateMachineAliasOutput {
+        update_date: Timestamp(alias.update_ms),
+    })
 }
+
+pub struct DeleteStateMachineAliasInput {
+    pub state_machine_alias_arn: String,
+}
+
+impl Request for DeleteStateMachineAliasInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DeleteStateMachineAliasInput {
+            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct DeleteStateMachineAliasOutput {}
 
 pub fn delete_state_machine_alias(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let arn = read_arn(input, "stateMachineAliasArn", ARN_MAX)?;
-    service.delete_state_machine_alias(&ctx.region, arn)?;
-    Ok(json!({}))
+    request: DeleteStateMachineAliasInput,
+) -> Result<DeleteStateMachineAliasOutput> {
+    service.delete_state_machine_alias(&ctx.region, &request.state_machine_alias_arn)?;
+    Ok(DeleteStateMachineAliasOutput {})
+}
+
+pub struct ListStateMachineAliasesInput {
+    pub state_machine_arn: String,
+    pub page: PageRequest,
+}
+
+impl Request for ListStateMachineAliasesInput {
+    fn read(input: &Input) -> Result<Self> {
+        let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
+        Ok(ListStateMachineAliasesInput {
+            state_machine_arn: state_machine_arn.to_string(),
+            page,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateMachineAliasListItem {
+    pub state_machine_alias_arn: String,
+    pub creation_date: Timestamp,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListStateMachineAliasesOutput {
+    pub state_machine_aliases: Vec<StateMachineAliasListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 pub fn list_state_machine_aliases(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let (arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-    let (aliases, next) = page.apply(service.list_state_machine_aliases(&ctx.region, arn)?)?;
-    let items: Vec<Value> = aliases
-        .iter()
-        .map(|alias| {
-            json!({
-                "stateMachineAliasArn": alias.arn,
-                "creationDate": seconds(alias.creation_ms),
+    request: ListStateMachineAliasesInput,
+) -> Result<ListStateMachineAliasesOutput> {
+    let aliases = service.list_state_machine_aliases(&ctx.region, &request.state_machine_arn)?;
+    let (aliases, next_token) = request.page.apply(aliases)?;
+    Ok(ListStateMachineAliasesOutput {
+        state_machine_aliases: aliases
+            .into_iter()
+            .map(|alias| StateMachineAliasListItem {
+                state_machine_alias_arn: alias.arn,
+                creation_date: Timestamp(alias.creation_ms),
             })
-        })
-        .collect();
-    Ok(with_token(json!({ "stateMachineAliases": items }), next))
+            .collect(),
+        next_token,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn alias_names_need_a_character_that_is_not_a_digit() {

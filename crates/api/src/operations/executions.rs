@@ -6,230 +6,418 @@ use std::sync::Arc;
 use engine::service::status::{status_of, ExecutionKinds, RedriveStatus};
 use engine::service::{self, configuration, Service};
 use engine::ExecutionRecord;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use super::pagination::{paginate, with_token};
-use super::{arn_member, check_name, seconds, Result};
+use super::pagination::PageRequest;
+use super::{arn_member, check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
-fn start_request(ctx: &RequestContext, input: &Input) -> Result<service::StartExecution> {
-    let arn = arn_member(input, "stateMachineArn")?;
-    let name = input.opt_str("name")?;
-    let exec_input = input.opt_str("input")?;
-    let trace = input.opt_str("traceHeader")?;
-    let mut v = Violations::default();
-    v.length("name", name, 1, 80);
-    v.length("traceHeader", trace, 0, 256);
-    v.check()?;
-    if let Some(n) = name {
-        check_name(n)?;
+pub struct StartExecutionInput {
+    pub state_machine_arn: String,
+    pub name: Option<String>,
+    pub input: Option<String>,
+    pub trace_header: Option<String>,
+}
+
+/// StartSyncExecution reads the same members.
+pub type StartSyncExecutionInput = StartExecutionInput;
+
+impl Request for StartExecutionInput {
+    fn read(input: &Input) -> Result<Self> {
+        let arn = arn_member(input, "stateMachineArn")?;
+        let name = input.opt_str("name")?;
+        let exec_input = input.opt_str("input")?;
+        let trace = input.opt_str("traceHeader")?;
+        let mut v = Violations::default();
+        v.length("name", name, 1, 80);
+        v.length("traceHeader", trace, 0, 256);
+        v.check()?;
+        if let Some(n) = name {
+            check_name(n)?;
+        }
+        Ok(StartExecutionInput {
+            state_machine_arn: arn.to_string(),
+            name: name.map(str::to_string),
+            input: exec_input.map(str::to_string),
+            trace_header: trace.map(str::to_string),
+        })
     }
-    Ok(service::StartExecution {
-        region: ctx.region.clone(),
-        state_machine_arn: arn.to_string(),
-        name: name.map(str::to_string),
-        input: exec_input.map(str::to_string),
-        trace_header: trace.map(str::to_string),
-    })
+}
+
+impl StartExecutionInput {
+    fn into_service(self, ctx: &RequestContext) -> service::StartExecution {
+        service::StartExecution {
+            region: ctx.region.clone(),
+            state_machine_arn: self.state_machine_arn,
+            name: self.name,
+            input: self.input,
+            trace_header: self.trace_header,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartExecutionOutput {
+    pub execution_arn: String,
+    pub start_date: Timestamp,
 }
 
 pub fn start_execution(
     service: &Arc<Service>,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let rec = service.start_execution(start_request(ctx, input)?)?;
-    Ok(json!({"executionArn": rec.arn, "startDate": seconds(rec.start_ms)}))
+    request: StartExecutionInput,
+) -> Result<StartExecutionOutput> {
+    let rec = service.start_execution(request.into_service(ctx))?;
+    Ok(StartExecutionOutput {
+        execution_arn: rec.arn,
+        start_date: Timestamp(rec.start_ms),
+    })
+}
+
+/// The model's `CloudWatchEventsExecutionDataDetails` (`inputDetails`, `outputDetails`).
+#[derive(Serialize)]
+pub struct CloudWatchEventsExecutionDataDetails {
+    pub included: bool,
+}
+
+const INCLUDED: CloudWatchEventsExecutionDataDetails =
+    CloudWatchEventsExecutionDataDetails { included: true };
+
+#[derive(Serialize)]
+pub struct BillingDetails {
+    #[serde(rename = "billedMemoryUsedInMB")]
+    pub billed_memory_used_in_mb: i64,
+    #[serde(rename = "billedDurationInMilliseconds")]
+    pub billed_duration_in_milliseconds: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartSyncExecutionOutput {
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub start_date: Timestamp,
+    pub stop_date: Timestamp,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    pub input: String,
+    pub input_details: CloudWatchEventsExecutionDataDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+    pub billing_details: BillingDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_header: Option<String>,
 }
 
 pub async fn start_sync_execution(
     service: &Arc<Service>,
     ctx: &RequestContext,
-    input: &Input<'_>,
-) -> Result<Value> {
-    let req = start_request(ctx, input)?;
-    let rec = service.start_sync_execution(req).await?;
-    let mut out = Map::new();
-    out.insert("executionArn".into(), json!(rec.arn));
-    out.insert("stateMachineArn".into(), json!(rec.state_machine_arn));
-    out.insert("name".into(), json!(rec.name));
-    out.insert("startDate".into(), seconds(rec.start_ms));
-    out.insert(
-        "stopDate".into(),
-        seconds(rec.stop_ms.unwrap_or(rec.start_ms)),
-    );
-    out.insert("status".into(), json!(rec.status));
-    if let Some(e) = &rec.error {
-        out.insert("error".into(), json!(e));
-    }
-    if let Some(c) = &rec.cause {
-        out.insert("cause".into(), json!(c));
-    }
-    out.insert("input".into(), json!(rec.input));
-    out.insert("inputDetails".into(), json!({"included": true}));
-    if let Some(o) = &rec.output {
-        out.insert("output".into(), json!(o));
-        out.insert("outputDetails".into(), json!({"included": true}));
-    }
-    let duration = (rec.stop_ms.unwrap_or(rec.start_ms) - rec.start_ms).max(0);
-    out.insert(
-        "billingDetails".into(),
-        json!({
-            "billedMemoryUsedInMB": 64,
-            "billedDurationInMilliseconds": (duration.div_euclid(100) + 1) * 100,
-        }),
-    );
-    if let Some(t) = &rec.trace_header {
-        out.insert("traceHeader".into(), json!(t));
-    }
-    Ok(Value::Object(out))
+    request: StartSyncExecutionInput,
+) -> Result<StartSyncExecutionOutput> {
+    let rec = service
+        .start_sync_execution(request.into_service(ctx))
+        .await?;
+    let stop_ms = rec.stop_ms.unwrap_or(rec.start_ms);
+    let duration = (stop_ms - rec.start_ms).max(0);
+    Ok(StartSyncExecutionOutput {
+        execution_arn: rec.arn,
+        state_machine_arn: rec.state_machine_arn,
+        name: rec.name,
+        start_date: Timestamp(rec.start_ms),
+        stop_date: Timestamp(stop_ms),
+        status: rec.status,
+        error: rec.error,
+        cause: rec.cause,
+        input: rec.input,
+        input_details: INCLUDED,
+        output_details: rec.output.as_ref().map(|_| INCLUDED),
+        output: rec.output,
+        billing_details: BillingDetails {
+            billed_memory_used_in_mb: 64,
+            billed_duration_in_milliseconds: (duration.div_euclid(100) + 1) * 100,
+        },
+        trace_header: rec.trace_header,
+    })
 }
 
-pub fn describe_execution(service: &Service, input: &Input) -> Result<Value> {
-    let rec = service.describe_execution(arn_member(input, "executionArn")?)?;
-    Ok(describe_execution_json(&rec, service.now_ms()))
+/// The request of the operations that name one execution and nothing else.
+pub struct ExecutionArnInput {
+    pub execution_arn: String,
+}
+
+pub type DescribeExecutionInput = ExecutionArnInput;
+pub type DescribeStateMachineForExecutionInput = ExecutionArnInput;
+
+impl Request for ExecutionArnInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(ExecutionArnInput {
+            execution_arn: arn_member(input, "executionArn")?.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeExecutionOutput {
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub status: String,
+    pub start_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_date: Option<Timestamp>,
+    pub input: String,
+    pub input_details: CloudWatchEventsExecutionDataDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_version_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_alias_arn: Option<String>,
+    pub redrive_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redrive_date: Option<Timestamp>,
+    pub redrive_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redrive_status_reason: Option<String>,
+}
+
+impl DescribeExecutionOutput {
+    fn new(rec: ExecutionRecord, now_ms: i64) -> Self {
+        let redrive = RedriveStatus::of(&rec, now_ms);
+        DescribeExecutionOutput {
+            execution_arn: rec.arn,
+            state_machine_arn: rec.state_machine_arn,
+            name: rec.name,
+            status: rec.status,
+            start_date: Timestamp(rec.start_ms),
+            stop_date: rec.stop_ms.map(Timestamp),
+            input: rec.input,
+            input_details: INCLUDED,
+            output_details: rec.output.as_ref().map(|_| INCLUDED),
+            output: rec.output,
+            error: rec.error,
+            cause: rec.cause,
+            trace_header: rec.trace_header,
+            state_machine_version_arn: rec.version_arn,
+            state_machine_alias_arn: rec.alias_arn,
+            redrive_count: rec.redrive.count,
+            redrive_date: rec.redrive.last_ms.map(Timestamp),
+            redrive_status: redrive.as_str(),
+            redrive_status_reason: redrive.reason().map(str::to_string),
+        }
+    }
+}
+
+pub fn describe_execution(
+    service: &Service,
+    request: DescribeExecutionInput,
+) -> Result<DescribeExecutionOutput> {
+    let rec = service.describe_execution(&request.execution_arn)?;
+    Ok(DescribeExecutionOutput::new(rec, service.now_ms()))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeStateMachineForExecutionOutput {
+    pub state_machine_arn: String,
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub update_date: Timestamp,
+    pub logging_configuration: Value,
+    pub tracing_configuration: Value,
+    pub encryption_configuration: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable_references: Option<Map<String, Value>>,
 }
 
 pub fn describe_state_machine_for_execution(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let rec = service.describe_execution(arn_member(input, "executionArn")?)?;
+    request: DescribeStateMachineForExecutionInput,
+) -> Result<DescribeStateMachineForExecutionOutput> {
+    let rec = service.describe_execution(&request.execution_arn)?;
     let machine = service
         .describe_state_machine(&ctx.region, &rec.state_machine_arn)
         .ok();
-    let mut out = json!({
-        "stateMachineArn": rec.state_machine_arn,
-        "name": machine.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
-        "definition": rec.definition,
-        "roleArn": rec.role_arn,
-        "updateDate": seconds(rec.start_ms),
-        "loggingConfiguration": configuration::default_logging(),
-        "tracingConfiguration": configuration::default_tracing(),
-        "encryptionConfiguration": machine
+    Ok(DescribeStateMachineForExecutionOutput {
+        name: machine.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+        variable_references: service::variable_references::variable_references(&rec.definition),
+        state_machine_arn: rec.state_machine_arn,
+        definition: rec.definition,
+        role_arn: rec.role_arn,
+        update_date: Timestamp(rec.start_ms),
+        logging_configuration: configuration::default_logging(),
+        tracing_configuration: configuration::default_tracing(),
+        encryption_configuration: machine
             .map(|m| m.encryption_configuration)
             .unwrap_or_else(configuration::default_encryption),
-    });
-    if let Some(revision) = &rec.revision_id {
-        out["revisionId"] = json!(revision);
-    }
-    if let Some(references) = service::variable_references::variable_references(&rec.definition) {
-        out["variableReferences"] = Value::Object(references);
-    }
-    Ok(out)
+        revision_id: rec.revision_id,
+    })
 }
 
-fn describe_execution_json(rec: &ExecutionRecord, now_ms: i64) -> Value {
-    let mut out = Map::new();
-    out.insert("executionArn".into(), json!(rec.arn));
-    out.insert("stateMachineArn".into(), json!(rec.state_machine_arn));
-    out.insert("name".into(), json!(rec.name));
-    out.insert("status".into(), json!(rec.status));
-    out.insert("startDate".into(), seconds(rec.start_ms));
-    if let Some(s) = rec.stop_ms {
-        out.insert("stopDate".into(), seconds(s));
-    }
-    out.insert("input".into(), json!(rec.input));
-    out.insert("inputDetails".into(), json!({"included": true}));
-    if let Some(o) = &rec.output {
-        out.insert("output".into(), json!(o));
-        out.insert("outputDetails".into(), json!({"included": true}));
-    }
-    if let Some(e) = &rec.error {
-        out.insert("error".into(), json!(e));
-    }
-    if let Some(c) = &rec.cause {
-        out.insert("cause".into(), json!(c));
-    }
-    if let Some(t) = &rec.trace_header {
-        out.insert("traceHeader".into(), json!(t));
-    }
-    if let Some(v) = &rec.version_arn {
-        out.insert("stateMachineVersionArn".into(), json!(v));
-    }
-    if let Some(a) = &rec.alias_arn {
-        out.insert("stateMachineAliasArn".into(), json!(a));
-    }
-    out.insert("redriveCount".into(), json!(rec.redrive.count));
-    if let Some(ms) = rec.redrive.last_ms {
-        out.insert("redriveDate".into(), seconds(ms));
-    }
-    let redrive = RedriveStatus::of(rec, now_ms);
-    out.insert("redriveStatus".into(), json!(redrive.as_str()));
-    if let Some(reason) = redrive.reason() {
-        out.insert("redriveStatusReason".into(), json!(reason));
-    }
-    Value::Object(out)
+pub struct RedriveExecutionInput {
+    pub execution_arn: String,
+    pub client_token: Option<String>,
 }
 
-pub fn redrive_execution(service: &Service, input: &Input) -> Result<Value> {
-    let arn = arn_member(input, "executionArn")?;
-    let token = input.opt_str("clientToken")?;
-    let mut v = Violations::default();
-    v.length("clientToken", token, 1, 64);
-    v.check()?;
-    let rec = service.redrive_execution(arn, token.map(str::to_string))?;
-    Ok(json!({"redriveDate": seconds(rec.redrive.last_ms.unwrap_or_else(|| service.now_ms()))}))
-}
-
-pub fn stop_execution(service: &Service, input: &Input) -> Result<Value> {
-    let arn = arn_member(input, "executionArn")?;
-    let error = input.opt_str("error")?;
-    let cause = input.opt_str("cause")?;
-    let mut v = Violations::default();
-    v.length("error", error, 0, 256);
-    v.length("cause", cause, 0, 32768);
-    v.check()?;
-    let rec = service.stop_execution(arn, error.map(str::to_string), cause.map(str::to_string))?;
-    Ok(json!({"stopDate": seconds(rec.stop_ms.unwrap_or_else(|| service.now_ms()))}))
-}
-
-pub fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let status = input.opt_str("statusFilter")?;
-    let mut v = Violations::default();
-    v.one_of(
-        "statusFilter",
-        status,
-        &[
-            "SUCCEEDED",
-            "TIMED_OUT",
-            "PENDING_REDRIVE",
-            "ABORTED",
-            "FAILED",
-            "RUNNING",
-        ],
-    );
-    v.check()?;
-    let machine_arn = input.opt_str("stateMachineArn")?;
-    let map_run_arn = input.opt_str("mapRunArn")?;
-    let mut v = Violations::default();
-    v.length("stateMachineArn", machine_arn, 1, 256);
-    v.length("mapRunArn", map_run_arn, 1, 2000);
-    v.check()?;
-    let arn = match (machine_arn, map_run_arn) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::validation(
-                "Only one of stateMachineArn or mapRunArn may be specified",
-            ))
-        }
-        (None, None) => {
-            return Err(ApiError::validation(
-                "Must specify a stateMachineArn or a mapRunArn",
-            ))
-        }
-        // No map run exists yet (the Distributed Map does not create them in this version).
-        (None, Some(map_run)) => return Err(service.no_such_map_run(map_run).into()),
-        (Some(arn), None) => arn,
-    };
-    // A version or alias ARN lists the executions that ran it.
-    let mut all = service.list_executions(&ctx.region, arn, status)?;
-    if let Some(wanted) = status {
-        // PENDING_REDRIVE is no status this version gives an execution: it lists none.
-        let wanted = status_of(wanted);
-        all.retain(|e| wanted.is_some() && e.execution_status() == wanted);
+impl Request for RedriveExecutionInput {
+    fn read(input: &Input) -> Result<Self> {
+        let arn = arn_member(input, "executionArn")?;
+        let token = input.opt_str("clientToken")?;
+        let mut v = Violations::default();
+        v.length("clientToken", token, 1, 64);
+        v.check()?;
+        Ok(RedriveExecutionInput {
+            execution_arn: arn.to_string(),
+            client_token: token.map(str::to_string),
+        })
     }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedriveExecutionOutput {
+    pub redrive_date: Timestamp,
+}
+
+pub fn redrive_execution(
+    service: &Service,
+    request: RedriveExecutionInput,
+) -> Result<RedriveExecutionOutput> {
+    let rec = service.redrive_execution(&request.execution_arn, request.client_token)?;
+    Ok(RedriveExecutionOutput {
+        redrive_date: Timestamp(rec.redrive.last_ms.unwrap_or_else(|| service.now_ms())),
+    })
+}
+
+pub struct StopExecutionInput {
+    pub execution_arn: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+impl Request for StopExecutionInput {
+    fn read(input: &Input) -> Result<Self> {
+        let arn = arn_member(input, "executionArn")?;
+        let error = input.opt_str("error")?;
+        let cause = input.opt_str("cause")?;
+        let mut v = Violations::default();
+        v.length("error", error, 0, 256);
+        v.length("cause", cause, 0, 32768);
+        v.check()?;
+        Ok(StopExecutionInput {
+            execution_arn: arn.to_string(),
+            error: error.map(str::to_string),
+            cause: cause.map(str::to_string),
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopExecutionOutput {
+    pub stop_date: Timestamp,
+}
+
+pub fn stop_execution(
+    service: &Service,
+    request: StopExecutionInput,
+) -> Result<StopExecutionOutput> {
+    let rec = service.stop_execution(&request.execution_arn, request.error, request.cause)?;
+    Ok(StopExecutionOutput {
+        stop_date: Timestamp(rec.stop_ms.unwrap_or_else(|| service.now_ms())),
+    })
+}
+
+/// What ListExecutions lists: a state machine's (or a version's, or an alias's) executions, or a
+/// map run's.
+pub enum ListExecutionsTarget {
+    StateMachine(String),
+    MapRun(String),
+}
+
+/// The model's `ExecutionRedriveFilter`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionRedriveFilter {
+    Redriven,
+    NotRedriven,
+}
+
+pub struct ListExecutionsInput {
+    pub target: ListExecutionsTarget,
+    pub status_filter: Option<String>,
+    /// `redriveFilter` and the page, or what is wrong with them: AWS reports that only once the
+    /// state machine is found, so the refusal waits until then.
+    pub listing: Result<(Option<ExecutionRedriveFilter>, PageRequest)>,
+}
+
+impl Request for ListExecutionsInput {
+    fn read(input: &Input) -> Result<Self> {
+        let status = input.opt_str("statusFilter")?;
+        let mut v = Violations::default();
+        v.one_of(
+            "statusFilter",
+            status,
+            &[
+                "SUCCEEDED",
+                "TIMED_OUT",
+                "PENDING_REDRIVE",
+                "ABORTED",
+                "FAILED",
+                "RUNNING",
+            ],
+        );
+        v.check()?;
+        let machine_arn = input.opt_str("stateMachineArn")?;
+        let map_run_arn = input.opt_str("mapRunArn")?;
+        let mut v = Violations::default();
+        v.length("stateMachineArn", machine_arn, 1, 256);
+        v.length("mapRunArn", map_run_arn, 1, 2000);
+        v.check()?;
+        let target = match (machine_arn, map_run_arn) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "Only one of stateMachineArn or mapRunArn may be specified",
+                ))
+            }
+            (None, None) => {
+                return Err(ApiError::validation(
+                    "Must specify a stateMachineArn or a mapRunArn",
+                ))
+            }
+            (None, Some(map_run)) => ListExecutionsTarget::MapRun(map_run.to_string()),
+            (Some(arn), None) => ListExecutionsTarget::StateMachine(arn.to_string()),
+        };
+        Ok(ListExecutionsInput {
+            target,
+            status_filter: status.map(str::to_string),
+            listing: read_listing(input),
+        })
+    }
+}
+
+fn read_listing(input: &Input) -> Result<(Option<ExecutionRedriveFilter>, PageRequest)> {
     let redrive_filter = input.opt_str("redriveFilter")?;
     let mut v = Violations::default();
     v.one_of(
@@ -238,36 +426,84 @@ pub fn list_executions(service: &Service, ctx: &RequestContext, input: &Input) -
         &["REDRIVEN", "NOT_REDRIVEN"],
     );
     v.check()?;
-    match redrive_filter {
-        Some("REDRIVEN") => all.retain(|e| e.redrive.count > 0),
-        Some("NOT_REDRIVEN") => all.retain(|e| e.redrive.count == 0),
-        _ => {}
+    let redrive_filter = match redrive_filter {
+        Some("REDRIVEN") => Some(ExecutionRedriveFilter::Redriven),
+        Some("NOT_REDRIVEN") => Some(ExecutionRedriveFilter::NotRedriven),
+        _ => None,
+    };
+    Ok((redrive_filter, PageRequest::read(input)?))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionListItem {
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub status: String,
+    pub start_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_date: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_version_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_alias_arn: Option<String>,
+    pub redrive_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redrive_date: Option<Timestamp>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListExecutionsOutput {
+    pub executions: Vec<ExecutionListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn list_executions(
+    service: &Service,
+    ctx: &RequestContext,
+    request: ListExecutionsInput,
+) -> Result<ListExecutionsOutput> {
+    let arn = match &request.target {
+        // No map run exists yet (the Distributed Map does not create them in this version).
+        ListExecutionsTarget::MapRun(map_run) => {
+            return Err(service.no_such_map_run(map_run).into())
+        }
+        ListExecutionsTarget::StateMachine(arn) => arn,
+    };
+    let status = request.status_filter.as_deref();
+    // A version or alias ARN lists the executions that ran it.
+    let mut all = service.list_executions(&ctx.region, arn, status)?;
+    if let Some(wanted) = status {
+        // PENDING_REDRIVE is no status this version gives an execution: it lists none.
+        let wanted = status_of(wanted);
+        all.retain(|e| wanted.is_some() && e.execution_status() == wanted);
     }
-    let (page, next) = paginate(all, input)?;
-    let items: Vec<Value> = page
-        .iter()
-        .map(|e| {
-            let mut m = Map::new();
-            m.insert("executionArn".into(), json!(e.arn));
-            m.insert("stateMachineArn".into(), json!(e.state_machine_arn));
-            m.insert("name".into(), json!(e.name));
-            m.insert("status".into(), json!(e.status));
-            m.insert("startDate".into(), seconds(e.start_ms));
-            if let Some(s) = e.stop_ms {
-                m.insert("stopDate".into(), seconds(s));
-            }
-            if let Some(v) = &e.version_arn {
-                m.insert("stateMachineVersionArn".into(), json!(v));
-            }
-            if let Some(a) = &e.alias_arn {
-                m.insert("stateMachineAliasArn".into(), json!(a));
-            }
-            m.insert("redriveCount".into(), json!(e.redrive.count));
-            if let Some(ms) = e.redrive.last_ms {
-                m.insert("redriveDate".into(), seconds(ms));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    Ok(with_token(json!({"executions": items}), next))
+    let (redrive_filter, page) = request.listing?;
+    match redrive_filter {
+        Some(ExecutionRedriveFilter::Redriven) => all.retain(|e| e.redrive.count > 0),
+        Some(ExecutionRedriveFilter::NotRedriven) => all.retain(|e| e.redrive.count == 0),
+        None => {}
+    }
+    let (executions, next_token) = page.apply(all)?;
+    Ok(ListExecutionsOutput {
+        executions: executions
+            .into_iter()
+            .map(|e| ExecutionListItem {
+                execution_arn: e.arn,
+                state_machine_arn: e.state_machine_arn,
+                name: e.name,
+                status: e.status,
+                start_date: Timestamp(e.start_ms),
+                stop_date: e.stop_ms.map(Timestamp),
+                state_machine_version_arn: e.version_arn,
+                state_machine_alias_arn: e.alias_arn,
+                redrive_count: e.redrive.count,
+                redrive_date: e.redrive.last_ms.map(Timestamp),
+            })
+            .collect(),
+        next_token,
+    })
 }

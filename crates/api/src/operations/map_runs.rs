@@ -1,60 +1,132 @@
-//! DescribeMapRun, ListMapRuns, UpdateMapRun.
+//! DescribeMapRun, ListMapRuns, UpdateMapRun. No map run exists in this version (the Distributed
+//! Map does not create them), so DescribeMapRun and UpdateMapRun only ever refuse: DescribeMapRun
+//! has no output type yet.
 
 use engine::service::Service;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
-use super::pagination::{read_arn_and_page, with_token};
+use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, LONG_ARN_MAX};
-use super::{seconds, Result};
+use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
-use crate::RequestContext;
+use crate::{ApiError, RequestContext};
 
-pub fn describe_map_run(service: &Service, input: &Input) -> Result<Value> {
-    let arn = read_arn(input, "mapRunArn", LONG_ARN_MAX)?;
-    Err(service.no_such_map_run(arn).into())
+pub struct DescribeMapRunInput {
+    pub map_run_arn: String,
 }
 
-pub fn list_map_runs(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let (execution_arn, page) = read_arn_and_page(input, "executionArn", ARN_MAX)?;
-    let (map_runs, next) = page.apply(service.list_map_runs(&ctx.region, execution_arn)?)?;
-    let items: Vec<Value> = map_runs
-        .iter()
-        .map(|run| {
-            let mut item = Map::new();
-            item.insert("executionArn".into(), json!(run.execution_arn));
-            item.insert("mapRunArn".into(), json!(run.map_run_arn));
-            item.insert("stateMachineArn".into(), json!(run.state_machine_arn));
-            item.insert("startDate".into(), seconds(run.start_ms));
-            if let Some(stop_ms) = run.stop_ms {
-                item.insert("stopDate".into(), seconds(stop_ms));
-            }
-            Value::Object(item)
+impl Request for DescribeMapRunInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DescribeMapRunInput {
+            map_run_arn: read_arn(input, "mapRunArn", LONG_ARN_MAX)?.to_string(),
         })
-        .collect();
-    Ok(with_token(json!({ "mapRuns": items }), next))
+    }
 }
 
-pub fn update_map_run(service: &Service, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "mapRunArn", LONG_ARN_MAX, &mut v)?;
-    v.range(
-        "maxConcurrency",
-        input.opt_int("maxConcurrency")?,
-        0,
-        i64::MAX,
-    );
-    v.float_range(
-        "toleratedFailurePercentage",
-        input.opt_number("toleratedFailurePercentage")?,
-        0.0,
-        100.0,
-    );
-    v.range(
-        "toleratedFailureCount",
-        input.opt_int("toleratedFailureCount")?,
-        0,
-        i64::MAX,
-    );
-    v.check()?;
-    Err(service.no_such_map_run(arn).into())
+/// DescribeMapRun's refusal (`InvalidArn` or `ResourceNotFound`).
+pub fn describe_map_run(service: &Service, request: DescribeMapRunInput) -> ApiError {
+    service.no_such_map_run(&request.map_run_arn).into()
+}
+
+pub struct ListMapRunsInput {
+    pub execution_arn: String,
+    pub page: PageRequest,
+}
+
+impl Request for ListMapRunsInput {
+    fn read(input: &Input) -> Result<Self> {
+        let (execution_arn, page) = read_arn_and_page(input, "executionArn", ARN_MAX)?;
+        Ok(ListMapRunsInput {
+            execution_arn: execution_arn.to_string(),
+            page,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapRunListItem {
+    pub execution_arn: String,
+    pub map_run_arn: String,
+    pub state_machine_arn: String,
+    pub start_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_date: Option<Timestamp>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMapRunsOutput {
+    pub map_runs: Vec<MapRunListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn list_map_runs(
+    service: &Service,
+    ctx: &RequestContext,
+    request: ListMapRunsInput,
+) -> Result<ListMapRunsOutput> {
+    let map_runs = service.list_map_runs(&ctx.region, &request.execution_arn)?;
+    let (map_runs, next_token) = request.page.apply(map_runs)?;
+    Ok(ListMapRunsOutput {
+        map_runs: map_runs
+            .into_iter()
+            .map(|run| MapRunListItem {
+                execution_arn: run.execution_arn,
+                map_run_arn: run.map_run_arn,
+                state_machine_arn: run.state_machine_arn,
+                start_date: Timestamp(run.start_ms),
+                stop_date: run.stop_ms.map(Timestamp),
+            })
+            .collect(),
+        next_token,
+    })
+}
+
+// The limits are read and checked as AWS checks them; nothing uses them until map runs exist.
+#[allow(dead_code)]
+pub struct UpdateMapRunInput {
+    pub map_run_arn: String,
+    pub max_concurrency: Option<i64>,
+    pub tolerated_failure_percentage: Option<f64>,
+    pub tolerated_failure_count: Option<i64>,
+}
+
+impl Request for UpdateMapRunInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let map_run_arn = required_string(input, "mapRunArn", LONG_ARN_MAX, &mut v)?;
+        let max_concurrency = input.opt_int("maxConcurrency")?;
+        v.range("maxConcurrency", max_concurrency, 0, i64::MAX);
+        let tolerated_failure_percentage = input.opt_number("toleratedFailurePercentage")?;
+        v.float_range(
+            "toleratedFailurePercentage",
+            tolerated_failure_percentage,
+            0.0,
+            100.0,
+        );
+        let tolerated_failure_count = input.opt_int("toleratedFailureCount")?;
+        v.range(
+            "toleratedFailureCount",
+            tolerated_failure_count,
+            0,
+            i64::MAX,
+        );
+        v.check()?;
+        Ok(UpdateMapRunInput {
+            map_run_arn: map_run_arn.to_string(),
+            max_concurrency,
+            tolerated_failure_percentage,
+            tolerated_failure_count,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct UpdateMapRunOutput {}
+
+/// UpdateMapRun's answer: always a refusal while no map run exists.
+pub fn update_map_run(service: &Service, request: UpdateMapRunInput) -> Result<UpdateMapRunOutput> {
+    Err(service.no_such_map_run(&request.map_run_arn).into())
 }

@@ -1,4 +1,6 @@
-//! One function per operation: read the request, call the service, shape the response.
+//! One handler per operation: it takes the operation's typed request (`…Input`, read from the
+//! body by its [`Request`] impl), calls the service and returns the typed response (`…Output`),
+//! which the dispatcher serialises. Both are named as the service model names its shapes.
 
 mod activities;
 mod activity_tasks;
@@ -10,19 +12,42 @@ mod shapes;
 mod state_machines;
 mod tags;
 mod test_state;
+mod validate;
 mod versions;
 
 use std::sync::Arc;
 
-use asl::validate::MachineType;
-use engine::service::status::machine_type_of;
 use engine::service::{ErrorCode, Service};
 use engine::EventRecord;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
+use activities::{create_activity, delete_activity, describe_activity, list_activities};
+use activity_tasks::{
+    get_activity_task, send_task_failure, send_task_heartbeat, send_task_success,
+};
+use aliases::{
+    create_state_machine_alias, delete_state_machine_alias, describe_state_machine_alias,
+    list_state_machine_aliases, update_state_machine_alias,
+};
+use executions::{
+    describe_execution, describe_state_machine_for_execution, list_executions, redrive_execution,
+    start_execution, start_sync_execution, stop_execution,
+};
+use map_runs::{describe_map_run, list_map_runs, update_map_run};
 use pagination::{paginate, with_token};
+use state_machines::{
+    create_state_machine, delete_state_machine, describe_state_machine, list_state_machines,
+    update_state_machine,
+};
+use tags::{list_tags_for_resource, tag_resource, untag_resource};
+use test_state::test_state;
+use validate::validate_state_machine_definition;
+use versions::{
+    delete_state_machine_version, list_state_machine_versions, publish_state_machine_version,
+};
 
 /// The 37 operations of the service model, in its order.
 pub const OPERATIONS: [&str; 37] = [
@@ -67,6 +92,39 @@ pub const OPERATIONS: [&str; 37] = [
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// An operation's typed request (named as the service model names it, `…Input`), read from the
+/// body and checked against the model with AWS's wording, in the order AWS checks.
+trait Request: Sized {
+    fn read(input: &Input) -> Result<Self>;
+}
+
+/// The request an operation's handler takes, read from the body.
+fn read<T: Request>(input: &Input) -> Result<T> {
+    T::read(input)
+}
+
+/// The response body of an operation's typed answer (named as the model names it, `…Output`):
+/// members in the struct's field order, absent ones left out.
+fn answer<T: Serialize>(output: Result<T>) -> Result<Value> {
+    serde_json::to_value(output?).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InternalFailure,
+            format!("internal error: the answer could not be written: {e}"),
+        )
+    })
+}
+
+/// A timestamp member: epoch milliseconds, sent as epoch seconds with milliseconds (as the JSON
+/// protocol sends timestamps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Timestamp(i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.0 as f64 / 1000.0)
+    }
+}
+
 /// Operations that wait on something other than the store (long polls, EXPRESS runs).
 pub fn is_async(operation: &str) -> bool {
     matches!(operation, "GetActivityTask" | "StartSyncExecution")
@@ -80,8 +138,8 @@ pub async fn dispatch(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "GetActivityTask" => activity_tasks::get_activity_task(service, ctx, &input).await,
-        "StartSyncExecution" => executions::start_sync_execution(service, ctx, &input).await,
+        "GetActivityTask" => answer(get_activity_task(service, ctx, read(&input)?).await),
+        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(&input)?).await),
         _ => dispatch_blocking(service, ctx, operation, request),
     }
 }
@@ -96,45 +154,63 @@ pub fn dispatch_blocking(
 ) -> Result<Value> {
     let input = Input::new(request);
     match operation {
-        "CreateStateMachine" => state_machines::create_state_machine(service, ctx, &input),
-        "DescribeStateMachine" => state_machines::describe_state_machine(service, ctx, &input),
-        "UpdateStateMachine" => state_machines::update_state_machine(service, ctx, &input),
-        "DeleteStateMachine" => state_machines::delete_state_machine(service, ctx, &input),
-        "ListStateMachines" => state_machines::list_state_machines(service, ctx, &input),
+        "CreateStateMachine" => answer(create_state_machine(service, ctx, read(&input)?)),
+        "DescribeStateMachine" => answer(describe_state_machine(service, ctx, read(&input)?)),
+        "UpdateStateMachine" => answer(update_state_machine(service, ctx, read(&input)?)),
+        "DeleteStateMachine" => answer(delete_state_machine(service, ctx, read(&input)?)),
+        "ListStateMachines" => answer(list_state_machines(service, ctx, read(&input)?)),
         "PublishStateMachineVersion" => {
-            versions::publish_state_machine_version(service, ctx, &input)
+            answer(publish_state_machine_version(service, ctx, read(&input)?))
         }
-        "ListStateMachineVersions" => versions::list_state_machine_versions(service, ctx, &input),
-        "DeleteStateMachineVersion" => versions::delete_state_machine_version(service, ctx, &input),
-        "CreateStateMachineAlias" => aliases::create_state_machine_alias(service, ctx, &input),
-        "DescribeStateMachineAlias" => aliases::describe_state_machine_alias(service, ctx, &input),
-        "UpdateStateMachineAlias" => aliases::update_state_machine_alias(service, ctx, &input),
-        "DeleteStateMachineAlias" => aliases::delete_state_machine_alias(service, ctx, &input),
-        "ListStateMachineAliases" => aliases::list_state_machine_aliases(service, ctx, &input),
-        "CreateActivity" => activities::create_activity(service, ctx, &input),
-        "SendTaskSuccess" => activity_tasks::send_task_success(service, &input),
-        "SendTaskFailure" => activity_tasks::send_task_failure(service, &input),
-        "SendTaskHeartbeat" => activity_tasks::send_task_heartbeat(service, &input),
-        "DescribeActivity" => activities::describe_activity(service, ctx, &input),
-        "DeleteActivity" => activities::delete_activity(service, ctx, &input),
-        "ListActivities" => activities::list_activities(service, ctx, &input),
-        "TagResource" => tags::tag_resource(service, ctx, &input),
-        "UntagResource" => tags::untag_resource(service, ctx, &input),
-        "ListTagsForResource" => tags::list_tags_for_resource(service, ctx, &input),
-        "DescribeMapRun" => map_runs::describe_map_run(service, &input),
-        "ListMapRuns" => map_runs::list_map_runs(service, ctx, &input),
-        "UpdateMapRun" => map_runs::update_map_run(service, &input),
-        "StartExecution" => executions::start_execution(service, ctx, &input),
-        "DescribeExecution" => executions::describe_execution(service, &input),
-        "StopExecution" => executions::stop_execution(service, &input),
-        "RedriveExecution" => executions::redrive_execution(service, &input),
-        "ListExecutions" => executions::list_executions(service, ctx, &input),
+        "ListStateMachineVersions" => {
+            answer(list_state_machine_versions(service, ctx, read(&input)?))
+        }
+        "DeleteStateMachineVersion" => {
+            answer(delete_state_machine_version(service, ctx, read(&input)?))
+        }
+        "CreateStateMachineAlias" => {
+            answer(create_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "DescribeStateMachineAlias" => {
+            answer(describe_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "UpdateStateMachineAlias" => {
+            answer(update_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "DeleteStateMachineAlias" => {
+            answer(delete_state_machine_alias(service, ctx, read(&input)?))
+        }
+        "ListStateMachineAliases" => {
+            answer(list_state_machine_aliases(service, ctx, read(&input)?))
+        }
+        "CreateActivity" => answer(create_activity(service, ctx, read(&input)?)),
+        "SendTaskSuccess" => answer(send_task_success(service, read(&input)?)),
+        "SendTaskFailure" => answer(send_task_failure(service, read(&input)?)),
+        "SendTaskHeartbeat" => answer(send_task_heartbeat(service, read(&input)?)),
+        "DescribeActivity" => answer(describe_activity(service, ctx, read(&input)?)),
+        "DeleteActivity" => answer(delete_activity(service, ctx, read(&input)?)),
+        "ListActivities" => answer(list_activities(service, ctx, read(&input)?)),
+        "TagResource" => answer(tag_resource(service, ctx, read(&input)?)),
+        "UntagResource" => answer(untag_resource(service, ctx, read(&input)?)),
+        "ListTagsForResource" => answer(list_tags_for_resource(service, ctx, read(&input)?)),
+        "DescribeMapRun" => Err(describe_map_run(service, read(&input)?)),
+        "ListMapRuns" => answer(list_map_runs(service, ctx, read(&input)?)),
+        "UpdateMapRun" => answer(update_map_run(service, read(&input)?)),
+        "StartExecution" => answer(start_execution(service, ctx, read(&input)?)),
+        "DescribeExecution" => answer(describe_execution(service, read(&input)?)),
+        "StopExecution" => answer(stop_execution(service, read(&input)?)),
+        "RedriveExecution" => answer(redrive_execution(service, read(&input)?)),
+        "ListExecutions" => answer(list_executions(service, ctx, read(&input)?)),
         "GetExecutionHistory" => get_execution_history(service, &input),
-        "DescribeStateMachineForExecution" => {
-            executions::describe_state_machine_for_execution(service, ctx, &input)
+        "DescribeStateMachineForExecution" => answer(describe_state_machine_for_execution(
+            service,
+            ctx,
+            read(&input)?,
+        )),
+        "ValidateStateMachineDefinition" => {
+            answer(validate_state_machine_definition(read(&input)?))
         }
-        "ValidateStateMachineDefinition" => validate_definition(&input),
-        "TestState" => test_state::test_state(service, ctx, &input),
+        "TestState" => answer(test_state(service, ctx, read(&input)?)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),
@@ -146,9 +222,9 @@ pub fn dispatch_blocking(
     }
 }
 
-/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps.
+/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps (see [`Timestamp`]).
 fn seconds(ms: i64) -> Value {
-    json!(ms as f64 / 1000.0)
+    json!(Timestamp(ms))
 }
 
 fn arn_member<'a>(input: &Input<'a>, name: &str) -> Result<&'a str> {
@@ -216,53 +292,5 @@ fn get_execution_history(service: &Service, input: &Input) -> Result<Value> {
     Ok(with_token(json!({"events": items}), next))
 }
 
-fn validate_definition(input: &Input) -> Result<Value> {
-    let definition = input.str("definition")?;
-    let machine_type = input.opt_str("type")?;
-    let severity = input.opt_str("severity")?;
-    let max = input.opt_int("maxResults")?;
-    let mut v = Violations::default();
-    v.length("definition", Some(definition), 1, 1_048_576);
-    v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
-    v.one_of("severity", severity, &["ERROR", "WARNING"]);
-    v.range("maxResults", max, 0, 100);
-    v.check()?;
-    let machine_type = machine_type.map_or(MachineType::Standard, machine_type_of);
-    let mut diagnostics = asl::validate::validate_definition(definition, machine_type);
-    if severity == Some("ERROR") {
-        diagnostics.retain(|d| d.severity == asl::validate::Severity::Error);
-    }
-    let failed = diagnostics
-        .iter()
-        .any(|d| d.severity == asl::validate::Severity::Error);
-    let limit = match max {
-        None | Some(0) => 100,
-        Some(n) => n as usize,
-    };
-    let truncated = diagnostics.len() > limit;
-    diagnostics.truncate(limit);
-    let items: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let mut m = Map::new();
-            m.insert(
-                "severity".into(),
-                json!(match d.severity {
-                    asl::validate::Severity::Error => "ERROR",
-                    asl::validate::Severity::Warning => "WARNING",
-                }),
-            );
-            m.insert("code".into(), json!(d.code));
-            m.insert("message".into(), json!(d.message));
-            if let Some(l) = &d.location {
-                m.insert("location".into(), json!(l));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    Ok(json!({
-        "result": if failed { "FAIL" } else { "OK" },
-        "diagnostics": items,
-        "truncated": truncated,
-    }))
-}
+#[cfg(test)]
+mod tests;

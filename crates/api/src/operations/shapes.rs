@@ -1,7 +1,8 @@
 //! Request members several operations share, read and checked against the service model: ARNs,
 //! tags, and the logging, tracing and encryption configurations.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::Result;
 use crate::input::{Input, Violations};
@@ -97,12 +98,17 @@ pub fn read_tag_keys(
     Ok(Some(keys))
 }
 
-pub fn tags_json(tags: &[(String, String)]) -> Value {
-    Value::Array(
-        tags.iter()
-            .map(|(key, value)| json!({"key": key, "value": value}))
-            .collect(),
-    )
+/// The model's `Tag`, as ListTagsForResource answers it.
+#[derive(Serialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+impl From<(String, String)> for Tag {
+    fn from((key, value): (String, String)) -> Self {
+        Tag { key, value }
+    }
 }
 
 /// `loggingConfiguration`: level enum, includeExecutionData, destinations' log group ARNs.
@@ -179,6 +185,7 @@ pub fn read_encryption(input: &Input, violations: &mut Violations) -> Result<Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn violations_of(read: impl FnOnce(&mut Violations) -> Result<()>) -> String {
         let mut violations = Violations::default();

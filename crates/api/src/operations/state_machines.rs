@@ -4,123 +4,150 @@
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_name, machine_type_of};
 use engine::service::{self, ErrorCode, Service, StateMachineDescription};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use super::pagination::{with_token, PageRequest};
+use super::pagination::PageRequest;
 use super::shapes::{
     read_arn, read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
     DEFINITION_MAX, DESCRIPTION_MAX,
 };
-use super::{check_name, seconds, Result};
+use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
+
+pub struct CreateStateMachineInput {
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub machine_type: MachineType,
+    pub logging_configuration: Option<Value>,
+    pub tags: Vec<(String, String)>,
+    pub tracing_configuration: Option<Value>,
+    pub revision: Revision,
+}
+
+impl Request for CreateStateMachineInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let name = required_string(input, "name", 80, &mut v)?;
+        let definition = input.opt_str("definition")?;
+        v.required("definition", definition.is_some());
+        v.sensitive_length("definition", definition, 1, DEFINITION_MAX);
+        let role_arn = required_string(input, "roleArn", ARN_MAX, &mut v)?;
+        let machine_type = input.opt_str("type")?;
+        v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
+        let logging_configuration = read_logging(input, &mut v)?;
+        let tags = read_tags(input, "tags", &mut v)?;
+        let tracing_configuration = read_tracing(input)?;
+        let revision = Revision::read(input, &mut v)?;
+        v.check()?;
+        check_name(name)?;
+        Ok(CreateStateMachineInput {
+            name: name.to_string(),
+            definition: definition.unwrap_or_default().to_string(),
+            role_arn: role_arn.to_string(),
+            machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
+            logging_configuration,
+            tags: tags.unwrap_or_default(),
+            tracing_configuration,
+            revision,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStateMachineOutput {
+    pub state_machine_arn: String,
+    pub creation_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_version_arn: Option<String>,
+}
 
 pub fn create_state_machine(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let name = required_string(input, "name", 80, &mut v)?;
-    let definition = input.opt_str("definition")?;
-    v.required("definition", definition.is_some());
-    v.sensitive_length("definition", definition, 1, DEFINITION_MAX);
-    let role_arn = required_string(input, "roleArn", ARN_MAX, &mut v)?;
-    let machine_type = input.opt_str("type")?;
-    v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
-    let logging = read_logging(input, &mut v)?;
-    let tags = read_tags(input, "tags", &mut v)?;
-    let tracing = read_tracing(input)?;
-    let Revision {
-        publish,
-        version_description,
-        encryption,
-    } = Revision::read(input, &mut v)?;
-    v.check()?;
-    check_name(name)?;
+    request: CreateStateMachineInput,
+) -> Result<CreateStateMachineOutput> {
     let created = service.create_state_machine(service::CreateStateMachine {
         region: ctx.region.clone(),
-        name: name.to_string(),
-        definition: definition.unwrap_or_default().to_string(),
-        role_arn: role_arn.to_string(),
-        machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
-        logging_configuration: logging,
-        tracing_configuration: tracing,
-        encryption_configuration: encryption,
-        tags: tags.unwrap_or_default(),
-        publish,
-        version_description: version_description.map(str::to_string),
+        name: request.name,
+        definition: request.definition,
+        role_arn: request.role_arn,
+        machine_type: request.machine_type,
+        logging_configuration: request.logging_configuration,
+        tracing_configuration: request.tracing_configuration,
+        encryption_configuration: request.revision.encryption_configuration,
+        tags: request.tags,
+        publish: request.revision.publish,
+        version_description: request.revision.version_description,
     })?;
-    let mut out = Map::new();
-    out.insert("stateMachineArn".into(), json!(created.state_machine.arn));
-    out.insert(
-        "creationDate".into(),
-        seconds(created.state_machine.creation_ms),
-    );
-    if let Some(version) = created.version {
-        out.insert("stateMachineVersionArn".into(), json!(version.arn));
-    }
-    Ok(Value::Object(out))
+    Ok(CreateStateMachineOutput {
+        state_machine_arn: created.state_machine.arn,
+        creation_date: Timestamp(created.state_machine.creation_ms),
+        state_machine_version_arn: created.version.map(|version| version.arn),
+    })
 }
 
-/// DescribeStateMachine's answer. With `METADATA_ONLY` the definition is `{}` (as AWS answers
-/// callers that may not decrypt it) and so are its variable references.
-pub fn describe_json(description: &StateMachineDescription, metadata_only: bool) -> Value {
-    let mut out = Map::new();
-    out.insert("stateMachineArn".into(), json!(description.arn));
-    out.insert("name".into(), json!(description.name));
-    out.insert("status".into(), json!(description.status));
-    out.insert(
-        "definition".into(),
-        json!(if metadata_only {
-            "{}"
-        } else {
-            description.definition.as_str()
-        }),
-    );
-    out.insert("roleArn".into(), json!(description.role_arn));
-    out.insert(
-        "type".into(),
-        json!(machine_type_name(description.machine_type)),
-    );
-    out.insert("creationDate".into(), seconds(description.creation_ms));
-    out.insert(
-        "loggingConfiguration".into(),
-        description.logging_configuration.clone(),
-    );
-    out.insert(
-        "tracingConfiguration".into(),
-        description.tracing_configuration.clone(),
-    );
-    if let Some(revision_id) = &description.revision_id {
-        out.insert("revisionId".into(), json!(revision_id));
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeStateMachineOutput {
+    pub state_machine_arn: String,
+    pub name: String,
+    pub status: String,
+    pub definition: String,
+    pub role_arn: String,
+    #[serde(rename = "type")]
+    pub machine_type: &'static str,
+    pub creation_date: Timestamp,
+    pub logging_configuration: Value,
+    pub tracing_configuration: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub encryption_configuration: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable_references: Option<Map<String, Value>>,
+}
+
+impl DescribeStateMachineOutput {
+    /// With `METADATA_ONLY` the definition is `{}` (as AWS answers callers that may not decrypt
+    /// it) and so are its variable references.
+    pub fn new(description: StateMachineDescription, metadata_only: bool) -> Self {
+        DescribeStateMachineOutput {
+            state_machine_arn: description.arn,
+            name: description.name,
+            status: description.status,
+            definition: if metadata_only {
+                "{}".to_string()
+            } else {
+                description.definition
+            },
+            role_arn: description.role_arn,
+            machine_type: machine_type_name(description.machine_type),
+            creation_date: Timestamp(description.creation_ms),
+            logging_configuration: description.logging_configuration,
+            tracing_configuration: description.tracing_configuration,
+            revision_id: description.revision_id,
+            description: description.description,
+            encryption_configuration: description.encryption_configuration,
+            variable_references: description.variable_references.filter(|_| !metadata_only),
+        }
     }
-    if let Some(text) = &description.description {
-        out.insert("description".into(), json!(text));
-    }
-    out.insert(
-        "encryptionConfiguration".into(),
-        description.encryption_configuration.clone(),
-    );
-    if let (Some(references), false) = (&description.variable_references, metadata_only) {
-        out.insert(
-            "variableReferences".into(),
-            Value::Object(references.clone()),
-        );
-    }
-    Value::Object(out)
 }
 
 /// The members CreateStateMachine and UpdateStateMachine end with (in the order they are
 /// checked): whether to publish a version, its description, the encryption configuration.
-struct Revision<'a> {
-    publish: bool,
-    version_description: Option<&'a str>,
-    encryption: Option<Value>,
+pub struct Revision {
+    pub publish: bool,
+    pub version_description: Option<String>,
+    pub encryption_configuration: Option<Value>,
 }
 
-impl<'a> Revision<'a> {
-    fn read(input: &Input<'a>, v: &mut Violations) -> Result<Revision<'a>> {
+impl Revision {
+    fn read(input: &Input, v: &mut Violations) -> Result<Revision> {
         let publish = input.opt_bool("publish")?.unwrap_or(false);
         let version_description = input.opt_str("versionDescription")?;
         v.sensitive_length(
@@ -131,8 +158,32 @@ impl<'a> Revision<'a> {
         );
         Ok(Revision {
             publish,
-            version_description,
-            encryption: read_encryption(input, v)?,
+            version_description: version_description.map(str::to_string),
+            encryption_configuration: read_encryption(input, v)?,
+        })
+    }
+}
+
+pub struct DescribeStateMachineInput {
+    pub state_machine_arn: String,
+    /// `includedData` is `METADATA_ONLY`.
+    pub metadata_only: bool,
+}
+
+impl Request for DescribeStateMachineInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
+        let included_data = input.opt_str("includedData")?;
+        v.one_of(
+            "includedData",
+            included_data,
+            &["ALL_DATA", "METADATA_ONLY"],
+        );
+        v.check()?;
+        Ok(DescribeStateMachineInput {
+            state_machine_arn: arn.to_string(),
+            metadata_only: included_data == Some("METADATA_ONLY"),
         })
     }
 }
@@ -140,104 +191,164 @@ impl<'a> Revision<'a> {
 pub fn describe_state_machine(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    let included_data = input.opt_str("includedData")?;
-    v.one_of(
-        "includedData",
-        included_data,
-        &["ALL_DATA", "METADATA_ONLY"],
-    );
-    v.check()?;
-    let description = service.describe_state_machine(&ctx.region, arn)?;
-    Ok(describe_json(
-        &description,
-        included_data == Some("METADATA_ONLY"),
+    request: DescribeStateMachineInput,
+) -> Result<DescribeStateMachineOutput> {
+    let description = service.describe_state_machine(&ctx.region, &request.state_machine_arn)?;
+    Ok(DescribeStateMachineOutput::new(
+        description,
+        request.metadata_only,
     ))
+}
+
+pub struct UpdateStateMachineInput {
+    pub state_machine_arn: String,
+    pub definition: Option<String>,
+    pub role_arn: Option<String>,
+    pub logging_configuration: Option<Value>,
+    pub tracing_configuration: Option<Value>,
+    pub revision: Revision,
+}
+
+impl Request for UpdateStateMachineInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
+        let definition = input.opt_str("definition")?;
+        v.sensitive_length("definition", definition, 1, DEFINITION_MAX);
+        let role_arn = input.opt_str("roleArn")?;
+        v.length("roleArn", role_arn, 1, ARN_MAX);
+        let logging_configuration = read_logging(input, &mut v)?;
+        let tracing_configuration = read_tracing(input)?;
+        let revision = Revision::read(input, &mut v)?;
+        v.check()?;
+        if definition.is_none()
+            && role_arn.is_none()
+            && logging_configuration.is_none()
+            && tracing_configuration.is_none()
+            && revision.encryption_configuration.is_none()
+        {
+            // AWS's recorded wording (it predates encryption configurations, which also count).
+            return Err(ApiError::new(
+                ErrorCode::MissingRequiredParameter,
+                "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
+            ));
+        }
+        Ok(UpdateStateMachineInput {
+            state_machine_arn: arn.to_string(),
+            definition: definition.map(str::to_string),
+            role_arn: role_arn.map(str::to_string),
+            logging_configuration,
+            tracing_configuration,
+            revision,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStateMachineOutput {
+    pub update_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_version_arn: Option<String>,
 }
 
 pub fn update_state_machine(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    let definition = input.opt_str("definition")?;
-    v.sensitive_length("definition", definition, 1, DEFINITION_MAX);
-    let role_arn = input.opt_str("roleArn")?;
-    v.length("roleArn", role_arn, 1, ARN_MAX);
-    let logging = read_logging(input, &mut v)?;
-    let tracing = read_tracing(input)?;
-    let Revision {
-        publish,
-        version_description,
-        encryption,
-    } = Revision::read(input, &mut v)?;
-    v.check()?;
-    if definition.is_none()
-        && role_arn.is_none()
-        && logging.is_none()
-        && tracing.is_none()
-        && encryption.is_none()
-    {
-        // AWS's recorded wording (it predates encryption configurations, which also count).
-        return Err(ApiError::new(
-            ErrorCode::MissingRequiredParameter,
-            "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
-        ));
-    }
+    request: UpdateStateMachineInput,
+) -> Result<UpdateStateMachineOutput> {
     let updated = service.update_state_machine(service::UpdateStateMachine {
         region: ctx.region.clone(),
-        arn: arn.to_string(),
-        definition: definition.map(str::to_string),
-        role_arn: role_arn.map(str::to_string),
-        logging_configuration: logging,
-        tracing_configuration: tracing,
-        encryption_configuration: encryption,
-        publish,
-        version_description: version_description.map(str::to_string),
+        arn: request.state_machine_arn,
+        definition: request.definition,
+        role_arn: request.role_arn,
+        logging_configuration: request.logging_configuration,
+        tracing_configuration: request.tracing_configuration,
+        encryption_configuration: request.revision.encryption_configuration,
+        publish: request.revision.publish,
+        version_description: request.revision.version_description,
     })?;
-    let mut out = Map::new();
-    out.insert("updateDate".into(), seconds(updated.update_ms));
-    if let Some(revision_id) = updated.revision_id {
-        out.insert("revisionId".into(), json!(revision_id));
-    }
-    if let Some(version) = updated.version {
-        out.insert("stateMachineVersionArn".into(), json!(version.arn));
-    }
-    Ok(Value::Object(out))
+    Ok(UpdateStateMachineOutput {
+        update_date: Timestamp(updated.update_ms),
+        revision_id: updated.revision_id,
+        state_machine_version_arn: updated.version.map(|version| version.arn),
+    })
 }
+
+pub struct DeleteStateMachineInput {
+    pub state_machine_arn: String,
+}
+
+impl Request for DeleteStateMachineInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DeleteStateMachineInput {
+            state_machine_arn: read_arn(input, "stateMachineArn", ARN_MAX)?.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct DeleteStateMachineOutput {}
 
 pub fn delete_state_machine(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let arn = read_arn(input, "stateMachineArn", ARN_MAX)?;
-    service.delete_state_machine(&ctx.region, arn)?;
-    Ok(json!({}))
+    request: DeleteStateMachineInput,
+) -> Result<DeleteStateMachineOutput> {
+    service.delete_state_machine(&ctx.region, &request.state_machine_arn)?;
+    Ok(DeleteStateMachineOutput {})
+}
+
+pub struct ListStateMachinesInput {
+    pub page: PageRequest,
+}
+
+impl Request for ListStateMachinesInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(ListStateMachinesInput {
+            page: PageRequest::read(input)?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateMachineListItem {
+    pub state_machine_arn: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub machine_type: String,
+    pub creation_date: Timestamp,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListStateMachinesOutput {
+    pub state_machines: Vec<StateMachineListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 pub fn list_state_machines(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let page = PageRequest::read(input)?;
-    let (machines, next) = page.apply(service.list_state_machines(&ctx.region)?)?;
-    let items: Vec<Value> = machines
-        .iter()
-        .map(|m| {
-            json!({
-                "stateMachineArn": m.arn,
-                "name": m.name,
-                "type": m.machine_type,
-                "creationDate": seconds(m.creation_ms),
+    request: ListStateMachinesInput,
+) -> Result<ListStateMachinesOutput> {
+    let (machines, next_token) = request
+        .page
+        .apply(service.list_state_machines(&ctx.region)?)?;
+    Ok(ListStateMachinesOutput {
+        state_machines: machines
+            .into_iter()
+            .map(|machine| StateMachineListItem {
+                state_machine_arn: machine.arn,
+                name: machine.name,
+                machine_type: machine.machine_type,
+                creation_date: Timestamp(machine.creation_ms),
             })
-        })
-        .collect();
-    Ok(with_token(json!({ "stateMachines": items }), next))
+            .collect(),
+        next_token,
+    })
 }

@@ -1,39 +1,99 @@
 //! TagResource, UntagResource, ListTagsForResource.
 
 use engine::service::Service;
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::shapes::{read_arn, read_tag_keys, read_tags, required_string, tags_json, ARN_MAX};
-use super::Result;
+use super::shapes::{read_arn, read_tag_keys, read_tags, required_string, Tag, ARN_MAX};
+use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub fn tag_resource(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
-    let tags = read_tags(input, "tags", &mut v)?;
-    v.required("tags", tags.is_some());
-    v.check()?;
-    service.tag_resource(&ctx.region, arn, tags.unwrap_or_default())?;
-    Ok(json!({}))
+pub struct TagResourceInput {
+    pub resource_arn: String,
+    pub tags: Vec<(String, String)>,
 }
 
-pub fn untag_resource(service: &Service, ctx: &RequestContext, input: &Input) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
-    let keys = read_tag_keys(input, "tagKeys", &mut v)?;
-    v.required("tagKeys", keys.is_some());
-    v.check()?;
-    service.untag_resource(&ctx.region, arn, &keys.unwrap_or_default())?;
-    Ok(json!({}))
+impl Request for TagResourceInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let resource_arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
+        let tags = read_tags(input, "tags", &mut v)?;
+        v.required("tags", tags.is_some());
+        v.check()?;
+        Ok(TagResourceInput {
+            resource_arn: resource_arn.to_string(),
+            tags: tags.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct TagResourceOutput {}
+
+pub fn tag_resource(
+    service: &Service,
+    ctx: &RequestContext,
+    request: TagResourceInput,
+) -> Result<TagResourceOutput> {
+    service.tag_resource(&ctx.region, &request.resource_arn, request.tags)?;
+    Ok(TagResourceOutput {})
+}
+
+pub struct UntagResourceInput {
+    pub resource_arn: String,
+    pub tag_keys: Vec<String>,
+}
+
+impl Request for UntagResourceInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let resource_arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
+        let tag_keys = read_tag_keys(input, "tagKeys", &mut v)?;
+        v.required("tagKeys", tag_keys.is_some());
+        v.check()?;
+        Ok(UntagResourceInput {
+            resource_arn: resource_arn.to_string(),
+            tag_keys: tag_keys.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct UntagResourceOutput {}
+
+pub fn untag_resource(
+    service: &Service,
+    ctx: &RequestContext,
+    request: UntagResourceInput,
+) -> Result<UntagResourceOutput> {
+    service.untag_resource(&ctx.region, &request.resource_arn, &request.tag_keys)?;
+    Ok(UntagResourceOutput {})
+}
+
+pub struct ListTagsForResourceInput {
+    pub resource_arn: String,
+}
+
+impl Request for ListTagsForResourceInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(ListTagsForResourceInput {
+            resource_arn: read_arn(input, "resourceArn", ARN_MAX)?.to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct ListTagsForResourceOutput {
+    pub tags: Vec<Tag>,
 }
 
 pub fn list_tags_for_resource(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let arn = read_arn(input, "resourceArn", ARN_MAX)?;
-    let tags = service.list_tags_for_resource(&ctx.region, arn)?;
-    Ok(json!({ "tags": tags_json(&tags) }))
+    request: ListTagsForResourceInput,
+) -> Result<ListTagsForResourceOutput> {
+    let tags = service.list_tags_for_resource(&ctx.region, &request.resource_arn)?;
+    Ok(ListTagsForResourceOutput {
+        tags: tags.into_iter().map(Tag::from).collect(),
+    })
 }

@@ -2,30 +2,70 @@
 
 use engine::service::Service;
 use engine::test_state::{
-    FieldValidationMode, InspectionLevel, Mock, MockError, StateConfiguration, Surroundings,
-    TestStateRequest,
+    json_text, FieldValidationMode, InspectionLevel, Mock, MockError, StateConfiguration,
+    Surroundings, TestStateRequest, TestStateResult,
 };
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
+use super::Request;
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
 /// The limit of the service model's `SensitiveData` members (input, variables, context, …).
 const SENSITIVE_DATA_MAX: usize = 262_144;
 
+/// TestState's request, read into the engine's [`TestStateRequest`].
+pub struct TestStateInput(pub TestStateRequest);
+
+impl Request for TestStateInput {
+    fn read(input: &Input) -> Result<Self, ApiError> {
+        read_request(input).map(TestStateInput)
+    }
+}
+
+/// TestState's answer: JSON values travel as JSON text, written as AWS writes them here.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestStateOutput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection_data: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_state: Option<String>,
+    pub status: &'static str,
+}
+
+impl From<TestStateResult> for TestStateOutput {
+    fn from(result: TestStateResult) -> Self {
+        TestStateOutput {
+            output: result.output.as_ref().map(json_text),
+            error: result.error,
+            cause: result.cause,
+            inspection_data: result.inspection_data,
+            next_state: result.next_state,
+            status: result.status.as_str(),
+        }
+    }
+}
+
 pub(super) fn test_state(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value, ApiError> {
-    let request = read_request(input)?;
+    request: TestStateInput,
+) -> Result<TestStateOutput, ApiError> {
     let surroundings = Surroundings {
         account_id: service.config.account_id.clone(),
         region: ctx.region.clone(),
         now_ms: service.now_ms(),
     };
-    let result = engine::test_state::test_state(&request, &surroundings)?;
-    Ok(result.to_json())
+    let result = engine::test_state::test_state(&request.0, &surroundings)?;
+    Ok(result.into())
 }
 
 fn read_request(input: &Input) -> Result<TestStateRequest, ApiError> {

@@ -1,62 +1,130 @@
 //! PublishStateMachineVersion, ListStateMachineVersions, DeleteStateMachineVersion.
 
 use engine::service::Service;
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::pagination::{read_arn_and_page, with_token};
+use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
-use super::{seconds, Result};
+use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
+
+pub struct PublishStateMachineVersionInput {
+    pub state_machine_arn: String,
+    pub revision_id: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Request for PublishStateMachineVersionInput {
+    fn read(input: &Input) -> Result<Self> {
+        let mut v = Violations::default();
+        let state_machine_arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
+        let revision_id = input.opt_str("revisionId")?;
+        let description = input.opt_str("description")?;
+        v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
+        v.check()?;
+        Ok(PublishStateMachineVersionInput {
+            state_machine_arn: state_machine_arn.to_string(),
+            revision_id: revision_id.map(str::to_string),
+            description: description.map(str::to_string),
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishStateMachineVersionOutput {
+    pub creation_date: Timestamp,
+    pub state_machine_version_arn: String,
+}
 
 pub fn publish_state_machine_version(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let mut v = Violations::default();
-    let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
-    let revision_id = input.opt_str("revisionId")?;
-    let description = input.opt_str("description")?;
-    v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
-    v.check()?;
+    request: PublishStateMachineVersionInput,
+) -> Result<PublishStateMachineVersionOutput> {
     let version = service.publish_state_machine_version(
         &ctx.region,
-        arn,
-        revision_id,
-        description.map(str::to_string),
+        &request.state_machine_arn,
+        request.revision_id.as_deref(),
+        request.description,
     )?;
-    Ok(json!({
-        "creationDate": seconds(version.creation_ms),
-        "stateMachineVersionArn": version.arn,
-    }))
+    Ok(PublishStateMachineVersionOutput {
+        creation_date: Timestamp(version.creation_ms),
+        state_machine_version_arn: version.arn,
+    })
+}
+
+pub struct ListStateMachineVersionsInput {
+    pub state_machine_arn: String,
+    pub page: PageRequest,
+}
+
+impl Request for ListStateMachineVersionsInput {
+    fn read(input: &Input) -> Result<Self> {
+        let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
+        Ok(ListStateMachineVersionsInput {
+            state_machine_arn: state_machine_arn.to_string(),
+            page,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateMachineVersionListItem {
+    pub state_machine_version_arn: String,
+    pub creation_date: Timestamp,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListStateMachineVersionsOutput {
+    pub state_machine_versions: Vec<StateMachineVersionListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 pub fn list_state_machine_versions(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let (arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-    let (versions, next) = page.apply(service.list_state_machine_versions(&ctx.region, arn)?)?;
-    let items: Vec<Value> = versions
-        .iter()
-        .map(|version| {
-            json!({
-                "stateMachineVersionArn": version.arn,
-                "creationDate": seconds(version.creation_ms),
+    request: ListStateMachineVersionsInput,
+) -> Result<ListStateMachineVersionsOutput> {
+    let versions = service.list_state_machine_versions(&ctx.region, &request.state_machine_arn)?;
+    let (versions, next_token) = request.page.apply(versions)?;
+    Ok(ListStateMachineVersionsOutput {
+        state_machine_versions: versions
+            .into_iter()
+            .map(|version| StateMachineVersionListItem {
+                state_machine_version_arn: version.arn,
+                creation_date: Timestamp(version.creation_ms),
             })
-        })
-        .collect();
-    Ok(with_token(json!({ "stateMachineVersions": items }), next))
+            .collect(),
+        next_token,
+    })
 }
+
+pub struct DeleteStateMachineVersionInput {
+    pub state_machine_version_arn: String,
+}
+
+impl Request for DeleteStateMachineVersionInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(DeleteStateMachineVersionInput {
+            state_machine_version_arn: read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)?
+                .to_string(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct DeleteStateMachineVersionOutput {}
 
 pub fn delete_state_machine_version(
     service: &Service,
     ctx: &RequestContext,
-    input: &Input,
-) -> Result<Value> {
-    let arn = read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)?;
-    service.delete_state_machine_version(&ctx.region, arn)?;
-    Ok(json!({}))
+    request: DeleteStateMachineVersionInput,
+) -> Result<DeleteStateMachineVersionOutput> {
+    service.delete_state_machine_version(&ctx.region, &request.state_machine_version_arn)?;
+    Ok(DeleteStateMachineVersionOutput {})
 }
