@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use engine::history::{self, EventType};
 use engine::service::status::{status_of, ExecutionKinds, RedriveStatus};
 use engine::service::{self, configuration, Service};
-use engine::ExecutionRecord;
+use engine::{EventRecord, ExecutionRecord};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -503,6 +504,92 @@ pub fn list_executions(
                 redrive_count: e.redrive.count,
                 redrive_date: e.redrive.last_ms.map(Timestamp),
             })
+            .collect(),
+        next_token,
+    })
+}
+
+pub struct GetExecutionHistoryInput {
+    pub execution_arn: String,
+    pub reverse_order: bool,
+    pub include_execution_data: bool,
+    pub page: PageRequest,
+}
+
+impl Request for GetExecutionHistoryInput {
+    fn read(input: &Input) -> Result<Self> {
+        Ok(GetExecutionHistoryInput {
+            execution_arn: arn_member(input, "executionArn")?.to_string(),
+            reverse_order: input.opt_bool("reverseOrder")?.unwrap_or(false),
+            include_execution_data: input.opt_bool("includeExecutionData")?.unwrap_or(true),
+            page: PageRequest::read(input)?,
+        })
+    }
+}
+
+/// One event as GetExecutionHistory shows it: its details under the member its type names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEventOutput {
+    pub timestamp: Timestamp,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub id: u64,
+    pub previous_event_id: u64,
+    /// The details member (`stateEnteredEventDetails` …), when the event shows one.
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
+}
+
+impl HistoryEventOutput {
+    fn new(event: EventRecord, include_execution_data: bool) -> HistoryEventOutput {
+        let kind = EventType::parse(&event.event_type);
+        let mut details = Map::new();
+        if let Some(member) = kind.and_then(EventType::details_member) {
+            let mut shown = event.details;
+            if !include_execution_data {
+                for (data, companion) in history::DATA_MEMBERS {
+                    if shown.shift_remove(data).is_some() {
+                        shown.shift_remove(companion);
+                    }
+                }
+            }
+            // These keep their (possibly empty) details member, as AWS shows them.
+            if !shown.is_empty() || kind.is_some_and(EventType::keeps_empty_details) {
+                details.insert(member.into(), Value::Object(shown));
+            }
+        }
+        HistoryEventOutput {
+            timestamp: Timestamp(event.timestamp_ms),
+            event_type: event.event_type,
+            id: event.id,
+            previous_event_id: event.previous_event_id,
+            details,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetExecutionHistoryOutput {
+    pub events: Vec<HistoryEventOutput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn get_execution_history(
+    service: &Service,
+    request: GetExecutionHistoryInput,
+) -> Result<GetExecutionHistoryOutput> {
+    let mut events = service.get_execution_history(&request.execution_arn)?;
+    if request.reverse_order {
+        events.reverse();
+    }
+    let (page, next_token) = request.page.apply(events)?;
+    Ok(GetExecutionHistoryOutput {
+        events: page
+            .into_iter()
+            .map(|event| HistoryEventOutput::new(event, request.include_execution_data))
             .collect(),
         next_token,
     })

@@ -18,9 +18,8 @@ mod versions;
 use std::sync::Arc;
 
 use engine::service::{ErrorCode, Service};
-use engine::EventRecord;
 use serde::{Serialize, Serializer};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
@@ -33,11 +32,10 @@ use aliases::{
     list_state_machine_aliases, update_state_machine_alias,
 };
 use executions::{
-    describe_execution, describe_state_machine_for_execution, list_executions, redrive_execution,
-    start_execution, start_sync_execution, stop_execution,
+    describe_execution, describe_state_machine_for_execution, get_execution_history,
+    list_executions, redrive_execution, start_execution, start_sync_execution, stop_execution,
 };
 use map_runs::{describe_map_run, list_map_runs, update_map_run};
-use pagination::{paginate, with_token};
 use state_machines::{
     create_state_machine, delete_state_machine, describe_state_machine, list_state_machines,
     update_state_machine,
@@ -201,7 +199,7 @@ pub fn dispatch_blocking(
         "StopExecution" => answer(stop_execution(service, read(&input)?)),
         "RedriveExecution" => answer(redrive_execution(service, read(&input)?)),
         "ListExecutions" => answer(list_executions(service, ctx, read(&input)?)),
-        "GetExecutionHistory" => get_execution_history(service, &input),
+        "GetExecutionHistory" => answer(get_execution_history(service, read(&input)?)),
         "DescribeStateMachineForExecution" => answer(describe_state_machine_for_execution(
             service,
             ctx,
@@ -223,10 +221,6 @@ pub fn dispatch_blocking(
 }
 
 /// Epoch seconds with milliseconds, as the JSON protocol sends timestamps (see [`Timestamp`]).
-fn seconds(ms: i64) -> Value {
-    json!(Timestamp(ms))
-}
-
 fn arn_member<'a>(input: &Input<'a>, name: &str) -> Result<&'a str> {
     let arn = input.str(name)?;
     let mut v = Violations::default();
@@ -252,44 +246,6 @@ pub fn check_name(name: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn event_json(e: &EventRecord, include_data: bool) -> Value {
-    let mut out = Map::new();
-    out.insert("timestamp".into(), seconds(e.timestamp_ms));
-    out.insert("type".into(), json!(e.event_type));
-    out.insert("id".into(), json!(e.id));
-    out.insert("previousEventId".into(), json!(e.previous_event_id));
-    let kind = engine::history::EventType::parse(&e.event_type);
-    if let Some(member) = kind.and_then(engine::history::EventType::details_member) {
-        let mut details = e.details.clone();
-        if !include_data {
-            for (data, companion) in engine::history::DATA_MEMBERS {
-                if details.shift_remove(data).is_some() {
-                    details.shift_remove(companion);
-                }
-            }
-        }
-        // These keep their (possibly empty) details member, as AWS shows them.
-        let always = kind.is_some_and(engine::history::EventType::keeps_empty_details);
-        if !details.is_empty() || always {
-            out.insert(member.into(), Value::Object(details));
-        }
-    }
-    Value::Object(out)
-}
-
-fn get_execution_history(service: &Service, input: &Input) -> Result<Value> {
-    let arn = arn_member(input, "executionArn")?;
-    let reverse = input.opt_bool("reverseOrder")?.unwrap_or(false);
-    let include = input.opt_bool("includeExecutionData")?.unwrap_or(true);
-    let mut events = service.get_execution_history(arn)?;
-    if reverse {
-        events.reverse();
-    }
-    let (page, next) = paginate(events, input)?;
-    let items: Vec<Value> = page.iter().map(|e| event_json(e, include)).collect();
-    Ok(with_token(json!({"events": items}), next))
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! `nextToken` (the base64 of the next offset); a token that is not ours is `InvalidToken`.
 
 use base64::Engine as _;
-use serde_json::{json, Value};
 
 use super::shapes::required_string;
 use super::Result;
@@ -102,25 +101,13 @@ fn decode_offset(token: &str) -> Option<usize> {
         .ok()
 }
 
-/// Pages a list in one step (checks the page members, then cuts the page).
-pub fn paginate<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>)> {
-    PageRequest::read(input)?.apply(items)
-}
-
-/// `v` with `nextToken` added when there is a next page.
-pub fn with_token(mut v: Value, next: Option<String>) -> Value {
-    if let (Some(t), Value::Object(m)) = (next, &mut v) {
-        m.insert("nextToken".into(), json!(t));
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     fn page(request: Value, items: Vec<u32>) -> Result<(Vec<u32>, Option<String>)> {
-        paginate(items, &Input::new(&request))
+        PageRequest::read(&Input::new(&request))?.apply(items)
     }
 
     #[test]
