@@ -1,9 +1,10 @@
 //! The runtime: the executions this node drives and everything that moves them — the timers
 //! of STANDARD executions, their activity tasks and leases, the signals delivered to them or
 //! queued for another node, their resumption after a restart — and the records of EXPRESS
-//! executions, kept in memory. It owns that state; the service reaches it only through the
-//! methods here, and the runtime reads the catalog (compiled definitions, a deleted state
-//! machine's last execution) but never the reverse.
+//! executions, kept in memory. It owns that state (the fields are private); the service reaches
+//! it only through the runtime's methods. The runtime uses the catalog (the compiled definition
+//! of a rebuilt execution; a deleted state machine is told of its last execution's end); the
+//! catalog never uses the runtime.
 //!
 //! Its rooms: `records` (history events and execution records as the store keeps them),
 //! `driving` (each step of a STANDARD execution committed under its lock), `signals` (delivering
