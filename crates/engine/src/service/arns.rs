@@ -217,7 +217,9 @@ pub fn validation(message: impl Into<String>) -> ServiceError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        check_role_arn, parse_state_machine_arn, parse_states_arn, StateMachineQualifier, StatesArn,
+    };
 
     const MACHINE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
 

@@ -101,7 +101,8 @@ pub fn encryption(given: Option<&Value>) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{encryption, logging, tracing};
+    use serde_json::json;
 
     #[test]
     fn logging_defaults_as_aws_describes_them() {

@@ -1,26 +1,28 @@
-//! Execution operations and the driving of running executions.
+//! The execution operations: StartExecution, StartSyncExecution, DescribeExecution,
+//! StopExecution, ListExecutions, GetExecutionHistory. They check the request and resolve its
+//! state machine, version or alias in the catalog; the runtime runs the execution and keeps its
+//! records.
 
-use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
-use super::status::{machine_type_of, ExecutionKinds};
 use std::sync::Arc;
 
 use asl::validate::MachineType;
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord, Store};
+use store::{EventRecord, ExecutionRecord};
 
-use super::{
-    drive_to_end, finish_record, ErrorCode, ExecutionTarget, Prepared, Result, Service,
-    ServiceError, StartExecution,
-};
-use crate::interpreter::{Execution, ExecutionInfo, Signal, Status, PAYLOAD_LIMIT_BYTES};
+use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
+use super::runtime::NewExecution;
+use super::status::{machine_type_of, ExecutionKinds};
+use super::{ErrorCode, ExecutionTarget, Result, Service, ServiceError, StartExecution};
+use crate::interpreter::{ExecutionInfo, Status, PAYLOAD_LIMIT_BYTES};
 
 impl Service {
-    pub(super) fn prepare(
+    /// What an execution of `target` starts from: its ARN, input and compiled definition.
+    fn prepare(
         &self,
         req: &StartExecution,
         target: &ExecutionTarget,
         express_arn: bool,
-    ) -> Result<Prepared> {
+    ) -> Result<NewExecution> {
         let machine = target.state_machine.clone();
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
         if input_text.len() > PAYLOAD_LIMIT_BYTES {
@@ -51,23 +53,28 @@ impl Service {
         } else {
             machine_arn.sibling("execution", &format!("{}:{name}", machine.name))
         };
-        let compiled = self.compile(&target.definition)?;
+        let compiled = self.catalog.compile(&target.definition)?;
         let info = Arc::new(ExecutionInfo {
             execution_arn: arn,
             name,
             state_machine_arn: machine.arn.clone(),
             state_machine_name: machine.name.clone(),
             role_arn: target.role_arn.clone(),
-            start_ms: self.clock.now_ms(),
+            start_ms: self.runtime.now_ms(),
             redrive_count: 0,
             express: express_arn,
             version_arn: target.version_arn.clone(),
             alias_arn: target.alias_arn.clone(),
         });
-        Ok((machine, compiled, info, input, input_text))
+        Ok(NewExecution {
+            info,
+            machine: compiled,
+            input_text,
+            input,
+        })
     }
 
-    pub(super) fn record_for(
+    fn record_for(
         target: &ExecutionTarget,
         info: &ExecutionInfo,
         input_text: String,
@@ -95,15 +102,6 @@ impl Service {
         }
     }
 
-    /// The store of an execution's records: EXPRESS ones live in memory.
-    fn executions_of(&self, express: bool) -> &dyn Store {
-        if express {
-            &self.express
-        } else {
-            self.store.as_ref()
-        }
-    }
-
     /// StartExecution: a STANDARD execution is committed to the store before this returns and
     /// then driven in the background; an EXPRESS one runs in memory.
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
@@ -115,7 +113,7 @@ impl Service {
                 let arn = StatesArn::read(&machine.arn)
                     .ok_or_else(|| invalid_arn_prefix(&machine.arn))?
                     .sibling("execution", &format!("{}:{name}", machine.name));
-                if let Some(existing) = self.store.get_execution(&arn)? {
+                if let Some(existing) = self.runtime.execution(&arn, false)? {
                     let same_input =
                         existing.input == req.input.clone().unwrap_or_else(|| "{}".into());
                     if existing.is_running() && same_input {
@@ -128,8 +126,13 @@ impl Service {
                 }
             }
         }
-        let (_, compiled, info, input, input_text) = self.prepare(&req, &target, express)?;
-        let record = Self::record_for(&target, &info, input_text.clone(), req.trace_header.clone());
+        let new = self.prepare(&req, &target, express)?;
+        let record = Self::record_for(
+            &target,
+            &new.info,
+            new.input_text.clone(),
+            req.trace_header.clone(),
+        );
         let already = |e: store::StoreError| match e {
             store::StoreError::AlreadyExists => ServiceError::new(
                 ErrorCode::ExecutionAlreadyExists,
@@ -138,36 +141,14 @@ impl Service {
             e => e.into(),
         };
         if express {
-            self.express
-                .insert_execution(record.clone())
+            self.runtime
+                .start_express(record.clone(), new)
                 .map_err(already)?;
-            let service = self.clone();
-            let returned = record.clone();
-            tokio::spawn(async move {
-                let mut exec = Execution::start(info, compiled, &input_text, input, false);
-                drive_to_end(&mut exec, service.clock.as_ref()).await;
-                let mut rec = record;
-                finish_record(&mut rec, &exec, service.clock.now_ms());
-                let _ = service.express.update_execution(rec);
-            });
-            return Ok(returned);
+        } else {
+            self.runtime
+                .start_standard(record.clone(), new)
+                .map_err(already)?;
         }
-        // The execution runs to its first wait and is committed with what it recorded, in one
-        // write, before StartExecution answers: from then on this node drives it.
-        let exec = Execution::start_with_resolver(
-            info,
-            compiled,
-            &input_text,
-            input,
-            true,
-            Some(self.resolver()),
-        );
-        self.adopt(
-            record.clone(),
-            exec,
-            vec![store::Write::InsertExecution(record.clone())],
-        )
-        .map_err(already)?;
         Ok(record)
     }
 
@@ -181,12 +162,9 @@ impl Service {
                 "This operation is not supported by this type of state machine",
             ));
         }
-        let (_, compiled, info, input, input_text) = self.prepare(&req, &target, true)?;
-        let mut record = Self::record_for(&target, &info, input_text.clone(), req.trace_header);
-        let mut exec = Execution::start(info, compiled, &input_text, input, false);
-        drive_to_end(&mut exec, self.clock.as_ref()).await;
-        finish_record(&mut record, &exec, self.clock.now_ms());
-        Ok(record)
+        let new = self.prepare(&req, &target, true)?;
+        let record = Self::record_for(&target, &new.info, new.input_text.clone(), req.trace_header);
+        Ok(self.runtime.run_express(record, new).await)
     }
 
     pub fn describe_execution(&self, arn: &str) -> Result<ExecutionRecord> {
@@ -195,14 +173,12 @@ impl Service {
             return Err(invalid_arn_prefix(arn));
         }
         let express = parsed.resource_type == "express";
-        self.executions_of(express)
-            .get_execution(arn)?
-            .ok_or_else(|| {
-                ServiceError::new(
-                    ErrorCode::ExecutionDoesNotExist,
-                    format!("Execution Does Not Exist: '{arn}'"),
-                )
-            })
+        self.runtime.execution(arn, express)?.ok_or_else(|| {
+            ServiceError::new(
+                ErrorCode::ExecutionDoesNotExist,
+                format!("Execution Does Not Exist: '{arn}'"),
+            )
+        })
     }
 
     pub fn stop_execution(
@@ -215,11 +191,7 @@ impl Service {
         if !record.is_running() {
             return Ok(record);
         }
-        if self.drives(arn) {
-            self.signal(arn, Signal::Stop { error, cause });
-        } else if self.store.is_shared() {
-            self.queue_signal(arn, Signal::Stop { error, cause })?;
-        }
+        self.runtime.stop(arn, error, cause)?;
         self.describe_execution(arn)
     }
 
@@ -251,16 +223,14 @@ impl Service {
         status: Option<&str>,
     ) -> Result<Vec<ExecutionRecord>> {
         let machine = self.catalog.state_machine(state_machine_arn)?;
-        Ok(self
-            .executions_of(machine_type_of(&machine.machine_type) == MachineType::Express)
-            .list_executions(Some(state_machine_arn), status)?)
+        let express = machine_type_of(&machine.machine_type) == MachineType::Express;
+        self.runtime.executions(state_machine_arn, status, express)
     }
 
     pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
         let record = self.describe_execution(arn)?;
-        let mut events = self
-            .executions_of(record.state_machine_type() == MachineType::Express)
-            .get_events(arn)?;
+        let express = record.state_machine_type() == MachineType::Express;
+        let mut events = self.runtime.events(arn, express)?;
         events.retain(|e| !e.hidden);
         Ok(events)
     }

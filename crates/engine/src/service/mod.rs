@@ -1,7 +1,15 @@
-//! The service: state machines and executions as the API operations see them, the runtime that
-//! drives STANDARD executions (timers) and runs EXPRESS ones to completion.
+//! The service: state machines and executions as the API operations see them. `Service` is a
+//! facade over two owners of state: the `catalog` (state machines, versions, aliases,
+//! activities, tags) and the `runtime` (the executions this node drives, their timers, activity
+//! tasks, leases and signals, and the EXPRESS records). The runtime reads the catalog, never
+//! the reverse.
+//!
+//! The execution operations stay here (`executions`, `redrive`, `map_runs`): each is an API
+//! operation that checks its request and resolves what it names in the catalog (a state machine,
+//! version or alias and its compiled definition) before handing the execution to the runtime,
+//! and the runtime knows nothing of requests, regions or aliases. What happens to a running
+//! execution (driving, signals, replay, the redrive's rebuild) is the runtime's.
 
-mod activity_tasks;
 pub mod arns;
 pub mod catalog;
 pub mod configuration;
@@ -11,10 +19,8 @@ mod map_runs;
 mod redrive;
 mod runtime;
 pub mod status;
-mod timers;
 pub mod variable_references;
 
-pub use activity_tasks::{ActivityTask, ACTIVITY_POLL_SECONDS};
 pub use arns::ResourceScope;
 pub use catalog::{
     aliases, Catalog, CreateStateMachine, CreatedStateMachine, ExecutionTarget,
@@ -22,23 +28,18 @@ pub use catalog::{
 };
 pub use error::{ErrorCode, Result, ServiceError};
 pub use map_runs::MapRunSummary;
-pub use runtime::LEASE_MS;
+pub use runtime::{drive_to_end, from_record, ActivityTask, ACTIVITY_POLL_SECONDS, LEASE_MS};
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl::model::StateMachine;
 use serde_json::Value;
 use store::{
-    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, MemoryStore, StateMachineAliasRecord,
-    StateMachineRecord, StateMachineVersionRecord, Store, Tag,
+    ActivityRecord, AliasRoute, StateMachineAliasRecord, StateMachineRecord,
+    StateMachineVersionRecord, Store, Tag,
 };
 
-use crate::history::{self, HistoryEvent};
-use crate::interpreter::{Execution, ExecutionInfo, Signal, Status};
-use timers::TimerQueue;
+use runtime::Runtime;
 
 /// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
 pub trait Clock: Send + Sync {
@@ -76,65 +77,28 @@ pub struct StartExecution {
     pub trace_header: Option<String>,
 }
 
-/// What StartExecution/StartSyncExecution work out before an execution begins.
-type Prepared = (
-    StateMachineRecord,
-    Arc<StateMachine>,
-    Arc<ExecutionInfo>,
-    Value,
-    String,
-);
-
-struct Running {
-    execution: Mutex<Execution>,
-    record: Mutex<ExecutionRecord>,
-}
-
+/// The facade the API calls: catalog operations go to the catalog, the driving of executions
+/// to the runtime; the execution operations (`executions`, `redrive`, `map_runs`) combine both.
 pub struct Service {
     pub config: Config,
-    store: Arc<dyn Store>,
-    /// EXPRESS executions: kept in memory whatever the store (at-least-once, as on AWS).
-    express: MemoryStore,
-    clock: Arc<dyn Clock>,
     /// State machines, versions, aliases, activities and tags.
-    catalog: Catalog,
-    running: Mutex<HashMap<String, Arc<Running>>>,
-    timers: TimerQueue,
-    activity_queues: activity_tasks::ActivityQueues,
+    catalog: Arc<Catalog>,
+    /// Running executions, timers, activity tasks, leases, signals, EXPRESS records.
+    runtime: Arc<Runtime>,
 }
 
 impl Service {
     pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Arc<Service> {
+        let catalog = Arc::new(Catalog::new(config.clone(), store.clone(), clock.clone()));
         Arc::new(Service {
-            catalog: Catalog::new(config.clone(), store.clone(), clock.clone()),
+            runtime: Arc::new(Runtime::new(store, clock, catalog.clone())),
+            catalog,
             config,
-            store,
-            express: MemoryStore::new(),
-            clock,
-            running: Mutex::new(HashMap::new()),
-            timers: TimerQueue::default(),
-            activity_queues: Default::default(),
         })
     }
 
     pub fn now_ms(&self) -> i64 {
-        self.clock.now_ms()
-    }
-
-    /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
-    pub async fn run_timers(self: Arc<Self>) {
-        loop {
-            let fired = self.timers.next_due(self.clock.as_ref()).await;
-            self.fire_timers(fired);
-        }
-    }
-
-    fn add_timers(&self, execution_arn: &str, timers: Vec<crate::interpreter::TimerRequest>) {
-        self.timers.add(execution_arn, timers);
-    }
-
-    fn compile(&self, definition: &str) -> Result<Arc<StateMachine>> {
-        self.catalog.compile(definition)
+        self.runtime.now_ms()
     }
 
     /// The catalog the service's executions run state machines of.
@@ -145,6 +109,54 @@ impl Service {
     /// The account and region a request signed for `region` acts in.
     pub fn scope(&self, region: &str) -> ResourceScope {
         self.catalog.scope(region)
+    }
+
+    /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
+    pub async fn run_timers(self: Arc<Self>) {
+        self.runtime.clone().run_timers().await
+    }
+
+    /// Takes over every execution the store hands this node (all RUNNING STANDARD executions
+    /// after a restart on a single-node store; orphans of dead nodes on a shared one).
+    /// Returns how many were taken.
+    pub fn resume(self: &Arc<Self>) -> Result<usize> {
+        self.runtime.resume()
+    }
+
+    /// Keeps this node's leases, takes over orphaned executions and delivers signals other
+    /// nodes queued (shared stores); spawn once on the runtime.
+    pub async fn run_leases(self: Arc<Self>) {
+        self.runtime.clone().run_leases().await
+    }
+
+    /// GetActivityTask: waits up to a minute for a task of this activity.
+    pub async fn get_activity_task(
+        &self,
+        region: &str,
+        activity_arn: &str,
+        worker_name: Option<String>,
+    ) -> Result<Option<ActivityTask>> {
+        self.describe_activity(region, activity_arn)?;
+        self.runtime
+            .get_activity_task(activity_arn, worker_name)
+            .await
+    }
+
+    pub fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
+        self.runtime.send_task_success(token, output)
+    }
+
+    pub fn send_task_failure(
+        &self,
+        token: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<()> {
+        self.runtime.send_task_failure(token, error, cause)
+    }
+
+    pub fn send_task_heartbeat(&self, token: &str) -> Result<()> {
+        self.runtime.send_task_heartbeat(token)
     }
 }
 
@@ -211,66 +223,4 @@ catalog_operations! {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn to_record(e: HistoryEvent) -> EventRecord {
-    EventRecord {
-        id: e.id,
-        previous_event_id: e.previous_event_id,
-        timestamp_ms: e.timestamp_ms,
-        event_type: e.event_type.as_str().to_string(),
-        details: e.details,
-        frame: e.frame,
-        hidden: e.hidden,
-        nondeterministic: e.nondeterministic,
-    }
-}
-
-/// Converts a stored event back (for replay).
-pub fn from_record(e: EventRecord) -> Option<HistoryEvent> {
-    Some(HistoryEvent {
-        id: e.id,
-        previous_event_id: e.previous_event_id,
-        timestamp_ms: e.timestamp_ms,
-        event_type: history::EventType::parse(&e.event_type)?,
-        details: e.details,
-        frame: e.frame,
-        hidden: e.hidden,
-        nondeterministic: e.nondeterministic,
-    })
-}
-
-fn finish_record(rec: &mut ExecutionRecord, exec: &Execution, now_ms: i64) {
-    rec.status = exec.status.as_str().to_string();
-    if exec.status != Status::Running {
-        rec.stop_ms = Some(now_ms);
-    }
-    rec.output = exec
-        .output
-        .as_ref()
-        .map(|v| serde_json::to_string(v).unwrap_or_default());
-    rec.error = exec.error.clone();
-    rec.cause = exec.cause.clone();
-}
-
-/// Runs an in-memory execution (EXPRESS, `stepfn run`) to its end, sleeping for its timers.
-pub async fn drive_to_end(exec: &mut Execution, clock: &dyn Clock) {
-    let mut timers: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
-    loop {
-        for t in exec.take_timers() {
-            timers.push(Reverse((t.due_ms, t.frame)));
-        }
-        if !exec.is_running() {
-            return;
-        }
-        let Some(Reverse((due, frame))) = timers.pop() else {
-            return;
-        };
-        let now = clock.now_ms();
-        if due > now {
-            tokio::time::sleep(clock.scaled(due - now)).await;
-        }
-        exec.set_now(clock.now_ms().max(due));
-        exec.deliver(Signal::TimerFired { frame });
-    }
 }

@@ -136,7 +136,10 @@ impl RedriveStatus {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{machine_type_name, machine_type_of, status_of, RedriveStatus};
+    use crate::interpreter::Status;
+    use asl::validate::MachineType;
+    use store::ExecutionRecord;
 
     fn record(status: &str, machine_type: &str, stop_ms: Option<i64>) -> ExecutionRecord {
         ExecutionRecord {

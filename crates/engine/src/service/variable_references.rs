@@ -232,8 +232,9 @@ fn skip_quoted(text: &str, start: usize, quote: u8) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::variable_references;
     use serde_json::json;
+    use serde_json::Value;
 
     fn references(definition: Value) -> Value {
         variable_references(&definition.to_string())

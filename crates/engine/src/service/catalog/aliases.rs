@@ -257,7 +257,8 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{main_route, pick_route};
+    use store::{AliasRoute, StateMachineAliasRecord};
 
     fn alias(weights: &[u32]) -> StateMachineAliasRecord {
         StateMachineAliasRecord {

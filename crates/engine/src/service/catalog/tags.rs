@@ -100,7 +100,8 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{check_tag_count, merge_tags};
+    use store::Tag;
 
     fn tag(key: &str, value: &str) -> Tag {
         (key.to_string(), value.to_string())

@@ -5,13 +5,17 @@
 //! execution records `ActivityStarted` before the token is handed out. A task whose execution no
 //! longer waits for it (stopped, timed out) is dropped when popped.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use store::ActivityTaskRecord;
+use serde_json::Value;
+use store::{ActivityTaskRecord, Store};
 
-use super::status::ExecutionKinds;
-use super::*;
+use super::Runtime;
 use crate::integrations::TaskResolver;
+use crate::interpreter::{Signal, PAYLOAD_LIMIT_BYTES};
+use crate::service::status::ExecutionKinds;
+use crate::service::{lock, ErrorCode, Result, ServiceError};
 use crate::tasks::parse_token;
 
 /// How long GetActivityTask holds a poll open when nothing comes, as on AWS.
@@ -24,7 +28,7 @@ pub(super) struct ActivityQueues {
 }
 
 /// Answers the engine's "does this activity exist?" from the store.
-pub(super) struct StoreResolver(pub(super) Arc<dyn Store>);
+struct StoreResolver(Arc<dyn Store>);
 
 impl TaskResolver for StoreResolver {
     fn activity_exists(&self, activity_arn: &str) -> bool {
@@ -50,19 +54,27 @@ fn invalid_token() -> ServiceError {
     ServiceError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
 }
 
-impl Service {
+/// The start signal queued when a worker takes a task.
+fn started_signal(task: &ActivityTaskRecord, worker_name: Option<String>) -> Value {
+    serde_json::to_value(Signal::TaskStarted {
+        frame: task.frame,
+        token: task.token.clone(),
+        worker_name,
+    })
+    .unwrap_or(Value::Null)
+}
+
+impl Runtime {
     pub(super) fn resolver(&self) -> Arc<dyn TaskResolver> {
         Arc::new(StoreResolver(self.store.clone()))
     }
 
-    /// GetActivityTask: waits up to a minute for a task of this activity.
-    pub async fn get_activity_task(
+    /// GetActivityTask of an existing activity: waits up to a minute for one of its tasks.
+    pub(crate) async fn get_activity_task(
         &self,
-        region: &str,
         activity_arn: &str,
         worker_name: Option<String>,
     ) -> Result<Option<ActivityTask>> {
-        self.describe_activity(region, activity_arn)?;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(ACTIVITY_POLL_SECONDS);
         loop {
             let arrived = self.activity_queues.arrived.notified();
@@ -70,7 +82,7 @@ impl Service {
             arrived.as_mut().enable();
             loop {
                 let worker = worker_name.clone();
-                let started = move |t: &ActivityTaskRecord| Self::started_signal(t, worker.clone());
+                let started = move |t: &ActivityTaskRecord| started_signal(t, worker.clone());
                 let Some(task) = self.store.take_activity_task(activity_arn, &started)? else {
                     break;
                 };
@@ -130,14 +142,14 @@ impl Service {
         }
     }
 
-    pub fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
+    pub(crate) fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
         if serde_json::from_str::<Value>(output).is_err() {
             return Err(ServiceError::new(
                 ErrorCode::InvalidOutput,
                 format!("Invalid Output: '{output}'"),
             ));
         }
-        if output.len() > crate::interpreter::PAYLOAD_LIMIT_BYTES {
+        if output.len() > PAYLOAD_LIMIT_BYTES {
             return Err(ServiceError::new(
                 ErrorCode::InvalidOutput,
                 "The output is larger than the maximum size of 262144 bytes",
@@ -154,7 +166,7 @@ impl Service {
         )
     }
 
-    pub fn send_task_failure(
+    pub(crate) fn send_task_failure(
         &self,
         token: &str,
         error: Option<String>,
@@ -172,7 +184,7 @@ impl Service {
         )
     }
 
-    pub fn send_task_heartbeat(&self, token: &str) -> Result<()> {
+    pub(crate) fn send_task_heartbeat(&self, token: &str) -> Result<()> {
         let (arn, frame) = self.waiting_task(token)?;
         self.send(
             &arn,
@@ -181,15 +193,5 @@ impl Service {
                 token: token.to_string(),
             },
         )
-    }
-
-    /// Delivers a worker's answer here, or queues it for the node that drives the execution.
-    fn send(&self, arn: &str, signal: Signal) -> Result<()> {
-        if self.drives(arn) {
-            self.signal(arn, signal);
-            Ok(())
-        } else {
-            self.queue_signal(arn, signal)
-        }
     }
 }

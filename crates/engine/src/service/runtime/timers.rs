@@ -3,12 +3,33 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use super::{lock, Clock};
-use crate::interpreter::TimerRequest;
+use super::Runtime;
+use crate::interpreter::{Signal, TimerRequest};
+use crate::service::{lock, Clock};
+
+impl Runtime {
+    /// Runs the timer loop of STANDARD executions; spawn once on the runtime.
+    pub(crate) async fn run_timers(self: Arc<Self>) {
+        loop {
+            let fired = self.timers.next_due(self.clock.as_ref()).await;
+            self.fire_timers(fired);
+        }
+    }
+
+    /// Delivers fired timers, each on a blocking thread (its write waits for the commit).
+    fn fire_timers(self: &Arc<Self>, fired: Vec<(String, u32)>) {
+        for (arn, frame) in fired {
+            let runtime = self.clone();
+            tokio::task::spawn_blocking(move || {
+                runtime.signal(&arn, Signal::TimerFired { frame });
+            });
+        }
+    }
+}
 
 struct TimerEntry {
     due_ms: i64,
