@@ -1,7 +1,7 @@
 """Checks that the modules of every crate are layered: among the modules of one parent, the
 `crate::…` and `super::…` paths a module's files use point one way only (no import cycle), and
-no source file is longer than the limit. Prints the order of each crate's top-level modules,
-lowest first. Test modules (`tests`, files under `tests/`, `benches/`) are left out: a test may
+no source file is longer than the limit. Prints the order of each crate's top-level modules
+(with --verbose, of every parent's), lowest first. Test modules (`tests`, `test_support`, files under `tests/`, `benches/`) are left out: a test may
 reach anything.
 
     python3 scripts/check_layers.py [--max-lines 1200] [--verbose]
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PATH = re.compile(r"\b(crate|super)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 USE = re.compile(r"\buse\s+((?:crate|super)::[^;]*);", re.S)
 COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+TEST_MODULES = {"tests", "test_support"}
 STRING = re.compile(r'"(?:\\.|[^"\\])*"')
 
 
@@ -159,11 +160,11 @@ def main() -> int:
         # other, the edge between their ancestors right below the deepest common one.
         edges: dict[tuple[str, ...], dict[str, set[str]]] = {}
         for here, file in files.items():
-            if "tests" in here:
+            if TEST_MODULES & set(here):
                 continue
             for ref in references(file.read_text()):
                 target = resolve(ref, here, modules)
-                if target is None or "tests" in target:
+                if target is None or TEST_MODULES & set(target):
                     continue
                 k = 0
                 while k < min(len(here), len(target)) and here[k] == target[k]:
@@ -178,10 +179,13 @@ def main() -> int:
                 where = "::".join((crate.name,) + parent)
                 print(f"{where}: import cycle between {', '.join(comp)}")
                 ok = False
-        top = edges.get((), {})
-        top_nodes = {p[0] for p in modules if p} - {"tests"}
-        if args.verbose or top_nodes:
-            print(f"{crate.name}: {' < '.join(order(top_nodes, top))}")
+        parents = sorted({m[:-1] for m in modules if m}) if args.verbose else [()]
+        for parent in parents:
+            children = {m[len(parent)] for m in modules if len(m) > len(parent) and m[: len(parent)] == parent}
+            children -= TEST_MODULES
+            if len(children) > 1 or not parent:
+                where = "::".join((crate.name,) + parent)
+                print(f"{where}: {' < '.join(order(children, edges.get(parent, {})))}")
     print("layers: ok" if ok else "layers: FAILED")
     return 0 if ok else 1
 
