@@ -851,61 +851,67 @@ impl LenientJson<'_> {
         }
     }
 
+    /// Consumes `expected` when it is the next character.
+    fn eat(&mut self, expected: char) -> bool {
+        let found = self.chars.get(self.position) == Some(&expected);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    /// An array or object from its opening bracket to `close`, its items read by `item` and
+    /// separated by commas; `None` when it is not well formed.
+    fn collection(
+        &mut self,
+        close: char,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.position += 1;
+        self.skip_blanks();
+        if self.eat(close) {
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            self.skip_blanks();
+            match *self.chars.get(self.position)? {
+                ',' => self.position += 1,
+                found if found == close => {
+                    self.position += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn value(&mut self) -> Option<Value> {
         self.skip_blanks();
         match *self.chars.get(self.position)? {
             '[' => {
-                self.position += 1;
                 let mut items = Vec::new();
-                self.skip_blanks();
-                if self.chars.get(self.position) == Some(&']') {
-                    self.position += 1;
-                    return Some(Value::Array(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.skip_blanks();
-                    match self.chars.get(self.position)? {
-                        ',' => self.position += 1,
-                        ']' => {
-                            self.position += 1;
-                            return Some(Value::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
+                self.collection(']', |parser| {
+                    items.push(parser.value()?);
+                    Some(())
+                })?;
+                Some(Value::Array(items))
             }
             '{' => {
-                self.position += 1;
                 let mut map = Map::new();
-                self.skip_blanks();
-                if self.chars.get(self.position) == Some(&'}') {
-                    self.position += 1;
-                    return Some(Value::Object(map));
-                }
-                loop {
-                    self.skip_blanks();
-                    let key = match self.value()? {
-                        Value::String(key) => key,
-                        _ => return None,
+                self.collection('}', |parser| {
+                    parser.skip_blanks();
+                    let Value::String(key) = parser.value()? else {
+                        return None;
                     };
-                    self.skip_blanks();
-                    if self.chars.get(self.position) != Some(&':') {
+                    parser.skip_blanks();
+                    if !parser.eat(':') {
                         return None;
                     }
-                    self.position += 1;
-                    let value = self.value()?;
-                    map.insert(key, value);
-                    self.skip_blanks();
-                    match self.chars.get(self.position)? {
-                        ',' => self.position += 1,
-                        '}' => {
-                            self.position += 1;
-                            return Some(Value::Object(map));
-                        }
-                        _ => return None,
-                    }
-                }
+                    map.insert(key, parser.value()?);
+                    Some(())
+                })?;
+                Some(Value::Object(map))
             }
             '\'' | '"' => {
                 let close = closing_quote(self.chars, self.position)?;
