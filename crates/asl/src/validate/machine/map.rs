@@ -72,6 +72,18 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// An ItemReader's or ResultWriter's `Resource`: the S3 integration of one of `apis`.
+    fn check_s3_resource(&mut self, resource: &Value, apis: &[&str], location: &Location) {
+        if let Some(resource) = self.expect_string(resource, location) {
+            if !is_s3_integration(resource, apis) {
+                self.schema_error(
+                    "The field 'Resource' does not match any of the allowed values",
+                    location,
+                );
+            }
+        }
+    }
+
     pub(super) fn check_item_reader(
         &mut self,
         value: &Value,
@@ -84,15 +96,11 @@ impl<'t> Walker<'t> {
         };
         self.require(reader, &["Resource"], location);
         if let Some(resource) = reader.get("Resource") {
-            let resource_location = location.child("Resource");
-            if let Some(resource) = self.expect_string(resource, &resource_location) {
-                if !is_s3_integration(resource, &["getObject", "listObjectsV2"]) {
-                    self.schema_error(
-                        "The field 'Resource' does not match any of the allowed values",
-                        &resource_location,
-                    );
-                }
-            }
+            self.check_s3_resource(
+                resource,
+                &["getObject", "listObjectsV2"],
+                &location.child("Resource"),
+            );
         }
         self.check_resource_arguments(reader, language, location);
         let Some(config) = reader.get("ReaderConfig") else {
@@ -223,15 +231,7 @@ impl<'t> Walker<'t> {
             return;
         }
         if let Some(resource) = writer.get("Resource") {
-            let resource_location = location.child("Resource");
-            if let Some(resource) = self.expect_string(resource, &resource_location) {
-                if !is_s3_integration(resource, &["putObject"]) {
-                    self.schema_error(
-                        "The field 'Resource' does not match any of the allowed values",
-                        &resource_location,
-                    );
-                }
-            }
+            self.check_s3_resource(resource, &["putObject"], &location.child("Resource"));
             let arguments = match language {
                 QueryLanguage::JsonPath => "Parameters",
                 QueryLanguage::Jsonata => "Arguments",
