@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::test_support::FixedEnvironment;
+use crate::test_support::{json_text_cases, FixedEnvironment};
 
 /// The environment of these tests: randomness 0.25, the clock at 2024-01-01T00:00:00.123Z.
 fn environment() -> FixedEnvironment {
@@ -40,6 +40,17 @@ fn cause(result: Result<Value, StatesError>) -> String {
     let error = result.expect_err("fails");
     assert_eq!(error.error, crate::error::QUERY_EVALUATION_ERROR);
     error.cause
+}
+
+/// Each template, evaluated as `Output` on an empty input, fails with its cause.
+fn assert_output_causes(cases: &[(Value, &str)]) {
+    for (template, expected) in cases {
+        assert_eq!(
+            cause(output(template.clone(), json!({}))),
+            *expected,
+            "{template}"
+        );
+    }
 }
 
 #[test]
@@ -131,18 +142,11 @@ fn states_holds_input_context_and_result_in_order() {
 #[test]
 fn undefined_results_fail_naming_the_field() {
     // assign_test_assign_reference_variables: test_undefined_reference[...]
-    assert_eq!(
-        cause(output(json!("{% $doesNotExist %}"), json!({}))),
-        "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."
-    );
-    assert_eq!(
-        cause(output(json!({"result": "{% $doesNotExist %}"}), json!({}))),
-        "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined)."
-    );
-    assert_eq!(
-        cause(output(json!({"a": [1, {"b": "{% $states.input.no %}"}]}), json!({}))),
-        "The JSONata expression '$states.input.no' specified for the field 'Output/a[1]/b' returned nothing (undefined)."
-    );
+    assert_output_causes(&[
+        (json!("{% $doesNotExist %}"), "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."),
+        (json!({"result": "{% $doesNotExist %}"}), "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined)."),
+        (json!({"a": [1, {"b": "{% $states.input.no %}"}]}), "The JSONata expression '$states.input.no' specified for the field 'Output/a[1]/b' returned nothing (undefined)."),
+    ]);
 }
 
 #[test]
@@ -310,19 +314,7 @@ fn recorded_partition_range_and_parse_results() {
         assert_eq!(output(json!(range), input).unwrap(), expected);
     }
     let parse = "{% $parse($states.input.FunctionInput) %}";
-    let cases = [
-        ("-0", json!(0)),
-        ("1", json!(1)),
-        ("1.1", json!(1.1)),
-        ("true", json!(true)),
-        ("\"HelloWorld\"", json!("HelloWorld")),
-        ("[1, 2, \"HelloWorld\"]", json!([1, 2, "HelloWorld"])),
-        (
-            "{\"Arg1\": 1, \"Arg2\": []}",
-            json!({"Arg1": 1, "Arg2": []}),
-        ),
-    ];
-    for (text, expected) in cases {
+    for (text, expected) in json_text_cases() {
         let input = json!({ "FunctionInput": text });
         let value = output(json!(parse), input).unwrap();
         assert_eq!(
@@ -334,18 +326,11 @@ fn recorded_partition_range_and_parse_results() {
 
 #[test]
 fn evaluation_errors_carry_jsonata_codes() {
-    assert_eq!(
-        cause(output(json!("{% $sum('a') %}"), json!({}))),
-        "The JSONata expression '$sum('a')' specified for the field 'Output' threw an error during evaluation. T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""
-    );
-    assert_eq!(
-        cause(output(json!({"v": "{% $eval('1 + 1') %}"}), json!({}))),
-        "The JSONata expression '$eval('1 + 1')' specified for the field 'Output/v' threw an error during evaluation. T1006: Attempted to invoke a non-function"
-    );
-    assert_eq!(
-        cause(output(json!("{% $range(0, 1000000000, 1) %}"), json!({}))),
-        "The JSONata expression '$range(0, 1000000000, 1)' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"
-    );
+    assert_output_causes(&[
+        (json!("{% $sum('a') %}"), "The JSONata expression '$sum('a')' specified for the field 'Output' threw an error during evaluation. T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""),
+        (json!({"v": "{% $eval('1 + 1') %}"}), "The JSONata expression '$eval('1 + 1')' specified for the field 'Output/v' threw an error during evaluation. T1006: Attempted to invoke a non-function"),
+        (json!("{% $range(0, 1000000000, 1) %}"), "The JSONata expression '$range(0, 1000000000, 1)' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"),
+    ]);
 }
 
 #[test]
