@@ -11,6 +11,15 @@ fn eval_on(definition: Value, input: Value) -> Result<bool, StatesError> {
     rule(definition).eval(&Scope::new(&input, &context, &crate::NoVariables))
 }
 
+/// Whether `{"v": variable}` passes the rule `operator` with the operand `literal` on `$.v`.
+fn compares(operator: &str, literal: Value, variable: Value) -> bool {
+    eval_on(
+        json!({"Variable": "$.v", operator: literal}),
+        json!({"v": variable}),
+    )
+    .unwrap()
+}
+
 fn invalid_path_cause(path: &str) -> String {
     format!("Invalid path '{path}': The choice state's condition path references an invalid value.")
 }
@@ -115,13 +124,7 @@ fn path_operands_of_another_type() {
 
 #[test]
 fn numbers_compare_by_value_whether_integer_or_float() {
-    let test = |operator: &str, literal: Value, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
-    };
+    let test = compares;
     assert!(test("NumericEquals", json!(1), json!(1.0)));
     assert!(test("NumericEquals", json!(1.0), json!(1)));
     assert!(test("NumericEquals", json!(0), json!(-0.0)));
@@ -139,11 +142,7 @@ fn numbers_compare_by_value_whether_integer_or_float() {
 #[test]
 fn string_operators() {
     let test = |operator: &str, literal: &str, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
+        compares(operator, json!(literal), variable)
     };
     assert!(test("StringEquals", "Hello", json!("Hello")));
     assert!(!test("StringEquals", "Hello", json!("hello")));
@@ -163,11 +162,7 @@ fn string_operators() {
 #[test]
 fn timestamp_operators() {
     let test = |operator: &str, literal: &str, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
+        compares(operator, json!(literal), variable)
     };
     let noon = "2012-10-09T12:00:00Z";
     assert!(test(
