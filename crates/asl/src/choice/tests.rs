@@ -563,99 +563,94 @@ fn relations() {
 #[test]
 fn literal_comparisons_of_another_type_are_false() {
     let five = Comparable::Number(5.0);
-    assert!(compare(
-        &json!(5),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(compare(
-        &json!(5.0),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(compare(
-        &json!(4.5),
-        ValueType::Numeric,
-        Relation::LessThan,
-        five
-    ));
-    assert!(!compare(
-        &json!("5"),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(!compare(
-        &json!(null),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(!compare(
-        &json!([5]),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
     let text = Comparable::String("HelloWorld");
-    assert!(compare(
-        &json!("HelloWorld"),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
-    assert!(!compare(
-        &json!(0),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
-    assert!(!compare(
-        &json!({"A": 0}),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
     let yes = Comparable::Boolean(true);
-    assert!(compare(
-        &json!(true),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
-    assert!(!compare(
-        &json!(1),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
-    assert!(!compare(
-        &json!("true"),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
     let instant = Comparable::Timestamp(parse_timestamp("2012-10-09T19:00:55Z").unwrap());
-    assert!(compare(
-        &json!("2012-10-09T19:00:55Z"),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
-    assert!(!compare(
-        &json!("2012-10-09T19:00:55"),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
-    assert!(!compare(
-        &json!(1_349_809_255),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
+    // The variable's value, the rule's type and relation, its literal, and whether it holds.
+    let cases = [
+        (json!(5), ValueType::Numeric, Relation::Equals, five, true),
+        (json!(5.0), ValueType::Numeric, Relation::Equals, five, true),
+        (
+            json!(4.5),
+            ValueType::Numeric,
+            Relation::LessThan,
+            five,
+            true,
+        ),
+        (
+            json!("5"),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!(null),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!([5]),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!("HelloWorld"),
+            ValueType::String,
+            Relation::Equals,
+            text,
+            true,
+        ),
+        (json!(0), ValueType::String, Relation::Equals, text, false),
+        (
+            json!({"A": 0}),
+            ValueType::String,
+            Relation::Equals,
+            text,
+            false,
+        ),
+        (json!(true), ValueType::Boolean, Relation::Equals, yes, true),
+        (json!(1), ValueType::Boolean, Relation::Equals, yes, false),
+        (
+            json!("true"),
+            ValueType::Boolean,
+            Relation::Equals,
+            yes,
+            false,
+        ),
+        (
+            json!("2012-10-09T19:00:55Z"),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            true,
+        ),
+        (
+            json!("2012-10-09T19:00:55"),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            false,
+        ),
+        (
+            json!(1_349_809_255),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            false,
+        ),
+    ];
+    for (variable, value_type, relation, literal, holds) in cases {
+        assert_eq!(
+            compare(&variable, value_type, relation, literal),
+            holds,
+            "{variable} {relation:?} {literal:?}"
+        );
+    }
 }
 
 #[test]

@@ -27,13 +27,22 @@ fn states_for<'a>(input: &'a Value, context: &'a Value) -> StatesVar<'a> {
 /// Evaluates a template in the field `Output` against `input`, with no variables.
 fn output(template: Value, input: Value) -> Result<Value, StatesError> {
     let context = json!({"Execution": {"Id": "arn"}});
-    let template = JsonataTemplate::compile(&template)?;
-    template.eval(
+    output_in(
+        &template,
         &states_for(&input, &context),
         &crate::NoVariables,
         &mut environment(),
-        "Output",
     )
+}
+
+/// Evaluates a template in the field `Output` with these `$states`, variables and environment.
+fn output_in(
+    template: &Value,
+    states: &StatesVar,
+    variables: &dyn Variables,
+    env: &mut dyn Environment,
+) -> Result<Value, StatesError> {
+    JsonataTemplate::compile(template)?.eval(states, variables, env, "Output")
 }
 
 fn cause(result: Result<Value, StatesError>) -> String {
@@ -92,21 +101,14 @@ fn states_and_variables_are_bound() {
     let mut variables = serde_json::Map::new();
     variables.insert("var_input_value".into(), json!("test_value"));
     variables.insert("var_constant_1".into(), json!(10));
-    let template = JsonataTemplate::compile(&json!({
+    let template = json!({
         "ja_states_context": "{% $states.context %}",
         "ja_states_input": "{% $states.input %}",
         "ja_var_access": "{% $var_input_value %}",
         "ja_expr": "{% $sum($states.input.input_values) + $var_constant_1 %}",
-    }))
-    .unwrap();
-    let result = template
-        .eval(
-            &states_for(&input, &context),
-            &variables,
-            &mut environment(),
-            "Output",
-        )
-        .unwrap();
+    });
+    let states = states_for(&input, &context);
+    let result = output_in(&template, &states, &variables, &mut environment()).unwrap();
     assert_eq!(
         result,
         json!({
@@ -129,10 +131,8 @@ fn states_holds_input_context_and_result_in_order() {
         result: Some(&result),
         error_output: None,
     };
-    let value = JsonataTemplate::compile(&json!("{% $states %}"))
-        .unwrap()
-        .eval(&states, &crate::NoVariables, &mut environment(), "Output")
-        .unwrap();
+    let template = json!("{% $states %}");
+    let value = output_in(&template, &states, &crate::NoVariables, &mut environment()).unwrap();
     assert_eq!(
         serde_json::to_string(&value).unwrap(),
         r#"{"input":{"Values":[1,2,3]},"context":{"State":{"Name":"StateName"}},"result":[1,1,1]}"#
@@ -338,7 +338,7 @@ fn environment_functions_draw_on_the_environment() {
     let input = json!({});
     let context = json!({});
     let mut env = environment();
-    let template = JsonataTemplate::compile(&json!({
+    let template = json!({
         "ids": "{% [$uuid(), $uuid()] %}",
         "random": "{% $random() %}",
         "seeded": "{% $random(7) = $random(7) %}",
@@ -346,16 +346,9 @@ fn environment_functions_draw_on_the_environment() {
         "same_time": "{% $millis() = $millis() and $toMillis($now()) = $millis() %}",
         "year": "{% $now('[Y0001]') %}",
         "shuffled": "{% $count($shuffle([1, 2, 3])) %}",
-    }))
-    .unwrap();
-    let value = template
-        .eval(
-            &states_for(&input, &context),
-            &crate::NoVariables,
-            &mut env,
-            "Output",
-        )
-        .unwrap();
+    });
+    let states = states_for(&input, &context);
+    let value = output_in(&template, &states, &crate::NoVariables, &mut env).unwrap();
     assert_eq!(
         value,
         json!({
