@@ -54,6 +54,12 @@ impl<'t> PathParser<'t> {
         (from..self.chars.len()).find(|&i| !self.chars[i].is_whitespace())
     }
 
+    /// [`Self::next_significant`] when it is `expected`.
+    fn next_significant_is(&self, from: usize, expected: char) -> Option<usize> {
+        self.next_significant(from)
+            .filter(|&i| self.chars[i] == expected)
+    }
+
     fn collect(&self, from: usize, to: usize) -> String {
         self.chars[from..to].iter().collect()
     }
@@ -225,16 +231,13 @@ impl<'t> PathParser<'t> {
         match self.chars[inner] {
             '\'' | '"' => self.read_bracket_properties(inner, steps),
             '*' => {
-                let close = self
-                    .next_significant(inner + 1)
-                    .filter(|&i| self.chars[i] == ']')
-                    .ok_or_else(|| {
-                        syntax_error(format!(
-                            "Expected wildcard token to end with ']' on position {} in path '{}'",
-                            inner + 1,
-                            self.text
-                        ))
-                    })?;
+                let close = self.next_significant_is(inner + 1, ']').ok_or_else(|| {
+                    syntax_error(format!(
+                        "Expected wildcard token to end with ']' on position {} in path '{}'",
+                        inner + 1,
+                        self.text
+                    ))
+                })?;
                 self.position = close + 1;
                 steps.push(Step::Wildcard);
                 Ok(())
@@ -412,8 +415,7 @@ impl<'t> PathParser<'t> {
     ) -> Result<(), PathSyntaxError> {
         let unclosed = || syntax_error(format!("Filter is not closed in path '{}'", self.text));
         let open = self
-            .next_significant(question_mark + 1)
-            .filter(|&i| self.chars[i] == '(')
+            .next_significant_is(question_mark + 1, '(')
             .ok_or_else(|| {
                 syntax_error(format!(
                     "Filter must start with '[?(' in path '{}'",
@@ -422,8 +424,7 @@ impl<'t> PathParser<'t> {
             })?;
         let close = self.matching_close(open, '(', ')').ok_or_else(unclosed)?;
         let bracket = self
-            .next_significant(close + 1)
-            .filter(|&i| self.chars[i] == ']')
+            .next_significant_is(close + 1, ']')
             .ok_or_else(unclosed)?;
         let text = self.collect(open + 1, close);
         if self.depth >= MAX_NESTING {
