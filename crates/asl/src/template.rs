@@ -631,36 +631,21 @@ mod tests {
     fn output_path() {
         let context = json!({"Execution": {"Input": {"input-value": 0}}});
         let output = json!({"result_path": {"merged": {"a": 1}}});
-        assert_eq!(
-            apply_output_path(None, output.clone(), &context, &NoVariables),
-            Ok(json!({}))
-        );
-        assert_eq!(
-            apply_output_path(Some(&path("$")), output.clone(), &context, &NoVariables),
-            Ok(output.clone())
-        );
+        let apply = |text: Option<&str>| {
+            let path = text.map(path);
+            apply_output_path(path.as_ref(), output.clone(), &context, &NoVariables)
+        };
+        assert_eq!(apply(None), Ok(json!({})));
+        assert_eq!(apply(Some("$")), Ok(output.clone()));
         // Recorded case JSON_MERGE_ESCAPED_ARGUMENT uses OutputPath $.result_path.merged.
-        assert_eq!(
-            apply_output_path(
-                Some(&path("$.result_path.merged")),
-                output.clone(),
-                &context,
-                &NoVariables
-            ),
-            Ok(json!({"a": 1}))
-        );
+        assert_eq!(apply(Some("$.result_path.merged")), Ok(json!({"a": 1})));
         // Recorded case CONTEXT_OBJECT_OUTPUT_PATH[$$.Execution.Input].
         assert_eq!(
-            apply_output_path(
-                Some(&path("$$.Execution.Input")),
-                output.clone(),
-                &context,
-                &NoVariables
-            ),
+            apply(Some("$$.Execution.Input")),
             Ok(json!({"input-value": 0}))
         );
         assert_eq!(
-            apply_output_path(Some(&path("$.Payload")), output, &context, &NoVariables),
+            apply(Some("$.Payload")),
             Err(StatesError::runtime(
                 "Invalid path '$.Payload' : No results for path: $['Payload']"
             ))

@@ -2,7 +2,26 @@
 
 use chrono::{DateTime, SecondsFormat};
 
-use crate::Environment;
+use serde_json::json;
+
+use crate::{Environment, Value};
+
+/// JSON texts and the values `States.StringToJson` and `$parse` read from them, as recorded
+/// (test_string_to_json exec_hist_resp_0..9 and the JSONata `$parse` cases).
+pub(crate) fn json_text_cases() -> Vec<(&'static str, Value)> {
+    vec![
+        ("-0", json!(0)),
+        ("1", json!(1)),
+        ("1.1", json!(1.1)),
+        ("true", json!(true)),
+        ("\"HelloWorld\"", json!("HelloWorld")),
+        ("[1, 2, \"HelloWorld\"]", json!([1, 2, "HelloWorld"])),
+        (
+            "{\"Arg1\": 1, \"Arg2\": []}",
+            json!({"Arg1": 1, "Arg2": []}),
+        ),
+    ]
+}
 
 /// A deterministic environment that counts what it hands out: UUIDs count up from
 /// `…000000000001`, `random()` is `random`, the clock stands at `millis`.

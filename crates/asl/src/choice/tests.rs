@@ -11,6 +11,15 @@ fn eval_on(definition: Value, input: Value) -> Result<bool, StatesError> {
     rule(definition).eval(&Scope::new(&input, &context, &crate::NoVariables))
 }
 
+/// Whether `{"v": variable}` passes the rule `operator` with the operand `literal` on `$.v`.
+fn compares(operator: &str, literal: Value, variable: Value) -> bool {
+    eval_on(
+        json!({"Variable": "$.v", operator: literal}),
+        json!({"v": variable}),
+    )
+    .unwrap()
+}
+
 fn invalid_path_cause(path: &str) -> String {
     format!("Invalid path '{path}': The choice state's condition path references an invalid value.")
 }
@@ -115,13 +124,7 @@ fn path_operands_of_another_type() {
 
 #[test]
 fn numbers_compare_by_value_whether_integer_or_float() {
-    let test = |operator: &str, literal: Value, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
-    };
+    let test = compares;
     assert!(test("NumericEquals", json!(1), json!(1.0)));
     assert!(test("NumericEquals", json!(1.0), json!(1)));
     assert!(test("NumericEquals", json!(0), json!(-0.0)));
@@ -139,11 +142,7 @@ fn numbers_compare_by_value_whether_integer_or_float() {
 #[test]
 fn string_operators() {
     let test = |operator: &str, literal: &str, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
+        compares(operator, json!(literal), variable)
     };
     assert!(test("StringEquals", "Hello", json!("Hello")));
     assert!(!test("StringEquals", "Hello", json!("hello")));
@@ -163,11 +162,7 @@ fn string_operators() {
 #[test]
 fn timestamp_operators() {
     let test = |operator: &str, literal: &str, variable: Value| {
-        eval_on(
-            json!({"Variable": "$.v", operator: literal}),
-            json!({"v": variable}),
-        )
-        .unwrap()
+        compares(operator, json!(literal), variable)
     };
     let noon = "2012-10-09T12:00:00Z";
     assert!(test(
@@ -568,99 +563,94 @@ fn relations() {
 #[test]
 fn literal_comparisons_of_another_type_are_false() {
     let five = Comparable::Number(5.0);
-    assert!(compare(
-        &json!(5),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(compare(
-        &json!(5.0),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(compare(
-        &json!(4.5),
-        ValueType::Numeric,
-        Relation::LessThan,
-        five
-    ));
-    assert!(!compare(
-        &json!("5"),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(!compare(
-        &json!(null),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
-    assert!(!compare(
-        &json!([5]),
-        ValueType::Numeric,
-        Relation::Equals,
-        five
-    ));
     let text = Comparable::String("HelloWorld");
-    assert!(compare(
-        &json!("HelloWorld"),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
-    assert!(!compare(
-        &json!(0),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
-    assert!(!compare(
-        &json!({"A": 0}),
-        ValueType::String,
-        Relation::Equals,
-        text
-    ));
     let yes = Comparable::Boolean(true);
-    assert!(compare(
-        &json!(true),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
-    assert!(!compare(
-        &json!(1),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
-    assert!(!compare(
-        &json!("true"),
-        ValueType::Boolean,
-        Relation::Equals,
-        yes
-    ));
     let instant = Comparable::Timestamp(parse_timestamp("2012-10-09T19:00:55Z").unwrap());
-    assert!(compare(
-        &json!("2012-10-09T19:00:55Z"),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
-    assert!(!compare(
-        &json!("2012-10-09T19:00:55"),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
-    assert!(!compare(
-        &json!(1_349_809_255),
-        ValueType::Timestamp,
-        Relation::Equals,
-        instant
-    ));
+    // The variable's value, the rule's type and relation, its literal, and whether it holds.
+    let cases = [
+        (json!(5), ValueType::Numeric, Relation::Equals, five, true),
+        (json!(5.0), ValueType::Numeric, Relation::Equals, five, true),
+        (
+            json!(4.5),
+            ValueType::Numeric,
+            Relation::LessThan,
+            five,
+            true,
+        ),
+        (
+            json!("5"),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!(null),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!([5]),
+            ValueType::Numeric,
+            Relation::Equals,
+            five,
+            false,
+        ),
+        (
+            json!("HelloWorld"),
+            ValueType::String,
+            Relation::Equals,
+            text,
+            true,
+        ),
+        (json!(0), ValueType::String, Relation::Equals, text, false),
+        (
+            json!({"A": 0}),
+            ValueType::String,
+            Relation::Equals,
+            text,
+            false,
+        ),
+        (json!(true), ValueType::Boolean, Relation::Equals, yes, true),
+        (json!(1), ValueType::Boolean, Relation::Equals, yes, false),
+        (
+            json!("true"),
+            ValueType::Boolean,
+            Relation::Equals,
+            yes,
+            false,
+        ),
+        (
+            json!("2012-10-09T19:00:55Z"),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            true,
+        ),
+        (
+            json!("2012-10-09T19:00:55"),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            false,
+        ),
+        (
+            json!(1_349_809_255),
+            ValueType::Timestamp,
+            Relation::Equals,
+            instant,
+            false,
+        ),
+    ];
+    for (variable, value_type, relation, literal, holds) in cases {
+        assert_eq!(
+            compare(&variable, value_type, relation, literal),
+            holds,
+            "{variable} {relation:?} {literal:?}"
+        );
+    }
 }
 
 #[test]

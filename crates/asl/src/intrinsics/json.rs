@@ -47,18 +47,42 @@ pub fn json_to_string(value: &Value) -> String {
 }
 
 fn write_json(out: &mut String, value: &Value) {
+    write_text(out, value, &JSON_TEXT);
+}
+
+/// How [`write_text`] spells the parts that JSON text and Java's natural strings write
+/// differently; scalars and the brackets are the same in both.
+struct TextStyle {
+    separator: &'static str,
+    key_value: char,
+    string: fn(&mut String, &str),
+}
+
+const JSON_TEXT: TextStyle = TextStyle {
+    separator: ",",
+    key_value: ':',
+    string: write_json_string,
+};
+
+const NATURAL_TEXT: TextStyle = TextStyle {
+    separator: ", ",
+    key_value: '=',
+    string: String::push_str,
+};
+
+fn write_text(out: &mut String, value: &Value, style: &TextStyle) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
         Value::Number(number) => write_number(out, number),
-        Value::String(text) => write_json_string(out, text),
+        Value::String(text) => (style.string)(out, text),
         Value::Array(items) => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(style.separator);
                 }
-                write_json(out, item);
+                write_text(out, item, style);
             }
             out.push(']');
         }
@@ -66,11 +90,11 @@ fn write_json(out: &mut String, value: &Value) {
             out.push('{');
             for (index, (key, field)) in fields.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(style.separator);
                 }
-                write_json_string(out, key);
-                out.push(':');
-                write_json(out, field);
+                (style.string)(out, key);
+                out.push(style.key_value);
+                write_text(out, field, style);
             }
             out.push('}');
         }
@@ -190,34 +214,7 @@ pub fn natural_string(value: &Value) -> String {
 
 /// [`natural_string`], appended to `out`.
 pub fn write_natural_string(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) => write_number(out, number),
-        Value::String(text) => out.push_str(text),
-        Value::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                write_natural_string(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(fields) => {
-            out.push('{');
-            for (index, (key, field)) in fields.iter().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(key);
-                out.push('=');
-                write_natural_string(out, field);
-            }
-            out.push('}');
-        }
-    }
+    write_text(out, value, &NATURAL_TEXT);
 }
 
 /// `States.JsonMerge` (shallow, the only mode AWS supports): `left`'s fields in order, each

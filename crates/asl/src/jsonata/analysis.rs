@@ -137,15 +137,21 @@ impl Analysis {
                 self.visit(input, climbs_to_parent);
                 self.visit_pairs(pattern, climbs_to_parent);
             }
+            // Two children and an optional third, visited in order.
             AstNode::Conditional {
-                condition,
-                then_branch,
-                else_branch,
+                condition: first,
+                then_branch: second,
+                else_branch: third,
+            }
+            | AstNode::Transform {
+                location: first,
+                update: second,
+                delete: third,
             } => {
-                self.visit(condition, climbs_to_parent);
-                self.visit(then_branch, climbs_to_parent);
-                if let Some(else_branch) = else_branch {
-                    self.visit(else_branch, climbs_to_parent);
+                self.visit(first, climbs_to_parent);
+                self.visit(second, climbs_to_parent);
+                if let Some(third) = third {
+                    self.visit(third, climbs_to_parent);
                 }
             }
             AstNode::FunctionApplication(inner) => self.visit(inner, climbs_to_parent),
@@ -153,17 +159,6 @@ impl Analysis {
                 self.visit(input, climbs_to_parent);
                 for (term, _) in terms {
                     self.visit(term, climbs_to_parent);
-                }
-            }
-            AstNode::Transform {
-                location,
-                update,
-                delete,
-            } => {
-                self.visit(location, climbs_to_parent);
-                self.visit(update, climbs_to_parent);
-                if let Some(delete) = delete {
-                    self.visit(delete, climbs_to_parent);
                 }
             }
             AstNode::String(_)

@@ -434,12 +434,10 @@ impl JsonataTemplate {
         field: &str,
         expected: ResultType,
     ) -> Result<Value, StatesError> {
+        // A template of one expression uses just the variables that expression uses.
         match &self.root {
             TemplateNode::Expression(expression) => {
-                let bindings = Bindings::new(&self.usages, states, vars);
-                let value = expression.eval_bound(&bindings, env, field)?;
-                check_result_type(expression.source(), field, &value, expected)?;
-                Ok(value)
+                expression.eval_field_as(states, vars, env, field, expected)
             }
             _ => self.eval(states, vars, env, field),
         }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::test_support::FixedEnvironment;
+use crate::test_support::{json_text_cases, FixedEnvironment};
 
 /// The environment of these tests: randomness 0.25, the clock at 2024-01-01T00:00:00.123Z.
 fn environment() -> FixedEnvironment {
@@ -27,19 +27,39 @@ fn states_for<'a>(input: &'a Value, context: &'a Value) -> StatesVar<'a> {
 /// Evaluates a template in the field `Output` against `input`, with no variables.
 fn output(template: Value, input: Value) -> Result<Value, StatesError> {
     let context = json!({"Execution": {"Id": "arn"}});
-    let template = JsonataTemplate::compile(&template)?;
-    template.eval(
+    output_in(
+        &template,
         &states_for(&input, &context),
         &crate::NoVariables,
         &mut environment(),
-        "Output",
     )
+}
+
+/// Evaluates a template in the field `Output` with these `$states`, variables and environment.
+fn output_in(
+    template: &Value,
+    states: &StatesVar,
+    variables: &dyn Variables,
+    env: &mut dyn Environment,
+) -> Result<Value, StatesError> {
+    JsonataTemplate::compile(template)?.eval(states, variables, env, "Output")
 }
 
 fn cause(result: Result<Value, StatesError>) -> String {
     let error = result.expect_err("fails");
     assert_eq!(error.error, crate::error::QUERY_EVALUATION_ERROR);
     error.cause
+}
+
+/// Each template, evaluated as `Output` on an empty input, fails with its cause.
+fn assert_output_causes(cases: &[(Value, &str)]) {
+    for (template, expected) in cases {
+        assert_eq!(
+            cause(output(template.clone(), json!({}))),
+            *expected,
+            "{template}"
+        );
+    }
 }
 
 #[test]
@@ -81,21 +101,14 @@ fn states_and_variables_are_bound() {
     let mut variables = serde_json::Map::new();
     variables.insert("var_input_value".into(), json!("test_value"));
     variables.insert("var_constant_1".into(), json!(10));
-    let template = JsonataTemplate::compile(&json!({
+    let template = json!({
         "ja_states_context": "{% $states.context %}",
         "ja_states_input": "{% $states.input %}",
         "ja_var_access": "{% $var_input_value %}",
         "ja_expr": "{% $sum($states.input.input_values) + $var_constant_1 %}",
-    }))
-    .unwrap();
-    let result = template
-        .eval(
-            &states_for(&input, &context),
-            &variables,
-            &mut environment(),
-            "Output",
-        )
-        .unwrap();
+    });
+    let states = states_for(&input, &context);
+    let result = output_in(&template, &states, &variables, &mut environment()).unwrap();
     assert_eq!(
         result,
         json!({
@@ -118,10 +131,8 @@ fn states_holds_input_context_and_result_in_order() {
         result: Some(&result),
         error_output: None,
     };
-    let value = JsonataTemplate::compile(&json!("{% $states %}"))
-        .unwrap()
-        .eval(&states, &crate::NoVariables, &mut environment(), "Output")
-        .unwrap();
+    let template = json!("{% $states %}");
+    let value = output_in(&template, &states, &crate::NoVariables, &mut environment()).unwrap();
     assert_eq!(
         serde_json::to_string(&value).unwrap(),
         r#"{"input":{"Values":[1,2,3]},"context":{"State":{"Name":"StateName"}},"result":[1,1,1]}"#
@@ -131,18 +142,11 @@ fn states_holds_input_context_and_result_in_order() {
 #[test]
 fn undefined_results_fail_naming_the_field() {
     // assign_test_assign_reference_variables: test_undefined_reference[...]
-    assert_eq!(
-        cause(output(json!("{% $doesNotExist %}"), json!({}))),
-        "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."
-    );
-    assert_eq!(
-        cause(output(json!({"result": "{% $doesNotExist %}"}), json!({}))),
-        "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined)."
-    );
-    assert_eq!(
-        cause(output(json!({"a": [1, {"b": "{% $states.input.no %}"}]}), json!({}))),
-        "The JSONata expression '$states.input.no' specified for the field 'Output/a[1]/b' returned nothing (undefined)."
-    );
+    assert_output_causes(&[
+        (json!("{% $doesNotExist %}"), "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."),
+        (json!({"result": "{% $doesNotExist %}"}), "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined)."),
+        (json!({"a": [1, {"b": "{% $states.input.no %}"}]}), "The JSONata expression '$states.input.no' specified for the field 'Output/a[1]/b' returned nothing (undefined)."),
+    ]);
 }
 
 #[test]
@@ -310,19 +314,7 @@ fn recorded_partition_range_and_parse_results() {
         assert_eq!(output(json!(range), input).unwrap(), expected);
     }
     let parse = "{% $parse($states.input.FunctionInput) %}";
-    let cases = [
-        ("-0", json!(0)),
-        ("1", json!(1)),
-        ("1.1", json!(1.1)),
-        ("true", json!(true)),
-        ("\"HelloWorld\"", json!("HelloWorld")),
-        ("[1, 2, \"HelloWorld\"]", json!([1, 2, "HelloWorld"])),
-        (
-            "{\"Arg1\": 1, \"Arg2\": []}",
-            json!({"Arg1": 1, "Arg2": []}),
-        ),
-    ];
-    for (text, expected) in cases {
+    for (text, expected) in json_text_cases() {
         let input = json!({ "FunctionInput": text });
         let value = output(json!(parse), input).unwrap();
         assert_eq!(
@@ -334,18 +326,11 @@ fn recorded_partition_range_and_parse_results() {
 
 #[test]
 fn evaluation_errors_carry_jsonata_codes() {
-    assert_eq!(
-        cause(output(json!("{% $sum('a') %}"), json!({}))),
-        "The JSONata expression '$sum('a')' specified for the field 'Output' threw an error during evaluation. T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""
-    );
-    assert_eq!(
-        cause(output(json!({"v": "{% $eval('1 + 1') %}"}), json!({}))),
-        "The JSONata expression '$eval('1 + 1')' specified for the field 'Output/v' threw an error during evaluation. T1006: Attempted to invoke a non-function"
-    );
-    assert_eq!(
-        cause(output(json!("{% $range(0, 1000000000, 1) %}"), json!({}))),
-        "The JSONata expression '$range(0, 1000000000, 1)' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"
-    );
+    assert_output_causes(&[
+        (json!("{% $sum('a') %}"), "The JSONata expression '$sum('a')' specified for the field 'Output' threw an error during evaluation. T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""),
+        (json!({"v": "{% $eval('1 + 1') %}"}), "The JSONata expression '$eval('1 + 1')' specified for the field 'Output/v' threw an error during evaluation. T1006: Attempted to invoke a non-function"),
+        (json!("{% $range(0, 1000000000, 1) %}"), "The JSONata expression '$range(0, 1000000000, 1)' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"),
+    ]);
 }
 
 #[test]
@@ -353,7 +338,7 @@ fn environment_functions_draw_on_the_environment() {
     let input = json!({});
     let context = json!({});
     let mut env = environment();
-    let template = JsonataTemplate::compile(&json!({
+    let template = json!({
         "ids": "{% [$uuid(), $uuid()] %}",
         "random": "{% $random() %}",
         "seeded": "{% $random(7) = $random(7) %}",
@@ -361,16 +346,9 @@ fn environment_functions_draw_on_the_environment() {
         "same_time": "{% $millis() = $millis() and $toMillis($now()) = $millis() %}",
         "year": "{% $now('[Y0001]') %}",
         "shuffled": "{% $count($shuffle([1, 2, 3])) %}",
-    }))
-    .unwrap();
-    let value = template
-        .eval(
-            &states_for(&input, &context),
-            &crate::NoVariables,
-            &mut env,
-            "Output",
-        )
-        .unwrap();
+    });
+    let states = states_for(&input, &context);
+    let value = output_in(&template, &states, &crate::NoVariables, &mut env).unwrap();
     assert_eq!(
         value,
         json!({

@@ -54,6 +54,12 @@ impl<'t> PathParser<'t> {
         (from..self.chars.len()).find(|&i| !self.chars[i].is_whitespace())
     }
 
+    /// [`Self::next_significant`] when it is `expected`.
+    fn next_significant_is(&self, from: usize, expected: char) -> Option<usize> {
+        self.next_significant(from)
+            .filter(|&i| self.chars[i] == expected)
+    }
+
     fn collect(&self, from: usize, to: usize) -> String {
         self.chars[from..to].iter().collect()
     }
@@ -225,16 +231,13 @@ impl<'t> PathParser<'t> {
         match self.chars[inner] {
             '\'' | '"' => self.read_bracket_properties(inner, steps),
             '*' => {
-                let close = self
-                    .next_significant(inner + 1)
-                    .filter(|&i| self.chars[i] == ']')
-                    .ok_or_else(|| {
-                        syntax_error(format!(
-                            "Expected wildcard token to end with ']' on position {} in path '{}'",
-                            inner + 1,
-                            self.text
-                        ))
-                    })?;
+                let close = self.next_significant_is(inner + 1, ']').ok_or_else(|| {
+                    syntax_error(format!(
+                        "Expected wildcard token to end with ']' on position {} in path '{}'",
+                        inner + 1,
+                        self.text
+                    ))
+                })?;
                 self.position = close + 1;
                 steps.push(Step::Wildcard);
                 Ok(())
@@ -412,8 +415,7 @@ impl<'t> PathParser<'t> {
     ) -> Result<(), PathSyntaxError> {
         let unclosed = || syntax_error(format!("Filter is not closed in path '{}'", self.text));
         let open = self
-            .next_significant(question_mark + 1)
-            .filter(|&i| self.chars[i] == '(')
+            .next_significant_is(question_mark + 1, '(')
             .ok_or_else(|| {
                 syntax_error(format!(
                     "Filter must start with '[?(' in path '{}'",
@@ -422,8 +424,7 @@ impl<'t> PathParser<'t> {
             })?;
         let close = self.matching_close(open, '(', ')').ok_or_else(unclosed)?;
         let bracket = self
-            .next_significant(close + 1)
-            .filter(|&i| self.chars[i] == ']')
+            .next_significant_is(close + 1, ']')
             .ok_or_else(unclosed)?;
         let text = self.collect(open + 1, close);
         if self.depth >= MAX_NESTING {
@@ -851,61 +852,67 @@ impl LenientJson<'_> {
         }
     }
 
+    /// Consumes `expected` when it is the next character.
+    fn eat(&mut self, expected: char) -> bool {
+        let found = self.chars.get(self.position) == Some(&expected);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    /// An array or object from its opening bracket to `close`, its items read by `item` and
+    /// separated by commas; `None` when it is not well formed.
+    fn collection(
+        &mut self,
+        close: char,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.position += 1;
+        self.skip_blanks();
+        if self.eat(close) {
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            self.skip_blanks();
+            match *self.chars.get(self.position)? {
+                ',' => self.position += 1,
+                found if found == close => {
+                    self.position += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn value(&mut self) -> Option<Value> {
         self.skip_blanks();
         match *self.chars.get(self.position)? {
             '[' => {
-                self.position += 1;
                 let mut items = Vec::new();
-                self.skip_blanks();
-                if self.chars.get(self.position) == Some(&']') {
-                    self.position += 1;
-                    return Some(Value::Array(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.skip_blanks();
-                    match self.chars.get(self.position)? {
-                        ',' => self.position += 1,
-                        ']' => {
-                            self.position += 1;
-                            return Some(Value::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
+                self.collection(']', |parser| {
+                    items.push(parser.value()?);
+                    Some(())
+                })?;
+                Some(Value::Array(items))
             }
             '{' => {
-                self.position += 1;
                 let mut map = Map::new();
-                self.skip_blanks();
-                if self.chars.get(self.position) == Some(&'}') {
-                    self.position += 1;
-                    return Some(Value::Object(map));
-                }
-                loop {
-                    self.skip_blanks();
-                    let key = match self.value()? {
-                        Value::String(key) => key,
-                        _ => return None,
+                self.collection('}', |parser| {
+                    parser.skip_blanks();
+                    let Value::String(key) = parser.value()? else {
+                        return None;
                     };
-                    self.skip_blanks();
-                    if self.chars.get(self.position) != Some(&':') {
+                    parser.skip_blanks();
+                    if !parser.eat(':') {
                         return None;
                     }
-                    self.position += 1;
-                    let value = self.value()?;
-                    map.insert(key, value);
-                    self.skip_blanks();
-                    match self.chars.get(self.position)? {
-                        ',' => self.position += 1,
-                        '}' => {
-                            self.position += 1;
-                            return Some(Value::Object(map));
-                        }
-                        _ => return None,
-                    }
-                }
+                    map.insert(key, parser.value()?);
+                    Some(())
+                })?;
+                Some(Value::Object(map))
             }
             '\'' | '"' => {
                 let close = closing_quote(self.chars, self.position)?;

@@ -20,6 +20,13 @@ fn select(text: &str, input: &Value) -> Result<Value, String> {
         .map_err(|e| e.detail())
 }
 
+/// Each path selects its value from `input`.
+fn assert_selects(input: &Value, cases: &[(&str, Value)]) {
+    for (text, expected) in cases {
+        assert_eq!(select(text, input), Ok(expected.clone()), "{text}");
+    }
+}
+
 fn store() -> Value {
     json!({
         "store": {
@@ -202,87 +209,76 @@ fn wildcards() {
 #[test]
 fn deep_scan() {
     let input = store();
-    assert_eq!(
-        select("$..author", &input),
-        Ok(json!([
-            "Nigel Rees",
-            "Evelyn Waugh",
-            "Herman Melville",
-            "J. R. R. Tolkien"
-        ]))
-    );
-    assert_eq!(
-        select("$.store..price", &input),
-        Ok(json!([8.95, 12.99, 8.99, 22.99, 19.95]))
-    );
-    assert_eq!(select("$..book[2].title", &input), Ok(json!(["Moby Dick"])));
-    assert_eq!(
-        select("$..book[-1:].title", &input),
-        Ok(json!(["The Lord of the Rings"]))
-    );
-    assert_eq!(
-        select("$..isbn", &input),
-        Ok(json!(["0-553-21311-3", "0-395-19395-8"]))
-    );
-    assert_eq!(
-        select("$..[?(@.price > 20)].title", &input),
-        Ok(json!(["The Lord of the Rings"]))
+    assert_selects(
+        &input,
+        &[
+            (
+                "$..author",
+                json!([
+                    "Nigel Rees",
+                    "Evelyn Waugh",
+                    "Herman Melville",
+                    "J. R. R. Tolkien"
+                ]),
+            ),
+            ("$.store..price", json!([8.95, 12.99, 8.99, 22.99, 19.95])),
+            ("$..book[2].title", json!(["Moby Dick"])),
+            ("$..book[-1:].title", json!(["The Lord of the Rings"])),
+            ("$..isbn", json!(["0-553-21311-3", "0-395-19395-8"])),
+            (
+                "$..[?(@.price > 20)].title",
+                json!(["The Lord of the Rings"]),
+            ),
+            ("$..missing", json!([])),
+        ],
     );
     assert_eq!(
         select("$..*", &json!({"a": {"b": 1}, "c": [2]})),
         Ok(json!([{"b": 1}, [2], 1, 2]))
     );
-    assert_eq!(select("$..missing", &input), Ok(json!([])));
 }
 
 #[test]
 fn filters() {
     let input = store();
-    assert_eq!(
-        select("$.store.book[?(@.price < 10)].title", &input),
-        Ok(json!(["Sayings of the Century", "Moby Dick"]))
-    );
-    assert_eq!(
-        select("$.store.book[?(@.isbn)].title", &input),
-        Ok(json!(["Moby Dick", "The Lord of the Rings"]))
-    );
-    assert_eq!(
-        select("$.store.book[?(!@.isbn)].title", &input),
-        Ok(json!(["Sayings of the Century", "Sword of Honour"]))
-    );
-    assert_eq!(
-        select("$.store.book[?(@.price <= $.expensive)].price", &input),
-        Ok(json!([8.95, 8.99]))
-    );
-    assert_eq!(
-        select(
-            "$.store.book[?(@.category == 'fiction' && @.price > 10)].title",
-            &input
-        ),
-        Ok(json!(["Sword of Honour", "The Lord of the Rings"]))
-    );
-    assert_eq!(
-        select(
-            "$.store.book[?(@.price > 20 || @.category == \"reference\")].price",
-            &input
-        ),
-        Ok(json!([8.95, 22.99]))
-    );
-    assert_eq!(
-        select("$.store.book[?(@.author =~ /.*REES/i)].price", &input),
-        Ok(json!([8.95]))
-    );
-    assert_eq!(
-        select("$.store.book[?(@.author =~ /Rees/)].price", &input),
-        Ok(json!([])),
-        "=~ matches the whole text"
-    );
-    assert_eq!(
-        select(
-            "$.store.book[?(!(@.price < 10) && @.category != 'fiction')].title",
-            &input
-        ),
-        Ok(json!([]))
+    assert_selects(
+        &input,
+        &[
+            (
+                "$.store.book[?(@.price < 10)].title",
+                json!(["Sayings of the Century", "Moby Dick"]),
+            ),
+            (
+                "$.store.book[?(@.isbn)].title",
+                json!(["Moby Dick", "The Lord of the Rings"]),
+            ),
+            (
+                "$.store.book[?(!@.isbn)].title",
+                json!(["Sayings of the Century", "Sword of Honour"]),
+            ),
+            (
+                "$.store.book[?(@.price <= $.expensive)].price",
+                json!([8.95, 8.99]),
+            ),
+            (
+                "$.store.book[?(@.category == 'fiction' && @.price > 10)].title",
+                json!(["Sword of Honour", "The Lord of the Rings"]),
+            ),
+            (
+                "$.store.book[?(@.price > 20 || @.category == \"reference\")].price",
+                json!([8.95, 22.99]),
+            ),
+            (
+                "$.store.book[?(@.author =~ /.*REES/i)].price",
+                json!([8.95]),
+            ),
+            // =~ matches the whole text.
+            ("$.store.book[?(@.author =~ /Rees/)].price", json!([])),
+            (
+                "$.store.book[?(!(@.price < 10) && @.category != 'fiction')].title",
+                json!([]),
+            ),
+        ],
     );
     // Recorded case BASE_PASS_RESULT_REGEX_JSON_PATH_BASE.
     let users = json!({"users": [{"year": 1997, "status": 0}, {"year": 1998, "status": 1}]});

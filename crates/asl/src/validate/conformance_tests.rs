@@ -209,8 +209,21 @@ fn submissions(cases: &[Case]) -> Vec<Submission<'_>> {
     submissions
 }
 
-/// Prints how many of the `checked` cases passed, then fails listing the `failures`.
-fn report(what: &str, passed: &str, checked: usize, failures: &[String], failed: &str) {
+/// Checks each case (`check` describes how it failed, or answers `None`), prints how many of
+/// them passed, then fails listing the failures; answers how many cases were checked.
+fn check_all<C>(
+    what: &str,
+    passed: &str,
+    failed: &str,
+    cases: impl IntoIterator<Item = C>,
+    mut check: impl FnMut(C) -> Option<String>,
+) -> usize {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in cases {
+        checked += 1;
+        failures.extend(check(case));
+    }
     println!("{what}: {} of {checked} {passed}", checked - failures.len());
     assert!(
         failures.is_empty(),
@@ -218,36 +231,51 @@ fn report(what: &str, passed: &str, checked: usize, failures: &[String], failed:
         failures.len(),
         failures.join("\n")
     );
+    checked
+}
+
+/// [`check_all`] over the submissions AWS refused (`refused`) or took; the cases must hold some.
+fn check_submissions(
+    refused: bool,
+    what: &str,
+    passed: &str,
+    failed: &str,
+    check: impl FnMut(Submission<'_>) -> Option<String>,
+) {
+    let Some(cases) = load_cases() else {
+        return;
+    };
+    let chosen = submissions(&cases)
+        .into_iter()
+        .filter(|submission| submission.refusal.is_some() == refused);
+    let checked = check_all(what, passed, failed, chosen, check);
+    let kind = if refused {
+        "refusal"
+    } else {
+        "accepted definition"
+    };
+    assert!(checked > 0, "no {kind} was found in the cases");
 }
 
 #[test]
 fn recorded_refusals_get_the_recorded_message() {
-    let Some(cases) = load_cases() else {
-        return;
-    };
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for submission in submissions(&cases) {
-        let Some(expected) = submission.refusal else {
-            continue;
-        };
-        checked += 1;
-        let diagnostics = submission.validate();
-        let actual = normalize(&invalid_definition_message(&diagnostics));
-        if !has_errors(&diagnostics) || actual != expected {
-            failures.push(format!(
-                "{}\n  expected: {expected}\n  actual:   {actual}",
-                submission.file
-            ));
-        }
-    }
-    assert!(checked > 0, "no refusal was found in the cases");
-    report(
+    check_submissions(
+        true,
         "recorded refusals",
         "give the recorded message",
-        checked,
-        &failures,
         "mismatches",
+        |submission| {
+            // Chosen for its refusal, so there is one.
+            let expected = submission.refusal.unwrap_or_default();
+            let diagnostics = submission.validate();
+            let actual = normalize(&invalid_definition_message(&diagnostics));
+            (!has_errors(&diagnostics) || actual != expected).then(|| {
+                format!(
+                    "{}\n  expected: {expected}\n  actual:   {actual}",
+                    submission.file
+                )
+            })
+        },
     );
 }
 
@@ -256,78 +284,59 @@ fn recorded_validations_get_the_recorded_diagnostics() {
     let Some(cases) = load_cases() else {
         return;
     };
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for case in cases.iter().filter(|case| case.body["kind"] == "validate") {
-        checked += 1;
-        let params = &case.body["params"];
-        let definition = params["definition"].as_str().unwrap_or_default();
-        let diagnostics = validate_definition(definition, machine_type(params["type"].as_str()));
-        let actual: Vec<Value> = diagnostics
-            .iter()
-            .map(|diagnostic| {
-                let mut entry = serde_json::json!({
-                    "code": diagnostic.code,
-                    "message": diagnostic.message,
-                    "severity": diagnostic.severity.as_str(),
-                });
-                if let Some(location) = &diagnostic.location {
-                    entry["location"] = Value::String(location.clone());
-                }
-                entry
-            })
-            .collect();
-        let response = &case.body["expected"]["response"];
-        let result = if has_errors(&diagnostics) {
-            "FAIL"
-        } else {
-            "OK"
-        };
-        if Value::Array(actual.clone()) != response["diagnostics"] || result != response["result"] {
-            failures.push(format!(
-                "{}\n  expected: {}\n  actual:   {} {result}",
-                case.file,
-                response,
-                Value::Array(actual)
-            ));
-        }
-    }
-    report(
+    let validations = cases.iter().filter(|case| case.body["kind"] == "validate");
+    check_all(
         "recorded validations",
         "match",
-        checked,
-        &failures,
         "mismatches",
+        validations,
+        |case| {
+            let params = &case.body["params"];
+            let definition = params["definition"].as_str().unwrap_or_default();
+            let diagnostics =
+                validate_definition(definition, machine_type(params["type"].as_str()));
+            let actual: Vec<Value> = diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let mut entry = serde_json::json!({
+                        "code": diagnostic.code,
+                        "message": diagnostic.message,
+                        "severity": diagnostic.severity.as_str(),
+                    });
+                    if let Some(location) = &diagnostic.location {
+                        entry["location"] = Value::String(location.clone());
+                    }
+                    entry
+                })
+                .collect();
+            let response = &case.body["expected"]["response"];
+            let result = if has_errors(&diagnostics) {
+                "FAIL"
+            } else {
+                "OK"
+            };
+            let actual = Value::Array(actual);
+            (actual != response["diagnostics"] || result != response["result"]).then(|| {
+                format!(
+                    "{}\n  expected: {}\n  actual:   {} {result}",
+                    case.file, response, actual
+                )
+            })
+        },
     );
 }
 
 #[test]
 fn definitions_aws_ran_pass_without_errors() {
-    let Some(cases) = load_cases() else {
-        return;
-    };
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for submission in submissions(&cases) {
-        if submission.refusal.is_some() {
-            continue;
-        }
-        checked += 1;
-        let diagnostics = submission.validate();
-        if has_errors(&diagnostics) {
-            failures.push(format!(
-                "{}\n    {}",
-                submission.file,
-                describe(&diagnostics)
-            ));
-        }
-    }
-    assert!(checked > 0, "no accepted definition was found in the cases");
-    report(
+    check_submissions(
+        false,
         "accepted definitions",
         "pass without errors",
-        checked,
-        &failures,
         "refused",
+        |submission| {
+            let diagnostics = submission.validate();
+            has_errors(&diagnostics)
+                .then(|| format!("{}\n    {}", submission.file, describe(&diagnostics)))
+        },
     );
 }

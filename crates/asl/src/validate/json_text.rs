@@ -503,11 +503,19 @@ fn describe_char(c: char) -> String {
 mod tests {
     use super::*;
 
-    fn error_of(text: &str) -> String {
+    fn syntax_error_of(text: &str) -> JsonSyntaxError {
         match check_syntax(text) {
-            Err(error) => error.message,
+            Err(error) => error,
             Ok(found) => panic!("expected a syntax error for {text:?}, got Ok({found})"),
         }
+    }
+
+    fn error_of(text: &str) -> String {
+        syntax_error_of(text).message
+    }
+
+    fn location_of(text: &str) -> String {
+        syntax_error_of(text).location
     }
 
     #[test]
@@ -573,22 +581,17 @@ mod tests {
 
     #[test]
     fn counts_lines_and_columns() {
-        let error = check_syntax("{\n  \"a\": x\n}").unwrap_err();
-        assert!(
-            error.location.ends_with("; line: 2, column: 9]"),
-            "{}",
-            error.location
-        );
+        let location = location_of("{\n  \"a\": x\n}");
+        assert!(location.ends_with("; line: 2, column: 9]"), "{location}");
     }
 
     #[test]
     fn truncates_long_sources_as_jackson_does() {
         let text = format!("[{}", "1,".repeat(300));
-        let error = check_syntax(&text).unwrap_err();
+        let location = location_of(&text);
         assert!(
-            error.location.contains("\"[truncated 101 chars]; line: 1"),
-            "{}",
-            error.location
+            location.contains("\"[truncated 101 chars]; line: 1"),
+            "{location}"
         );
     }
 

@@ -8,12 +8,20 @@ use crate::resource::{CallPattern, ResourceKind, TaskResource};
 /// An optimized integration: `arn:aws:states:::<service>:<api>`.
 struct Integration {
     service: &'static str,
-    /// APIs with no pattern suffix (Request Response).
+    /// APIs offered with no pattern suffix (Request Response) but not with `.sync`.
     apis: &'static [&'static str],
-    /// APIs that also support `.sync`.
+    /// APIs offered both with no pattern suffix and with `.sync` (Run a Job).
     run_job: &'static [&'static str],
     /// Whether the service supports `.waitForTaskToken` (on every API it offers).
     callback: bool,
+}
+
+impl Integration {
+    /// Whether the service offers `api` with no pattern suffix (and so with a task token, when it
+    /// takes callbacks).
+    fn offers(&self, api: &str) -> bool {
+        self.apis.contains(&api) || self.run_job.contains(&api)
+    }
 }
 
 /// Step Functions' optimized integrations (service, APIs and supported patterns), from the
@@ -63,55 +71,47 @@ const INTEGRATIONS: &[Integration] = &[
     },
     Integration {
         service: "states",
-        apis: &["startExecution"],
+        apis: &[],
         run_job: &["startExecution"],
         callback: true,
     },
     Integration {
         service: "batch",
-        apis: &["submitJob"],
+        apis: &[],
         run_job: &["submitJob"],
         callback: false,
     },
     Integration {
         service: "ecs",
-        apis: &["runTask"],
+        apis: &[],
         run_job: &["runTask"],
         callback: true,
     },
     Integration {
         service: "glue",
-        apis: &["startJobRun"],
+        apis: &[],
         run_job: &["startJobRun"],
         callback: false,
     },
     Integration {
         service: "databrew",
-        apis: &["startJobRun"],
+        apis: &[],
         run_job: &["startJobRun"],
         callback: false,
     },
     Integration {
         service: "athena",
-        apis: &[
-            "startQueryExecution",
-            "stopQueryExecution",
-            "getQueryExecution",
-            "getQueryResults",
-        ],
+        apis: &["stopQueryExecution", "getQueryExecution", "getQueryResults"],
         run_job: &["startQueryExecution"],
         callback: false,
     },
     Integration {
         service: "codebuild",
         apis: &[
-            "startBuild",
             "stopBuild",
             "batchDeleteBuilds",
             "batchGetReports",
-            "startBuildBatch",
             "stopBuildBatch",
-            "retryBuildBatch",
             "deleteBuildBatch",
         ],
         run_job: &["startBuild", "startBuildBatch", "retryBuildBatch"],
@@ -122,12 +122,7 @@ const INTEGRATIONS: &[Integration] = &[
         apis: &[
             "createEndpoint",
             "createEndpointConfig",
-            "createHyperParameterTuningJob",
-            "createLabelingJob",
             "createModel",
-            "createProcessingJob",
-            "createTrainingJob",
-            "createTransformJob",
             "updateEndpoint",
         ],
         run_job: &[
@@ -142,9 +137,6 @@ const INTEGRATIONS: &[Integration] = &[
     Integration {
         service: "elasticmapreduce",
         apis: &[
-            "createCluster",
-            "terminateCluster",
-            "addStep",
             "cancelStep",
             "setClusterTerminationProtection",
             "modifyInstanceFleetByName",
@@ -155,24 +147,13 @@ const INTEGRATIONS: &[Integration] = &[
     },
     Integration {
         service: "emr-containers",
-        apis: &[
-            "createVirtualCluster",
-            "deleteVirtualCluster",
-            "startJobRun",
-        ],
+        apis: &["createVirtualCluster"],
         run_job: &["deleteVirtualCluster", "startJobRun"],
         callback: false,
     },
     Integration {
         service: "emr-serverless",
-        apis: &[
-            "createApplication",
-            "startApplication",
-            "stopApplication",
-            "deleteApplication",
-            "startJobRun",
-            "cancelJobRun",
-        ],
+        apis: &[],
         run_job: &[
             "createApplication",
             "startApplication",
@@ -185,16 +166,7 @@ const INTEGRATIONS: &[Integration] = &[
     },
     Integration {
         service: "eks",
-        apis: &[
-            "createCluster",
-            "deleteCluster",
-            "createFargateProfile",
-            "deleteFargateProfile",
-            "createNodegroup",
-            "deleteNodegroup",
-            "runJob",
-            "call",
-        ],
+        apis: &["call"],
         run_job: &[
             "createCluster",
             "deleteCluster",
@@ -208,13 +180,13 @@ const INTEGRATIONS: &[Integration] = &[
     },
     Integration {
         service: "mediaconvert",
-        apis: &["createJob"],
+        apis: &[],
         run_job: &["createJob"],
         callback: false,
     },
     Integration {
         service: "bedrock",
-        apis: &["invokeModel", "createModelCustomizationJob"],
+        apis: &["invokeModel"],
         run_job: &["createModelCustomizationJob"],
         callback: true,
     },
@@ -281,11 +253,9 @@ fn is_known_integration(service: &str, api: &str, pattern: CallPattern) -> bool 
     INTEGRATIONS.iter().any(|integration| {
         integration.service == service
             && match pattern {
-                CallPattern::RequestResponse => integration.apis.contains(&api),
+                CallPattern::RequestResponse => integration.offers(api),
                 CallPattern::Sync | CallPattern::Sync2 => integration.run_job.contains(&api),
-                CallPattern::WaitForTaskToken => {
-                    integration.callback && integration.apis.contains(&api)
-                }
+                CallPattern::WaitForTaskToken => integration.callback && integration.offers(api),
             }
     })
 }

@@ -22,10 +22,11 @@ impl<'t> Walker<'t> {
     }
 
     pub(super) fn check_processor_config(&mut self, value: &Value, location: &Location) {
-        let Some(config) = self.expect_object(value, location) else {
+        let Some(config) =
+            self.expect_object_with_fields(value, &["Mode", "ExecutionType"], location)
+        else {
             return;
         };
-        self.reject_unknown_fields(config, &["Mode", "ExecutionType"], location);
         if let Some(mode) = config.get("Mode") {
             self.expect_one_of(mode, &["INLINE", "DISTRIBUTED"], &location.child("Mode"));
         }
@@ -71,40 +72,41 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// An ItemReader's or ResultWriter's `Resource`: the S3 integration of one of `apis`.
+    fn check_s3_resource(&mut self, resource: &Value, apis: &[&str], location: &Location) {
+        if let Some(resource) = self.expect_string(resource, location) {
+            if !is_s3_integration(resource, apis) {
+                self.schema_error(
+                    "The field 'Resource' does not match any of the allowed values",
+                    location,
+                );
+            }
+        }
+    }
+
     pub(super) fn check_item_reader(
         &mut self,
         value: &Value,
         language: QueryLanguage,
         location: &Location,
     ) {
-        let Some(reader) = self.expect_object(value, location) else {
+        const READER_FIELDS: &[&str] = &["Resource", "ReaderConfig", "Parameters", "Arguments"];
+        let Some(reader) = self.expect_object_with_fields(value, READER_FIELDS, location) else {
             return;
         };
-        self.reject_unknown_fields(
-            reader,
-            &["Resource", "ReaderConfig", "Parameters", "Arguments"],
-            location,
-        );
         self.require(reader, &["Resource"], location);
         if let Some(resource) = reader.get("Resource") {
-            let resource_location = location.child("Resource");
-            if let Some(resource) = self.expect_string(resource, &resource_location) {
-                if !is_s3_integration(resource, &["getObject", "listObjectsV2"]) {
-                    self.schema_error(
-                        "The field 'Resource' does not match any of the allowed values",
-                        &resource_location,
-                    );
-                }
-            }
+            self.check_s3_resource(
+                resource,
+                &["getObject", "listObjectsV2"],
+                &location.child("Resource"),
+            );
         }
         self.check_resource_arguments(reader, language, location);
         let Some(config) = reader.get("ReaderConfig") else {
             return;
         };
         let config_location = location.child("ReaderConfig");
-        let Some(config) = self.expect_object(config, &config_location) else {
-            return;
-        };
         const READER_CONFIG_FIELDS: &[&str] = &[
             "InputType",
             "CSVHeaderLocation",
@@ -114,7 +116,11 @@ impl<'t> Walker<'t> {
             "MaxItemsPath",
             "ManifestType",
         ];
-        self.reject_unknown_fields(config, READER_CONFIG_FIELDS, &config_location);
+        let Some(config) =
+            self.expect_object_with_fields(config, READER_CONFIG_FIELDS, &config_location)
+        else {
+            return;
+        };
         for (field, value) in config {
             let field_location = config_location.child(field);
             match field.as_str() {
@@ -165,9 +171,6 @@ impl<'t> Walker<'t> {
         language: QueryLanguage,
         location: &Location,
     ) {
-        let Some(batcher) = self.expect_object(value, location) else {
-            return;
-        };
         const BATCHER_FIELDS: &[&str] = &[
             "MaxItemsPerBatch",
             "MaxItemsPerBatchPath",
@@ -175,7 +178,9 @@ impl<'t> Walker<'t> {
             "MaxInputBytesPerBatchPath",
             "BatchInput",
         ];
-        self.reject_unknown_fields(batcher, BATCHER_FIELDS, location);
+        let Some(batcher) = self.expect_object_with_fields(value, BATCHER_FIELDS, location) else {
+            return;
+        };
         self.expect_exclusive(
             batcher,
             &["MaxItemsPerBatch", "MaxItemsPerBatchPath"],
@@ -217,28 +222,16 @@ impl<'t> Walker<'t> {
         language: QueryLanguage,
         location: &Location,
     ) {
-        let Some(writer) = self.expect_object(value, location) else {
+        const WRITER_FIELDS: &[&str] = &["Resource", "Parameters", "Arguments", "WriterConfig"];
+        let Some(writer) = self.expect_object_with_fields(value, WRITER_FIELDS, location) else {
             return;
         };
-        self.reject_unknown_fields(
-            writer,
-            &["Resource", "Parameters", "Arguments", "WriterConfig"],
-            location,
-        );
         if writer.is_empty() {
             self.schema_error("Value cannot be empty", location);
             return;
         }
         if let Some(resource) = writer.get("Resource") {
-            let resource_location = location.child("Resource");
-            if let Some(resource) = self.expect_string(resource, &resource_location) {
-                if !is_s3_integration(resource, &["putObject"]) {
-                    self.schema_error(
-                        "The field 'Resource' does not match any of the allowed values",
-                        &resource_location,
-                    );
-                }
-            }
+            self.check_s3_resource(resource, &["putObject"], &location.child("Resource"));
             let arguments = match language {
                 QueryLanguage::JsonPath => "Parameters",
                 QueryLanguage::Jsonata => "Arguments",
@@ -248,13 +241,11 @@ impl<'t> Walker<'t> {
         self.check_resource_arguments(writer, language, location);
         if let Some(config) = writer.get("WriterConfig") {
             let config_location = location.child("WriterConfig");
-            if let Some(config) = self.expect_object(config, &config_location) {
-                self.reject_unknown_fields(
-                    config,
-                    &["Transformation", "OutputType"],
-                    &config_location,
-                );
-                self.require(config, &["Transformation", "OutputType"], &config_location);
+            const WRITER_CONFIG_FIELDS: &[&str] = &["Transformation", "OutputType"];
+            if let Some(config) =
+                self.expect_object_with_fields(config, WRITER_CONFIG_FIELDS, &config_location)
+            {
+                self.require(config, WRITER_CONFIG_FIELDS, &config_location);
                 if let Some(transformation) = config.get("Transformation") {
                     self.expect_one_of(
                         transformation,

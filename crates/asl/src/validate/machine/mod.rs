@@ -101,21 +101,24 @@ impl StateType {
         )
     }
 
+    /// Whether the state does work that can fail and be retried: Task, Parallel and Map.
+    fn does_work(self) -> bool {
+        matches!(self, StateType::Task | StateType::Parallel | StateType::Map)
+    }
+
     /// The fields this state type accepts besides `Type`, `Comment` and `QueryLanguage`.
     fn accepts(self, field: &str) -> bool {
         const INPUT_OUTPUT: &[&str] = &["InputPath", "OutputPath", "Output"];
         const NEXT_END: &[&str] = &["Next", "End"];
+        // What a state that does work (Task, Parallel, Map) does with its result and failures.
+        const RESULT_AND_RECOVERY: &[&str] =
+            &["ResultPath", "ResultSelector", "Assign", "Retry", "Catch"];
         let specific: &[&str] = match self {
             StateType::Pass => &["ResultPath", "Parameters", "Result", "Assign"],
             StateType::Task => &[
                 "Resource",
-                "ResultPath",
                 "Parameters",
-                "ResultSelector",
                 "Arguments",
-                "Assign",
-                "Retry",
-                "Catch",
                 "TimeoutSeconds",
                 "TimeoutSecondsPath",
                 "HeartbeatSeconds",
@@ -134,16 +137,7 @@ impl StateType {
             StateType::Fail => {
                 return matches!(field, "Error" | "Cause" | "ErrorPath" | "CausePath")
             }
-            StateType::Parallel => &[
-                "Branches",
-                "ResultPath",
-                "Parameters",
-                "ResultSelector",
-                "Arguments",
-                "Assign",
-                "Retry",
-                "Catch",
-            ],
+            StateType::Parallel => &["Branches", "Parameters", "Arguments"],
             StateType::Map => &[
                 "ItemProcessor",
                 "Iterator",
@@ -161,16 +155,12 @@ impl StateType {
                 "ToleratedFailureCount",
                 "ToleratedFailureCountPath",
                 "Label",
-                "ResultPath",
-                "ResultSelector",
-                "Assign",
-                "Retry",
-                "Catch",
             ],
         };
         INPUT_OUTPUT.contains(&field)
             || specific.contains(&field)
             || (self.transitions() && NEXT_END.contains(&field))
+            || (self.does_work() && RESULT_AND_RECOVERY.contains(&field))
     }
 }
 
@@ -421,6 +411,19 @@ impl<'t> Walker<'t> {
         self.expect_type(value.as_object(), "OBJECT", location)
     }
 
+    /// An object whose fields are all among `allowed`: the others are reported, the object is
+    /// still checked further.
+    fn expect_object_with_fields<'v>(
+        &mut self,
+        value: &'v Value,
+        allowed: &[&str],
+        location: &Location,
+    ) -> Option<&'v Map<String, Value>> {
+        let object = self.expect_object(value, location)?;
+        self.reject_unknown_fields(object, allowed, location);
+        Some(object)
+    }
+
     fn expect_array<'v>(
         &mut self,
         value: &'v Value,
@@ -583,10 +586,9 @@ impl<'t> Walker<'t> {
         extra_fields: &[&str],
         location: &Location,
     ) -> Option<()> {
-        let object = self.expect_object(value, location)?;
         let mut allowed = vec!["StartAt", "States", "Comment"];
         allowed.extend_from_slice(extra_fields);
-        self.reject_unknown_fields(object, &allowed, location);
+        let object = self.expect_object_with_fields(value, &allowed, location)?;
         if !self.require(object, &["States", "StartAt"], location) {
             return None;
         }

@@ -27,10 +27,11 @@ impl<'t> Walker<'t> {
         ];
         for (index, retrier) in retriers.iter().enumerate() {
             let retrier_location = location.index(index);
-            let Some(retrier) = self.expect_object(retrier, &retrier_location) else {
+            let Some(retrier) =
+                self.expect_object_with_fields(retrier, RETRIER_FIELDS, &retrier_location)
+            else {
                 continue;
             };
-            self.reject_unknown_fields(retrier, RETRIER_FIELDS, &retrier_location);
             self.require(retrier, &["ErrorEquals"], &retrier_location);
             for (field, value) in retrier {
                 let field_location = retrier_location.child(field);
