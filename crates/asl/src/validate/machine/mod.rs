@@ -5,6 +5,7 @@
 //! graph on the way. Only a definition that passes it gets the semantic phase: transition
 //! targets, reachability, terminal states, state names and Map labels.
 
+use crate::resource::{CallPattern, ResourceKind, TaskResource};
 use serde_json::{Map, Value};
 
 use super::{Diagnostic, MachineType};
@@ -711,13 +712,10 @@ fn contains_dynamic_key(value: &Value) -> bool {
     }
 }
 
-/// `arn:<partition>:states:::s3:<api>` for one of `apis`.
+/// `arn:<partition>:states:::s3:<api>` for one of `apis` (request-response).
 fn is_s3_integration(resource: &str, apis: &[&str]) -> bool {
-    let mut parts = resource.splitn(6, ':');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("arn"), Some(partition), Some("states"), Some(""), Some(""), Some(rest))
-            if !partition.is_empty()
-                && rest.strip_prefix("s3:").is_some_and(|api| apis.contains(&api))
-    )
+    let resource = TaskResource::parse(resource);
+    resource.pattern == CallPattern::RequestResponse
+        && matches!(&resource.kind, ResourceKind::Service { service, action }
+            if service == "s3" && apis.contains(&action.as_str()))
 }
