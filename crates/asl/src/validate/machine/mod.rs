@@ -5,11 +5,11 @@
 //! graph on the way. Only a definition that passes it gets the semantic phase: transition
 //! targets, reachability, terminal states, state names and Map labels.
 
-use crate::resource::{CallPattern, ResourceKind, TaskResource};
 use serde_json::{Map, Value};
 
 use super::{Diagnostic, MachineType};
 use crate::jsonata::expression_text;
+use crate::resource::{CallPattern, ResourceKind, TaskResource};
 use crate::QueryLanguage;
 
 mod map;
