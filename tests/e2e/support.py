@@ -8,6 +8,7 @@ Expected values come from AWS: the API reference, and the responses recorded on 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import socket
@@ -351,3 +352,44 @@ def decode_json_strings(value: Any) -> Any:
 
 def without_metadata(response: dict) -> dict:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def without_timestamps(events: list[dict]) -> list[dict]:
+    """History events as the recordings show them: each timestamp checked to be a date and
+    dropped, the JSON text of inputs and outputs parsed."""
+    out = []
+    for e in events:
+        assert isinstance(e["timestamp"], datetime.datetime)
+        out.append(decode_json_strings({k: v for k, v in e.items() if k != "timestamp"}))
+    return out
+
+
+# History events as `without_timestamps` returns them.
+NOT_TRUNCATED = {"truncated": False}
+
+
+def history_event(event_id: int, previous: int, event_type: str, details_member: str | None = None, details: Any = None) -> dict:
+    e = {"id": event_id, "previousEventId": previous, "type": event_type}
+    if details_member is not None:
+        e[details_member] = details
+    return e
+
+
+def execution_started(input: Any) -> dict:
+    details = {"input": input, "inputDetails": NOT_TRUNCATED, "roleArn": ROLE_ARN}
+    return history_event(1, 0, "ExecutionStarted", "executionStartedEventDetails", details)
+
+
+def state_entered(event_id: int, previous: int, state_type: str, name: str, input: Any) -> dict:
+    details = {"name": name, "input": input, "inputDetails": NOT_TRUNCATED}
+    return history_event(event_id, previous, f"{state_type}StateEntered", "stateEnteredEventDetails", details)
+
+
+def state_exited(event_id: int, previous: int, state_type: str, name: str, output: Any) -> dict:
+    details = {"name": name, "output": output, "outputDetails": NOT_TRUNCATED}
+    return history_event(event_id, previous, f"{state_type}StateExited", "stateExitedEventDetails", details)
+
+
+def with_output(event_id: int, previous: int, event_type: str, details_member: str, output: Any) -> dict:
+    """An event whose details are an output (ActivitySucceeded, ExecutionSucceeded, ...)."""
+    return history_event(event_id, previous, event_type, details_member, {"output": output, "outputDetails": NOT_TRUNCATED})

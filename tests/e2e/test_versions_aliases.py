@@ -148,12 +148,6 @@ def test_list_versions_invalid_token(sfn):
         sfn.list_state_machine_versions(stateMachineArn=machine["stateMachineArn"], nextToken="InvalidToken")
 
 
-def test_publish_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('statemachine')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.publish_state_machine_version(stateMachineArn=missing)
-
-
 def test_update_on_a_version_arn_does_not_exist(sfn):
     machine = published_machine(sfn, versions=2)
     version = machine["versions"][1]
