@@ -14,11 +14,32 @@ pub(crate) type Params = Vec<Option<String>>;
 pub(crate) trait SqlCatalog {
     /// The `seq` (creation order) of a new row, as an SQL expression.
     const NEXT_SEQ: &'static str;
+    /// The column type of `seq`.
+    const SEQ_TYPE: &'static str;
     /// Runs a statement that changes the catalog; returns how many rows it changed. A unique
     /// violation (the ARN is taken) is [`StoreError::AlreadyExists`].
     fn execute(&self, sql: &str, params: Params) -> Result<u64>;
     /// The first column (text) of the rows a query selects.
     fn select(&self, sql: &str, params: Params) -> Result<Vec<String>>;
+}
+
+/// The `catalog` table and its indexes, for a backend's schema.
+pub(crate) fn catalog_schema<B: SqlCatalog>() -> String {
+    format!(
+        "
+CREATE TABLE IF NOT EXISTS catalog (
+    arn TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    parent TEXT,
+    scope TEXT NOT NULL,
+    seq {} NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS catalog_by_scope ON catalog (kind, scope, seq);
+CREATE INDEX IF NOT EXISTS catalog_by_parent ON catalog (kind, parent, seq);
+",
+        B::SEQ_TYPE
+    )
 }
 
 impl<B: SqlCatalog, R: CatalogRecord> RecordTable<R> for B {
