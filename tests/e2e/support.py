@@ -83,10 +83,11 @@ def activity_definition(
     timeout_seconds: int | None = None,
     heartbeat_seconds: int | None = None,
     before: bool = False,
+    **task_fields: Any,
 ) -> str:
-    """A Task state on an activity, optionally preceded by a Pass state (to see what a redrive
-    keeps)."""
-    task: dict[str, Any] = {"Type": "Task", "Resource": activity_arn, "End": True}
+    """A Task state on an activity (with `task_fields` besides), optionally preceded by a Pass
+    state (to see what a redrive keeps)."""
+    task: dict[str, Any] = {"Type": "Task", "Resource": activity_arn, "End": True, **task_fields}
     if timeout_seconds is not None:
         task["TimeoutSeconds"] = timeout_seconds
     if heartbeat_seconds is not None:
@@ -98,6 +99,17 @@ def activity_definition(
         start = "Prepare"
     states["ActivityTask"] = task
     return json.dumps({"StartAt": start, "States": states})
+
+
+def assert_describes_created(described: dict, state_machine_arn: str, name: str) -> None:
+    """What DescribeStateMachine shows of a STANDARD state machine made by `create_state_machine`
+    (PASS_DEFINITION, ROLE_ARN), or of its version `state_machine_arn`."""
+    assert described["stateMachineArn"] == state_machine_arn
+    assert described["name"] == name
+    assert described["status"] == "ACTIVE"
+    assert described["definition"] == PASS_DEFINITION
+    assert described["roleArn"] == ROLE_ARN
+    assert described["type"] == "STANDARD"
 
 
 def unique(prefix: str) -> str:
@@ -255,6 +267,14 @@ def poll(check: Callable[[], Any], timeout: float = SETTLE_SECONDS, interval: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def wait_for_deletion(sfn, state_machine_arn: str, what: str = "the deletion") -> None:
+    """Deletion is asynchronous: waits until the state machine does not exist."""
+    poll(
+        lambda: error_code(lambda: sfn.describe_state_machine(stateMachineArn=state_machine_arn)) == "StateMachineDoesNotExist",
+        what=what,
+    )
 
 
 def wait_for_execution(sfn, execution_arn: str, timeout: float = SETTLE_SECONDS) -> dict:

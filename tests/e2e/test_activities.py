@@ -240,20 +240,7 @@ def test_activity_task_timeout(sfn, activity):
 
 
 def test_activity_timeouts_from_input(sfn, activity):
-    definition = json.dumps(
-        {
-            "StartAt": "ActivityTask",
-            "States": {
-                "ActivityTask": {
-                    "Type": "Task",
-                    "Resource": activity["activityArn"],
-                    "TimeoutSecondsPath": "$.timeout",
-                    "HeartbeatSecondsPath": "$.heartbeat",
-                    "End": True,
-                }
-            },
-        }
-    )
+    definition = activity_definition(activity["activityArn"], TimeoutSecondsPath="$.timeout", HeartbeatSecondsPath="$.heartbeat")
     machine = create_state_machine(sfn, definition)
 
     def heartbeat_until_closed(client, task):

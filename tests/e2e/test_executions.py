@@ -24,7 +24,6 @@ from support import (
     aws_error,
     create_state_machine,
     definition_with_comment,
-    error_code,
     event_types,
     execution_started,
     history,
@@ -35,6 +34,7 @@ from support import (
     state_exited,
     unique,
     wait_for_event,
+    wait_for_deletion,
     wait_for_execution,
     with_output,
     without_timestamps,
@@ -182,11 +182,7 @@ def test_start_with_input_over_256_kib(sfn_unvalidated, pass_machine):
 def test_start_on_deleted_state_machine(sfn):
     machine = create_state_machine(sfn)
     sfn.delete_state_machine(stateMachineArn=machine["stateMachineArn"])
-    # Deletion is asynchronous: wait until the state machine is gone.
-    poll(
-        lambda: error_code(lambda: sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])) == "StateMachineDoesNotExist",
-        what="the deletion",
-    )
+    wait_for_deletion(sfn, machine["stateMachineArn"])
     with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{machine['stateMachineArn']}'"):
         sfn.start_execution(stateMachineArn=machine["stateMachineArn"])
 

@@ -18,11 +18,13 @@ from support import (
     WAIT_DEFINITION,
     activity_definition,
     arn,
+    assert_describes_created,
     aws_error,
     create_state_machine,
     definition_with_comment,
     poll,
     unique,
+    wait_for_deletion,
 )
 
 DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
@@ -43,12 +45,7 @@ def test_create_returns_arn_in_request_region_and_account(sfn):
 def test_describe_returns_what_was_created(sfn):
     created = create_state_machine(sfn)
     described = sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-    assert described["stateMachineArn"] == created["stateMachineArn"]
-    assert described["name"] == created["name"]
-    assert described["status"] == "ACTIVE"
-    assert described["definition"] == PASS_DEFINITION
-    assert described["roleArn"] == ROLE_ARN
-    assert described["type"] == "STANDARD"
+    assert_describes_created(described, created["stateMachineArn"], created["name"])
     assert described["creationDate"] == created["creationDate"]
     assert described["loggingConfiguration"] == DEFAULT_LOGGING
     assert described["tracingConfiguration"] == DEFAULT_TRACING
@@ -305,15 +302,7 @@ def test_delete_then_describe_is_gone(sfn):
     created = create_state_machine(sfn)
     response = sfn.delete_state_machine(stateMachineArn=created["stateMachineArn"])
     assert {k: v for k, v in response.items() if k != "ResponseMetadata"} == {}
-
-    def gone():
-        try:
-            sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-        except sfn.exceptions.StateMachineDoesNotExist:
-            return True
-        return False
-
-    poll(gone, what="the state machine to be deleted")
+    wait_for_deletion(sfn, created["stateMachineArn"], what="the state machine to be deleted")
 
 
 def test_delete_missing_state_machine_succeeds(sfn):
@@ -330,15 +319,7 @@ def test_delete_with_running_execution_is_deleting_until_it_ends(sfn):
     with aws_error("StateMachineDeleting"):
         sfn.start_execution(stateMachineArn=created["stateMachineArn"])
     sfn.stop_execution(executionArn=execution_arn)
-
-    def gone():
-        try:
-            sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-        except sfn.exceptions.StateMachineDoesNotExist:
-            return True
-        return False
-
-    poll(gone, what="the state machine to be deleted once its execution ended")
+    wait_for_deletion(sfn, created["stateMachineArn"], what="the state machine to be deleted once its execution ended")
 
 
 def test_list_state_machines_pages(fresh_server):
