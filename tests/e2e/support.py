@@ -8,6 +8,7 @@ Expected values come from AWS: the API reference, and the responses recorded on 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import socket
@@ -82,10 +83,11 @@ def activity_definition(
     timeout_seconds: int | None = None,
     heartbeat_seconds: int | None = None,
     before: bool = False,
+    **task_fields: Any,
 ) -> str:
-    """A Task state on an activity, optionally preceded by a Pass state (to see what a redrive
-    keeps)."""
-    task: dict[str, Any] = {"Type": "Task", "Resource": activity_arn, "End": True}
+    """A Task state on an activity (with `task_fields` besides), optionally preceded by a Pass
+    state (to see what a redrive keeps)."""
+    task: dict[str, Any] = {"Type": "Task", "Resource": activity_arn, "End": True, **task_fields}
     if timeout_seconds is not None:
         task["TimeoutSeconds"] = timeout_seconds
     if heartbeat_seconds is not None:
@@ -97,6 +99,17 @@ def activity_definition(
         start = "Prepare"
     states["ActivityTask"] = task
     return json.dumps({"StartAt": start, "States": states})
+
+
+def assert_describes_created(described: dict, state_machine_arn: str, name: str) -> None:
+    """What DescribeStateMachine shows of a STANDARD state machine made by `create_state_machine`
+    (PASS_DEFINITION, ROLE_ARN), or of its version `state_machine_arn`."""
+    assert described["stateMachineArn"] == state_machine_arn
+    assert described["name"] == name
+    assert described["status"] == "ACTIVE"
+    assert described["definition"] == PASS_DEFINITION
+    assert described["roleArn"] == ROLE_ARN
+    assert described["type"] == "STANDARD"
 
 
 def unique(prefix: str) -> str:
@@ -256,6 +269,14 @@ def poll(check: Callable[[], Any], timeout: float = SETTLE_SECONDS, interval: fl
         time.sleep(interval)
 
 
+def wait_for_deletion(sfn, state_machine_arn: str, what: str = "the deletion") -> None:
+    """Deletion is asynchronous: waits until the state machine does not exist."""
+    poll(
+        lambda: error_code(lambda: sfn.describe_state_machine(stateMachineArn=state_machine_arn)) == "StateMachineDoesNotExist",
+        what=what,
+    )
+
+
 def wait_for_execution(sfn, execution_arn: str, timeout: float = SETTLE_SECONDS) -> dict:
     """Waits until the execution is no longer RUNNING; returns its description."""
 
@@ -351,3 +372,44 @@ def decode_json_strings(value: Any) -> Any:
 
 def without_metadata(response: dict) -> dict:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def without_timestamps(events: list[dict]) -> list[dict]:
+    """History events as the recordings show them: each timestamp checked to be a date and
+    dropped, the JSON text of inputs and outputs parsed."""
+    out = []
+    for e in events:
+        assert isinstance(e["timestamp"], datetime.datetime)
+        out.append(decode_json_strings({k: v for k, v in e.items() if k != "timestamp"}))
+    return out
+
+
+# History events as `without_timestamps` returns them.
+NOT_TRUNCATED = {"truncated": False}
+
+
+def history_event(event_id: int, previous: int, event_type: str, details_member: str | None = None, details: Any = None) -> dict:
+    e = {"id": event_id, "previousEventId": previous, "type": event_type}
+    if details_member is not None:
+        e[details_member] = details
+    return e
+
+
+def execution_started(input: Any) -> dict:
+    details = {"input": input, "inputDetails": NOT_TRUNCATED, "roleArn": ROLE_ARN}
+    return history_event(1, 0, "ExecutionStarted", "executionStartedEventDetails", details)
+
+
+def state_entered(event_id: int, previous: int, state_type: str, name: str, input: Any) -> dict:
+    details = {"name": name, "input": input, "inputDetails": NOT_TRUNCATED}
+    return history_event(event_id, previous, f"{state_type}StateEntered", "stateEnteredEventDetails", details)
+
+
+def state_exited(event_id: int, previous: int, state_type: str, name: str, output: Any) -> dict:
+    details = {"name": name, "output": output, "outputDetails": NOT_TRUNCATED}
+    return history_event(event_id, previous, f"{state_type}StateExited", "stateExitedEventDetails", details)
+
+
+def with_output(event_id: int, previous: int, event_type: str, details_member: str, output: Any) -> dict:
+    """An event whose details are an output (ActivitySucceeded, ExecutionSucceeded, ...)."""
+    return history_event(event_id, previous, event_type, details_member, {"output": output, "outputDetails": NOT_TRUNCATED})

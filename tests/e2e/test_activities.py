@@ -12,18 +12,23 @@ import time
 import pytest
 
 from support import (
-    ROLE_ARN,
+    NOT_TRUNCATED,
     ActivityWorker,
     activity_definition,
     arn,
     aws_error,
     create_state_machine,
-    decode_json_strings,
+    execution_started,
     history,
+    history_event,
     poll,
+    state_entered,
+    state_exited,
     unique,
     wait_for_event,
     wait_for_execution,
+    with_output,
+    without_timestamps,
 )
 
 TASK_INPUT = '{"Value1": "HelloWorld"}'
@@ -35,14 +40,6 @@ def activity(sfn):
     created = sfn.create_activity(name=name)
     created["name"] = name
     return created
-
-
-def events_without_timestamps(sfn, execution_arn):
-    out = []
-    for e in history(sfn, execution_arn):
-        assert isinstance(e.pop("timestamp"), datetime.datetime)
-        out.append(decode_json_strings(e))
-    return out
 
 
 # The activity resource
@@ -84,12 +81,6 @@ def test_delete_activity_twice(sfn, activity):
     assert sfn.delete_activity(activityArn=activity["activityArn"])["ResponseMetadata"]["HTTPStatusCode"] == 200
     with aws_error("ActivityDoesNotExist", f"Activity Does Not Exist: '{activity['activityArn']}'"):
         sfn.describe_activity(activityArn=activity["activityArn"])
-
-
-def test_describe_missing_activity(sfn):
-    missing = arn(f"activity:{unique('missing')}")
-    with aws_error("ActivityDoesNotExist", f"Activity Does Not Exist: '{missing}'"):
-        sfn.describe_activity(activityArn=missing)
 
 
 def test_get_activity_task_on_deleted_activity(sfn, activity):
@@ -146,53 +137,15 @@ def test_activity_task_succeeds(sfn, activity):
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"Value1": "HelloWorld"}
     value = {"Value1": "HelloWorld"}
-    assert events_without_timestamps(sfn, execution_arn) == [
-        {
-            "id": 1,
-            "previousEventId": 0,
-            "type": "ExecutionStarted",
-            "executionStartedEventDetails": {"input": value, "inputDetails": {"truncated": False}, "roleArn": ROLE_ARN},
-        },
-        {
-            "id": 2,
-            "previousEventId": 0,
-            "type": "TaskStateEntered",
-            "stateEnteredEventDetails": {"name": "ActivityTask", "input": value, "inputDetails": {"truncated": False}},
-        },
-        {
-            "id": 3,
-            "previousEventId": 2,
-            "type": "ActivityScheduled",
-            "activityScheduledEventDetails": {
-                "resource": activity["activityArn"],
-                "input": value,
-                "inputDetails": {"truncated": False},
-            },
-        },
-        {
-            "id": 4,
-            "previousEventId": 3,
-            "type": "ActivityStarted",
-            "activityStartedEventDetails": {"workerName": "BASE_ID_ACTIVITY_CONSUMER"},
-        },
-        {
-            "id": 5,
-            "previousEventId": 4,
-            "type": "ActivitySucceeded",
-            "activitySucceededEventDetails": {"output": value, "outputDetails": {"truncated": False}},
-        },
-        {
-            "id": 6,
-            "previousEventId": 5,
-            "type": "TaskStateExited",
-            "stateExitedEventDetails": {"name": "ActivityTask", "output": value, "outputDetails": {"truncated": False}},
-        },
-        {
-            "id": 7,
-            "previousEventId": 6,
-            "type": "ExecutionSucceeded",
-            "executionSucceededEventDetails": {"output": value, "outputDetails": {"truncated": False}},
-        },
+    scheduled = {"resource": activity["activityArn"], "input": value, "inputDetails": NOT_TRUNCATED}
+    assert without_timestamps(history(sfn, execution_arn)) == [
+        execution_started(value),
+        state_entered(2, 0, "Task", "ActivityTask", value),
+        history_event(3, 2, "ActivityScheduled", "activityScheduledEventDetails", scheduled),
+        history_event(4, 3, "ActivityStarted", "activityStartedEventDetails", {"workerName": "BASE_ID_ACTIVITY_CONSUMER"}),
+        with_output(5, 4, "ActivitySucceeded", "activitySucceededEventDetails", value),
+        state_exited(6, 5, "Task", "ActivityTask", value),
+        with_output(7, 6, "ExecutionSucceeded", "executionSucceededEventDetails", value),
     ]
 
 
@@ -287,20 +240,7 @@ def test_activity_task_timeout(sfn, activity):
 
 
 def test_activity_timeouts_from_input(sfn, activity):
-    definition = json.dumps(
-        {
-            "StartAt": "ActivityTask",
-            "States": {
-                "ActivityTask": {
-                    "Type": "Task",
-                    "Resource": activity["activityArn"],
-                    "TimeoutSecondsPath": "$.timeout",
-                    "HeartbeatSecondsPath": "$.heartbeat",
-                    "End": True,
-                }
-            },
-        }
-    )
+    definition = activity_definition(activity["activityArn"], TimeoutSecondsPath="$.timeout", HeartbeatSecondsPath="$.heartbeat")
     machine = create_state_machine(sfn, definition)
 
     def heartbeat_until_closed(client, task):

@@ -23,55 +23,32 @@ from support import (
     arn,
     aws_error,
     create_state_machine,
-    decode_json_strings,
     definition_with_comment,
-    error_code,
     event_types,
+    execution_started,
     history,
+    history_event,
     poll,
     run_to_end,
+    state_entered,
+    state_exited,
     unique,
     wait_for_event,
+    wait_for_deletion,
     wait_for_execution,
+    with_output,
+    without_timestamps,
 )
 
 PASS_OUTPUT = {"Arg1": "argument1"}
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-def strip_timestamps(events: list[dict]) -> list[dict]:
-    out = []
-    for e in events:
-        assert isinstance(e["timestamp"], datetime.datetime)
-        out.append(decode_json_strings({k: v for k, v in e.items() if k != "timestamp"}))
-    return out
-
-
 PASS_HISTORY = [
-    {
-        "id": 1,
-        "previousEventId": 0,
-        "type": "ExecutionStarted",
-        "executionStartedEventDetails": {"input": {}, "inputDetails": {"truncated": False}, "roleArn": ROLE_ARN},
-    },
-    {
-        "id": 2,
-        "previousEventId": 0,
-        "type": "PassStateEntered",
-        "stateEnteredEventDetails": {"name": "State_1", "input": {}, "inputDetails": {"truncated": False}},
-    },
-    {
-        "id": 3,
-        "previousEventId": 2,
-        "type": "PassStateExited",
-        "stateExitedEventDetails": {"name": "State_1", "output": PASS_OUTPUT, "outputDetails": {"truncated": False}},
-    },
-    {
-        "id": 4,
-        "previousEventId": 3,
-        "type": "ExecutionSucceeded",
-        "executionSucceededEventDetails": {"output": PASS_OUTPUT, "outputDetails": {"truncated": False}},
-    },
+    execution_started({}),
+    state_entered(2, 0, "Pass", "State_1", {}),
+    state_exited(3, 2, "Pass", "State_1", PASS_OUTPUT),
+    with_output(4, 3, "ExecutionSucceeded", "executionSucceededEventDetails", PASS_OUTPUT),
 ]
 
 
@@ -202,28 +179,12 @@ def test_start_with_input_over_256_kib(sfn_unvalidated, pass_machine):
     assert info.value.response["Error"]["Code"] in ("InvalidExecutionInput", "ValidationException")
 
 
-def test_start_on_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('statemachine_invalid')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.start_execution(stateMachineArn=missing)
-
-
 def test_start_on_deleted_state_machine(sfn):
     machine = create_state_machine(sfn)
     sfn.delete_state_machine(stateMachineArn=machine["stateMachineArn"])
-    # Deletion is asynchronous: wait until the state machine is gone.
-    poll(
-        lambda: error_code(lambda: sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])) == "StateMachineDoesNotExist",
-        what="the deletion",
-    )
+    wait_for_deletion(sfn, machine["stateMachineArn"])
     with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{machine['stateMachineArn']}'"):
         sfn.start_execution(stateMachineArn=machine["stateMachineArn"])
-
-
-def test_describe_missing_execution(sfn, pass_machine):
-    missing = arn(f"execution:{pass_machine['name']}:ccff8686-1ade-44a6-bf45-631470cc0000")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.describe_execution(executionArn=missing)
 
 
 # StopExecution
@@ -239,20 +200,10 @@ def test_stop_execution(sfn, wait_machine):
     assert described["stopDate"] == stopped["stopDate"]
     assert described["redriveStatus"] == "REDRIVABLE"
     # Recorded: the abort is not linked to the Wait state and has empty details.
-    assert strip_timestamps(history(sfn, started["executionArn"])) == [
-        {
-            "id": 1,
-            "previousEventId": 0,
-            "type": "ExecutionStarted",
-            "executionStartedEventDetails": {"input": {}, "inputDetails": {"truncated": False}, "roleArn": ROLE_ARN},
-        },
-        {
-            "id": 2,
-            "previousEventId": 0,
-            "type": "WaitStateEntered",
-            "stateEnteredEventDetails": {"name": "State_1", "input": {}, "inputDetails": {"truncated": False}},
-        },
-        {"id": 3, "previousEventId": 0, "type": "ExecutionAborted", "executionAbortedEventDetails": {}},
+    assert without_timestamps(history(sfn, started["executionArn"])) == [
+        execution_started({}),
+        state_entered(2, 0, "Wait", "State_1", {}),
+        history_event(3, 0, "ExecutionAborted", "executionAbortedEventDetails", {}),
     ]
 
 
@@ -266,12 +217,6 @@ def test_stop_execution_with_error_and_cause(sfn, wait_machine):
     aborted = history(sfn, started["executionArn"])[-1]
     assert aborted["type"] == "ExecutionAborted"
     assert aborted["executionAbortedEventDetails"] == {"error": "Operator.Stop", "cause": "stopped by the e2e suite"}
-
-
-def test_stop_missing_execution(sfn, pass_machine):
-    missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.stop_execution(executionArn=missing)
 
 
 # ListExecutions
@@ -339,12 +284,6 @@ def test_list_executions_invalid_status_filter(sfn_unvalidated, pass_machine):
         sfn_unvalidated.list_executions(stateMachineArn=pass_machine["stateMachineArn"], statusFilter="succeeded")
 
 
-def test_list_executions_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('missing')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.list_executions(stateMachineArn=missing)
-
-
 def test_list_executions_invalid_token(sfn, pass_machine):
     with aws_error("InvalidToken", "Invalid Token: 'Invalid token'"):
         sfn.list_executions(stateMachineArn=pass_machine["stateMachineArn"], nextToken="InvalidToken")
@@ -359,12 +298,12 @@ def test_list_executions_needs_a_state_machine_or_a_map_run(sfn_unvalidated):
 
 
 def test_history_of_a_pass_execution(sfn, finished_execution):
-    assert strip_timestamps(sfn.get_execution_history(executionArn=finished_execution)["events"]) == PASS_HISTORY
+    assert without_timestamps(sfn.get_execution_history(executionArn=finished_execution)["events"]) == PASS_HISTORY
 
 
 def test_history_reverse_order(sfn, finished_execution):
     events = sfn.get_execution_history(executionArn=finished_execution, reverseOrder=True)["events"]
-    assert strip_timestamps(events) == list(reversed(PASS_HISTORY))
+    assert without_timestamps(events) == list(reversed(PASS_HISTORY))
 
 
 def test_history_without_execution_data(sfn, finished_execution):
@@ -394,12 +333,6 @@ def test_history_pages(sfn, finished_execution):
         sfn.get_paginator("get_execution_history").paginate(executionArn=finished_execution, PaginationConfig={"PageSize": 1})
     )
     assert [e["id"] for p in pages for e in p["events"]] == [1, 2, 3, 4]
-
-
-def test_history_missing_execution(sfn, pass_machine):
-    missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.get_execution_history(executionArn=missing)
 
 
 def test_history_invalid_token(sfn, finished_execution):
@@ -463,12 +396,6 @@ def test_describe_state_machine_for_execution_lists_variable_references(sfn):
     assert described["variableReferences"] == {"State1": ["theAnswer"]}
 
 
-def test_describe_state_machine_for_missing_execution(sfn, pass_machine):
-    missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.describe_state_machine_for_execution(executionArn=missing)
-
-
 # StartSyncExecution (EXPRESS)
 
 
@@ -519,12 +446,6 @@ def test_start_sync_execution_invalid_input(sfn):
     machine = create_state_machine(sfn, PASS_DEFINITION, type="EXPRESS")
     with aws_error("InvalidExecutionInput"):
         sfn.start_sync_execution(stateMachineArn=machine["stateMachineArn"], input="{nope")
-
-
-def test_start_sync_execution_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('missing')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.start_sync_execution(stateMachineArn=missing)
 
 
 def test_start_execution_on_express_machine(sfn):
@@ -631,12 +552,6 @@ def test_redrive_running_execution_is_not_redrivable(sfn, wait_machine):
     with aws_error("ExecutionNotRedrivable"):
         sfn.redrive_execution(executionArn=execution_arn)
     sfn.stop_execution(executionArn=execution_arn)
-
-
-def test_redrive_missing_execution(sfn, pass_machine):
-    missing = arn(f"execution:{pass_machine['name']}:{unique('gone')}")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.redrive_execution(executionArn=missing)
 
 
 def test_redrive_is_idempotent_with_client_token(sfn):

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from support import PASS_DEFINITION, arn, aws_error, create_state_machine, run_to_end, unique
+from support import PASS_DEFINITION, arn, aws_error, create_state_machine, run_to_end
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +28,6 @@ def test_list_map_runs_of_execution_without_map(sfn, plain_execution):
     assert "nextToken" not in response
     pages = list(sfn.get_paginator("list_map_runs").paginate(executionArn=plain_execution["executionArn"]))
     assert [p["mapRuns"] for p in pages] == [[]]
-
-
-def test_list_map_runs_of_missing_execution(sfn, plain_execution):
-    missing = arn(f"execution:{plain_execution['machine_name']}:{unique('gone')}")
-    with aws_error("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'"):
-        sfn.list_map_runs(executionArn=missing)
 
 
 def test_list_map_runs_invalid_token(sfn, plain_execution):

@@ -18,11 +18,13 @@ from support import (
     WAIT_DEFINITION,
     activity_definition,
     arn,
+    assert_describes_created,
     aws_error,
     create_state_machine,
     definition_with_comment,
     poll,
     unique,
+    wait_for_deletion,
 )
 
 DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
@@ -43,12 +45,7 @@ def test_create_returns_arn_in_request_region_and_account(sfn):
 def test_describe_returns_what_was_created(sfn):
     created = create_state_machine(sfn)
     described = sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-    assert described["stateMachineArn"] == created["stateMachineArn"]
-    assert described["name"] == created["name"]
-    assert described["status"] == "ACTIVE"
-    assert described["definition"] == PASS_DEFINITION
-    assert described["roleArn"] == ROLE_ARN
-    assert described["type"] == "STANDARD"
+    assert_describes_created(described, created["stateMachineArn"], created["name"])
     assert described["creationDate"] == created["creationDate"]
     assert described["loggingConfiguration"] == DEFAULT_LOGGING
     assert described["tracingConfiguration"] == DEFAULT_TRACING
@@ -150,44 +147,61 @@ def test_create_with_valid_unusual_names(sfn, name):
     assert sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])["name"] == name
 
 
-def test_create_with_name_over_80_characters(sfn_unvalidated):
-    name = "n" * 81
-    with aws_error(
-        "ValidationException",
-        f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: "
-        "Member must have length less than or equal to 80",
-    ):
-        sfn_unvalidated.create_state_machine(name=name, definition=PASS_DEFINITION, roleArn=ROLE_ARN)
+@pytest.mark.parametrize(
+    ("request_members", "message"),
+    [
+        pytest.param(
+            {"name": "n" * 81},
+            f"Value '{'n' * 81}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80",
+            id="name-over-80-characters",
+        ),
+        pytest.param(
+            {"type": "BATCH"},
+            "Value 'BATCH' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]",
+            id="invalid-type",
+        ),
+        pytest.param(
+            {"roleArn": None},
+            "Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+            id="without-role",
+        ),
+    ],
+)
+def test_create_request_is_validated(sfn_unvalidated, request_members, message):
+    request = {"name": unique("v"), "definition": PASS_DEFINITION, "roleArn": ROLE_ARN, **request_members}
+    # None: the member is left out of the request.
+    request = {member: value for member, value in request.items() if value is not None}
+    with aws_error("ValidationException", f"1 validation error detected: {message}"):
+        sfn_unvalidated.create_state_machine(**request)
 
 
-def test_create_without_states_is_invalid_definition(sfn):
-    definition = json.dumps({"Comment": "BASE_INVALID_DER", "StartAt": "State_1"})
-    with aws_error(
-        "InvalidDefinition",
-        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [States] at /'",
-    ):
-        sfn.create_state_machine(name=unique("invalid"), definition=definition, roleArn=ROLE_ARN)
+@pytest.mark.parametrize(
+    ("definition", "problem"),
+    [
+        pytest.param(
+            {"Comment": "BASE_INVALID_DER", "StartAt": "State_1"},
+            "These fields are required: [States] at /",
+            id="without-states",
+        ),
+        pytest.param(
+            {
+                "Comment": "WAIT_TIMESTAMP",
+                "StartAt": "WaitUntil",
+                "States": {"WaitUntil": {"Type": "Wait", "Timestamp": "2016-13-05T21:29:29Z", "End": True}},
+            },
+            "String does not match RFC3339 timestamp at /States/WaitUntil/Timestamp",
+            id="invalid-timestamp",
+        ),
+    ],
+)
+def test_create_with_an_invalid_definition(sfn, definition, problem):
+    with aws_error("InvalidDefinition", f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'"):
+        sfn.create_state_machine(name=unique("invalid"), definition=json.dumps(definition), roleArn=ROLE_ARN)
 
 
 def test_create_with_non_json_definition_is_invalid_definition(sfn):
     with aws_error("InvalidDefinition", message_prefix="Invalid State Machine Definition: '"):
         sfn.create_state_machine(name=unique("invalid"), definition="not a definition", roleArn=ROLE_ARN)
-
-
-def test_create_with_invalid_timestamp_is_invalid_definition(sfn):
-    definition = json.dumps(
-        {
-            "Comment": "WAIT_TIMESTAMP",
-            "StartAt": "WaitUntil",
-            "States": {"WaitUntil": {"Type": "Wait", "Timestamp": "2016-13-05T21:29:29Z", "End": True}},
-        }
-    )
-    with aws_error(
-        "InvalidDefinition",
-        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: String does not match RFC3339 "
-        "timestamp at /States/WaitUntil/Timestamp'",
-    ):
-        sfn.create_state_machine(name=unique("invalid"), definition=definition, roleArn=ROLE_ARN)
 
 
 def test_express_state_machine_cannot_use_an_activity(sfn):
@@ -199,23 +213,6 @@ def test_express_state_machine_cannot_use_an_activity(sfn):
         "support Activity ARN at /States/ActivityTask/Resource'",
     ):
         sfn.create_state_machine(name=unique("express"), definition=definition, roleArn=ROLE_ARN, type="EXPRESS")
-
-
-def test_create_with_invalid_type(sfn_unvalidated):
-    with aws_error(
-        "ValidationException",
-        "1 validation error detected: Value 'BATCH' at 'type' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [STANDARD, EXPRESS]",
-    ):
-        sfn_unvalidated.create_state_machine(name=unique("t"), definition=PASS_DEFINITION, roleArn=ROLE_ARN, type="BATCH")
-
-
-def test_create_without_role_is_a_validation_error(sfn_unvalidated):
-    with aws_error(
-        "ValidationException",
-        "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
-    ):
-        sfn_unvalidated.create_state_machine(name=unique("r"), definition=PASS_DEFINITION)
 
 
 def test_tracing_and_logging_configuration_are_stored(sfn):
@@ -233,12 +230,6 @@ def test_logging_level_without_destination_is_invalid(sfn):
     # AWS: destinations are required when the level is not OFF.
     with aws_error("InvalidLoggingConfiguration"):
         create_state_machine(sfn, loggingConfiguration={"level": "ALL", "includeExecutionData": True})
-
-
-def test_describe_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('missing')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.describe_state_machine(stateMachineArn=missing)
 
 
 def test_update_definition_sets_revision(sfn):
@@ -298,12 +289,6 @@ def test_update_with_invalid_definition(sfn):
     assert sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])["definition"] == PASS_DEFINITION
 
 
-def test_update_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('missing')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.update_state_machine(stateMachineArn=missing, definition=PASS_DEFINITION)
-
-
 def test_update_with_publish_creates_version(sfn):
     created = create_state_machine(sfn)
     updated = sfn.update_state_machine(
@@ -317,15 +302,7 @@ def test_delete_then_describe_is_gone(sfn):
     created = create_state_machine(sfn)
     response = sfn.delete_state_machine(stateMachineArn=created["stateMachineArn"])
     assert {k: v for k, v in response.items() if k != "ResponseMetadata"} == {}
-
-    def gone():
-        try:
-            sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-        except sfn.exceptions.StateMachineDoesNotExist:
-            return True
-        return False
-
-    poll(gone, what="the state machine to be deleted")
+    wait_for_deletion(sfn, created["stateMachineArn"], what="the state machine to be deleted")
 
 
 def test_delete_missing_state_machine_succeeds(sfn):
@@ -342,15 +319,7 @@ def test_delete_with_running_execution_is_deleting_until_it_ends(sfn):
     with aws_error("StateMachineDeleting"):
         sfn.start_execution(stateMachineArn=created["stateMachineArn"])
     sfn.stop_execution(executionArn=execution_arn)
-
-    def gone():
-        try:
-            sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
-        except sfn.exceptions.StateMachineDoesNotExist:
-            return True
-        return False
-
-    poll(gone, what="the state machine to be deleted once its execution ended")
+    wait_for_deletion(sfn, created["stateMachineArn"], what="the state machine to be deleted once its execution ended")
 
 
 def test_list_state_machines_pages(fresh_server):

@@ -12,8 +12,8 @@ import pytest
 
 from support import (
     PASS_DEFINITION,
-    ROLE_ARN,
     arn,
+    assert_describes_created,
     aws_error,
     create_state_machine,
     definition_with_comment,
@@ -56,12 +56,7 @@ def test_create_with_publish_makes_version_1(sfn):
     machine = create_state_machine(sfn, PASS_DEFINITION, publish=True)
     assert machine["stateMachineVersionArn"] == f"{machine['stateMachineArn']}:1"
     version = sfn.describe_state_machine(stateMachineArn=machine["stateMachineVersionArn"])
-    assert version["stateMachineArn"] == machine["stateMachineVersionArn"]
-    assert version["name"] == machine["name"]
-    assert version["status"] == "ACTIVE"
-    assert version["definition"] == PASS_DEFINITION
-    assert version["roleArn"] == ROLE_ARN
-    assert version["type"] == "STANDARD"
+    assert_describes_created(version, machine["stateMachineVersionArn"], machine["name"])
     assert "description" not in version
     base = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
     assert base["stateMachineArn"] == machine["stateMachineArn"]
@@ -146,12 +141,6 @@ def test_list_versions_invalid_token(sfn):
     machine = published_machine(sfn)
     with aws_error("InvalidToken", "Invalid Token: 'Invalid token'"):
         sfn.list_state_machine_versions(stateMachineArn=machine["stateMachineArn"], nextToken="InvalidToken")
-
-
-def test_publish_missing_state_machine(sfn):
-    missing = arn(f"stateMachine:{unique('statemachine')}")
-    with aws_error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{missing}'"):
-        sfn.publish_state_machine_version(stateMachineArn=missing)
 
 
 def test_update_on_a_version_arn_does_not_exist(sfn):

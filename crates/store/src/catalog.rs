@@ -177,6 +177,103 @@ impl CatalogRecord for ActivityRecord {
     }
 }
 
+/// How a store keeps the records of one kind (the memory store: a table per kind; the SQL
+/// stores: rows of the `catalog` table). [`CatalogStore`] is written once over it.
+pub(crate) trait RecordTable<R: CatalogRecord> {
+    /// [`crate::StoreError::AlreadyExists`] when the ARN is taken.
+    fn insert(&self, record: R) -> Result<()>;
+    /// [`crate::StoreError::NotFound`] when there is no record with the ARN.
+    fn update(&self, record: R) -> Result<()>;
+    fn get(&self, arn: &str) -> Result<Option<R>>;
+    fn delete(&self, arn: &str) -> Result<()>;
+    /// The records of one account and region, in creation order.
+    fn list_in_scope(&self, account: &str, region: &str) -> Result<Vec<R>>;
+    /// The records that belong to a state machine, in creation order.
+    fn list_children(&self, parent: &str) -> Result<Vec<R>>;
+}
+
+/// A store's catalog: a table for each kind of record.
+pub(crate) trait CatalogTables:
+    RecordTable<StateMachineRecord>
+    + RecordTable<StateMachineVersionRecord>
+    + RecordTable<StateMachineAliasRecord>
+    + RecordTable<ActivityRecord>
+{
+    /// Deletes a state machine with its versions and aliases, at once.
+    fn delete_with_children(&self, state_machine_arn: &str) -> Result<()>;
+}
+
+impl<T: CatalogTables> CatalogStore for T {
+    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
+        self.insert(record)
+    }
+    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
+        self.update(record)
+    }
+    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
+        self.get(arn)
+    }
+    fn delete_state_machine(&self, arn: &str) -> Result<()> {
+        self.delete_with_children(arn)
+    }
+    fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>> {
+        self.list_in_scope(account, region)
+    }
+
+    fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
+        self.insert(record)
+    }
+    fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
+        self.get(arn)
+    }
+    fn delete_state_machine_version(&self, arn: &str) -> Result<()> {
+        RecordTable::<StateMachineVersionRecord>::delete(self, arn)
+    }
+    fn list_state_machine_versions(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineVersionRecord>> {
+        let mut versions: Vec<StateMachineVersionRecord> = self.list_children(state_machine_arn)?;
+        versions.sort_by_key(|version| std::cmp::Reverse(version.number));
+        Ok(versions)
+    }
+
+    fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
+        self.insert(record)
+    }
+    fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
+        self.update(record)
+    }
+    fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>> {
+        self.get(arn)
+    }
+    fn delete_state_machine_alias(&self, arn: &str) -> Result<()> {
+        RecordTable::<StateMachineAliasRecord>::delete(self, arn)
+    }
+    fn list_state_machine_aliases(
+        &self,
+        state_machine_arn: &str,
+    ) -> Result<Vec<StateMachineAliasRecord>> {
+        self.list_children(state_machine_arn)
+    }
+
+    fn insert_activity(&self, record: ActivityRecord) -> Result<()> {
+        self.insert(record)
+    }
+    fn update_activity(&self, record: ActivityRecord) -> Result<()> {
+        self.update(record)
+    }
+    fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
+        self.get(arn)
+    }
+    fn delete_activity(&self, arn: &str) -> Result<()> {
+        RecordTable::<ActivityRecord>::delete(self, arn)
+    }
+    fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>> {
+        self.list_in_scope(account, region)
+    }
+}
+
 /// The account and region of the resource an ARN names: what listings are scoped by.
 pub(crate) fn account_and_region(arn: &str) -> Option<(&str, &str)> {
     Arn::parse(arn).map(|arn| (arn.account, arn.region))

@@ -1,8 +1,9 @@
 //! Persistence: the records the service keeps and the [`Store`] trait over them, with three
 //! implementations: [`MemoryStore`] (nothing kept), [`SqliteStore`] (the embedded default) and
-//! [`PostgresStore`] (several nodes on one database). The SQL stores share one catalog
-//! implementation (`sql_catalog`). `suite` (feature `test-suite`) holds the checks all of them
-//! pass, one test each.
+//! [`PostgresStore`] (several nodes on one database). [`CatalogStore`] is implemented once
+//! (`catalog`) over the table each store keeps a kind of record in (`memory_catalog`; the SQL
+//! stores share `sql_catalog`). `suite` (feature `test-suite`) holds the checks all of them pass,
+//! one test each.
 
 mod catalog;
 mod codec;

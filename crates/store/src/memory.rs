@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::RwLock;
 
-use crate::memory_catalog::CatalogTables;
+use crate::memory_catalog::MemoryCatalog;
 use serde_json::Value;
 
 use crate::{
@@ -89,7 +89,7 @@ impl Tables {
 pub struct MemoryStore {
     tables: RwLock<Tables>,
     /// State machines, versions, aliases and activities (see `memory_catalog`).
-    pub(crate) catalog: RwLock<CatalogTables>,
+    pub(crate) catalog: RwLock<MemoryCatalog>,
 }
 
 impl MemoryStore {

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::{account_and_region, CatalogRecord};
+use crate::catalog::{account_and_region, CatalogRecord, CatalogTables, RecordTable};
 use crate::{
-    ActivityRecord, CatalogStore, MemoryStore, Result, StateMachineAliasRecord, StateMachineRecord,
+    ActivityRecord, MemoryStore, Result, StateMachineAliasRecord, StateMachineRecord,
     StateMachineVersionRecord, StoreError,
 };
 
@@ -74,115 +74,75 @@ impl<T: CatalogRecord> Table<T> {
 }
 
 #[derive(Default)]
-pub(crate) struct CatalogTables {
+pub(crate) struct MemoryCatalog {
     state_machines: Table<StateMachineRecord>,
     versions: Table<StateMachineVersionRecord>,
     aliases: Table<StateMachineAliasRecord>,
     activities: Table<ActivityRecord>,
 }
 
+/// A kind of record, by the table of [`MemoryCatalog`] it lives in.
+trait InMemory: CatalogRecord {
+    fn table(catalog: &MemoryCatalog) -> &Table<Self>;
+    fn table_mut(catalog: &mut MemoryCatalog) -> &mut Table<Self>;
+}
+
+macro_rules! in_memory {
+    ($($record:ty => $table:ident),* $(,)?) => {$(
+        impl InMemory for $record {
+            fn table(catalog: &MemoryCatalog) -> &Table<Self> {
+                &catalog.$table
+            }
+            fn table_mut(catalog: &mut MemoryCatalog) -> &mut Table<Self> {
+                &mut catalog.$table
+            }
+        }
+    )*};
+}
+
+in_memory! {
+    StateMachineRecord => state_machines,
+    StateMachineVersionRecord => versions,
+    StateMachineAliasRecord => aliases,
+    ActivityRecord => activities,
+}
+
 impl MemoryStore {
-    fn catalog_read(&self) -> std::sync::RwLockReadGuard<'_, CatalogTables> {
+    fn catalog_read(&self) -> std::sync::RwLockReadGuard<'_, MemoryCatalog> {
         self.catalog.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn catalog_write(&self) -> std::sync::RwLockWriteGuard<'_, CatalogTables> {
+    fn catalog_write(&self) -> std::sync::RwLockWriteGuard<'_, MemoryCatalog> {
         self.catalog.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-impl CatalogStore for MemoryStore {
-    fn insert_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        self.catalog_write().state_machines.insert(record)
+impl<R: InMemory> RecordTable<R> for MemoryStore {
+    fn insert(&self, record: R) -> Result<()> {
+        R::table_mut(&mut self.catalog_write()).insert(record)
     }
-
-    fn update_state_machine(&self, record: StateMachineRecord) -> Result<()> {
-        self.catalog_write().state_machines.update(record)
+    fn update(&self, record: R) -> Result<()> {
+        R::table_mut(&mut self.catalog_write()).update(record)
     }
-
-    fn get_state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>> {
-        self.catalog_read().state_machines.get(arn)
+    fn get(&self, arn: &str) -> Result<Option<R>> {
+        R::table(&self.catalog_read()).get(arn)
     }
-
-    fn delete_state_machine(&self, arn: &str) -> Result<()> {
-        let mut tables = self.catalog_write();
-        tables.versions.remove_children(arn);
-        tables.aliases.remove_children(arn);
-        tables.state_machines.remove(arn)
+    fn delete(&self, arn: &str) -> Result<()> {
+        R::table_mut(&mut self.catalog_write()).remove(arn)
     }
-
-    fn list_state_machines(&self, account: &str, region: &str) -> Result<Vec<StateMachineRecord>> {
-        self.catalog_read()
-            .state_machines
-            .list_in_scope(account, region)
+    fn list_in_scope(&self, account: &str, region: &str) -> Result<Vec<R>> {
+        R::table(&self.catalog_read()).list_in_scope(account, region)
     }
-
-    fn insert_state_machine_version(&self, record: StateMachineVersionRecord) -> Result<()> {
-        self.catalog_write().versions.insert(record)
+    fn list_children(&self, parent: &str) -> Result<Vec<R>> {
+        R::table(&self.catalog_read()).list_children(parent)
     }
+}
 
-    fn get_state_machine_version(&self, arn: &str) -> Result<Option<StateMachineVersionRecord>> {
-        self.catalog_read().versions.get(arn)
-    }
-
-    fn delete_state_machine_version(&self, arn: &str) -> Result<()> {
-        self.catalog_write().versions.remove(arn)
-    }
-
-    fn list_state_machine_versions(
-        &self,
-        state_machine_arn: &str,
-    ) -> Result<Vec<StateMachineVersionRecord>> {
-        let mut versions = self
-            .catalog_read()
-            .versions
-            .list_children(state_machine_arn)?;
-        versions.sort_by_key(|version| std::cmp::Reverse(version.number));
-        Ok(versions)
-    }
-
-    fn insert_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        self.catalog_write().aliases.insert(record)
-    }
-
-    fn update_state_machine_alias(&self, record: StateMachineAliasRecord) -> Result<()> {
-        self.catalog_write().aliases.update(record)
-    }
-
-    fn get_state_machine_alias(&self, arn: &str) -> Result<Option<StateMachineAliasRecord>> {
-        self.catalog_read().aliases.get(arn)
-    }
-
-    fn delete_state_machine_alias(&self, arn: &str) -> Result<()> {
-        self.catalog_write().aliases.remove(arn)
-    }
-
-    fn list_state_machine_aliases(
-        &self,
-        state_machine_arn: &str,
-    ) -> Result<Vec<StateMachineAliasRecord>> {
-        self.catalog_read().aliases.list_children(state_machine_arn)
-    }
-
-    fn insert_activity(&self, record: ActivityRecord) -> Result<()> {
-        self.catalog_write().activities.insert(record)
-    }
-
-    fn update_activity(&self, record: ActivityRecord) -> Result<()> {
-        self.catalog_write().activities.update(record)
-    }
-
-    fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
-        self.catalog_read().activities.get(arn)
-    }
-
-    fn delete_activity(&self, arn: &str) -> Result<()> {
-        self.catalog_write().activities.remove(arn)
-    }
-
-    fn list_activities(&self, account: &str, region: &str) -> Result<Vec<ActivityRecord>> {
-        self.catalog_read()
-            .activities
-            .list_in_scope(account, region)
+impl CatalogTables for MemoryStore {
+    fn delete_with_children(&self, state_machine_arn: &str) -> Result<()> {
+        let mut catalog = self.catalog_write();
+        catalog.versions.remove_children(state_machine_arn);
+        catalog.aliases.remove_children(state_machine_arn);
+        catalog.state_machines.remove(state_machine_arn)
     }
 }

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::codec::{backend, from_json, from_json_all, to_json};
-use crate::sql_catalog::{Params, SqlCatalog};
+use crate::sql_catalog::{catalog_schema, Params, SqlCatalog};
 use crate::{
     ActivityTaskRecord, EventRecord, ExecutionRecord, Result, SignalRecord, Store, StoreError,
     Write,
@@ -27,17 +27,8 @@ use crate::{
 /// The most writes one transaction takes before it commits.
 const MAX_BATCH: usize = 1024;
 
+/// The tables besides the catalog (`crate::sql_catalog`).
 const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS catalog (
-    arn TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    parent TEXT,
-    scope TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS catalog_by_scope ON catalog (kind, scope, seq);
-CREATE INDEX IF NOT EXISTS catalog_by_parent ON catalog (kind, parent, seq);
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
@@ -141,7 +132,8 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let path = path.as_ref().to_path_buf();
         let conn = open_connection(&path)?;
-        conn.execute_batch(SCHEMA).map_err(backend)?;
+        conn.execute_batch(&format!("{}{SCHEMA}", catalog_schema::<SqliteStore>()))
+            .map_err(backend)?;
         let (tx, rx) = mpsc::channel::<Job>();
         let writer = std::thread::Builder::new()
             .name("stepfn-sqlite-writer".into())
@@ -503,6 +495,7 @@ impl Store for SqliteStore {
 impl SqlCatalog for SqliteStore {
     /// The schema's `seq` has no sequence of its own; the writer's transaction makes this safe.
     const NEXT_SEQ: &'static str = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog)";
+    const SEQ_TYPE: &'static str = "INTEGER";
 
     fn execute(&self, sql: &str, params: Params) -> Result<u64> {
         let sql = sqlite_placeholders(sql);

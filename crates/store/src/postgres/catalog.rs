@@ -9,6 +9,7 @@ use super::{unique_or, PostgresStore};
 impl SqlCatalog for PostgresStore {
     /// `seq` is a BIGSERIAL: the database numbers rows across all nodes.
     const NEXT_SEQ: &'static str = "DEFAULT";
+    const SEQ_TYPE: &'static str = "BIGSERIAL";
 
     fn execute(&self, sql: &str, params: Params) -> Result<u64> {
         let sql = sql.to_string();

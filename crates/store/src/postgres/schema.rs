@@ -3,7 +3,9 @@
 use sqlx::postgres::PgConnection;
 use sqlx::Connection;
 
+use super::PostgresStore;
 use crate::codec::backend;
+use crate::sql_catalog::catalog_schema;
 use crate::Result;
 
 /// The version of the schema below; a database with a newer one is refused.
@@ -11,20 +13,11 @@ const SCHEMA_VERSION: i32 = 1;
 /// Serialises schema creation between nodes that start at once ("stepfn" in ASCII).
 const SCHEMA_LOCK: i64 = 0x7374_6570_666e;
 
+/// The tables besides the catalog (`crate::sql_catalog`).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS catalog (
-    arn TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    parent TEXT,
-    scope TEXT NOT NULL,
-    seq BIGSERIAL NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS catalog_by_scope ON catalog (kind, scope, seq);
-CREATE INDEX IF NOT EXISTS catalog_by_parent ON catalog (kind, parent, seq);
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY,
     seq BIGSERIAL NOT NULL,
@@ -96,7 +89,8 @@ pub(super) async fn create_schema(c: &mut PgConnection) -> Result<()> {
         }
         _ => {
             // No arguments: the simple query protocol, which runs several statements.
-            sqlx::Executor::execute(&mut *tx, SCHEMA)
+            let schema = format!("{SCHEMA}{}", catalog_schema::<PostgresStore>());
+            sqlx::Executor::execute(&mut *tx, schema.as_str())
                 .await
                 .map_err(backend)?;
             sqlx::query("DELETE FROM schema_version")
