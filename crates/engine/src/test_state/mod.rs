@@ -874,29 +874,36 @@ fn inspection_data(
     if !variables.is_empty() {
         text("variables", Some(Value::Object(variables.clone())));
     }
-    if let Some(max) = inspection.max_concurrency {
-        data.insert("maxConcurrency".into(), json!(max));
-    }
-    if let Some(count) = inspection.tolerated_failure_count {
-        data.insert("toleratedFailureCount".into(), json!(count));
-    }
-    if let Some(percentage) = inspection.tolerated_failure_percentage {
-        data.insert("toleratedFailurePercentage".into(), json!(percentage));
-    }
+    insert_number(&mut data, "maxConcurrency", inspection.max_concurrency);
+    insert_number(
+        &mut data,
+        "toleratedFailureCount",
+        inspection.tolerated_failure_count,
+    );
+    insert_number(
+        &mut data,
+        "toleratedFailurePercentage",
+        inspection.tolerated_failure_percentage,
+    );
     let mut details = Map::new();
-    if let Some(index) = inspection.catch_index {
-        details.insert("catchIndex".into(), json!(index));
-    }
-    if let Some(index) = inspection.retry_index {
-        details.insert("retryIndex".into(), json!(index));
-    }
-    if let Some(seconds) = inspection.retry_backoff_interval_seconds {
-        details.insert("retryBackoffIntervalSeconds".into(), json!(seconds));
-    }
+    insert_number(&mut details, "catchIndex", inspection.catch_index);
+    insert_number(&mut details, "retryIndex", inspection.retry_index);
+    insert_number(
+        &mut details,
+        "retryBackoffIntervalSeconds",
+        inspection.retry_backoff_interval_seconds,
+    );
     if !details.is_empty() {
         data.insert("errorDetails".into(), Value::Object(details));
     }
     data
+}
+
+/// A number of the inspection data, when there is one.
+fn insert_number(map: &mut Map<String, Value>, key: &str, number: Option<impl Into<Value>>) {
+    if let Some(number) = number {
+        map.insert(key.into(), number.into());
+    }
 }
 
 /// JSON text as TestState writes it: `, ` between items and `: ` after keys.
