@@ -17,6 +17,7 @@ use std::io;
 use std::sync::Arc;
 
 use asl::model::{State, StateKind, StateMachine};
+use asl::resource::{CallPattern, ResourceKind};
 use asl::validate::{self, MachineType, TEST_STATE_NAME};
 use asl::{QueryLanguage, StatesError};
 use serde_json::{json, Map, Value};
@@ -390,7 +391,7 @@ fn check_mock_result(
             )),
             _ => Err(validation("Mocked result must be an array.")),
         },
-        StateKind::Task(task) => shapes::check_mock_result(&task.resource, result, mode)
+        StateKind::Task(task) => shapes::check_mock_result(&task.target, result, mode)
             .map_err(|problem| validation(format!("Mock result schema validation error: {problem}"))),
         _ => Ok(()),
     }
@@ -421,11 +422,8 @@ fn parse_variables(text: Option<&str>) -> Result<Map<String, Value>, ServiceErro
 fn has_task_token_pattern(state: &State) -> bool {
     match &state.kind {
         StateKind::Task(task) => {
-            let resource = task.resource.as_str();
-            resource.ends_with(".waitForTaskToken")
-                || resource.ends_with(".sync")
-                || resource.contains(".sync:")
-                || resource.contains(":activity:")
+            task.target.pattern != CallPattern::RequestResponse
+                || matches!(task.target.kind, ResourceKind::Activity { .. })
         }
         _ => false,
     }
