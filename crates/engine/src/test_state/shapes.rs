@@ -50,9 +50,8 @@ const fn member(name: &'static str, shape: &'static Shape) -> Member {
 
 const fn required(name: &'static str, shape: &'static Shape) -> Member {
     Member {
-        name,
-        shape,
         required: true,
+        ..member(name, shape)
     }
 }
 
@@ -61,6 +60,15 @@ const fn text(min: usize, max: Option<usize>) -> Shape {
         min,
         max,
         values: &[],
+    }
+}
+
+/// A string that is one of these values (an enum of the API model).
+const fn one_of(values: &'static [&'static str]) -> Shape {
+    Shape::String {
+        min: 0,
+        max: None,
+        values,
     }
 }
 
@@ -91,25 +99,18 @@ static SFN_START_EXECUTION: Shape = Shape::Structure(&[
 
 // states:startExecution.sync(:2) — the DescribeExecutionOutput Step Functions polls for.
 static SFN_NAME: Shape = text(1, Some(80));
-static SFN_EXECUTION_STATUS: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &[
-        "RUNNING",
-        "SUCCEEDED",
-        "FAILED",
-        "TIMED_OUT",
-        "ABORTED",
-        "PENDING_REDRIVE",
-    ],
-};
+static SFN_EXECUTION_STATUS: Shape = one_of(&[
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "ABORTED",
+    "PENDING_REDRIVE",
+]);
 static SFN_DATA: Shape = text(0, Some(262_144));
 static SFN_DATA_DETAILS: Shape = Shape::Structure(&[member("Included", &BOOLEAN)]);
-static SFN_REDRIVE_STATUS: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"],
-};
+static SFN_REDRIVE_STATUS: Shape =
+    one_of(&["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]);
 static SFN_TRACE_HEADER: Shape = text(0, Some(256));
 static SFN_MAP_RUN_ARN: Shape = text(1, Some(2000));
 static SFN_ERROR: Shape = text(0, Some(256));
@@ -220,16 +221,12 @@ static SNS_PUBLISH: Shape = Shape::Structure(&[
 ]);
 
 // aws-sdk:kms:encrypt — EncryptResponse.
-static KMS_ENCRYPTION_ALGORITHM: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &[
-        "SYMMETRIC_DEFAULT",
-        "RSAES_OAEP_SHA_1",
-        "RSAES_OAEP_SHA_256",
-        "SM2PKE",
-    ],
-};
+static KMS_ENCRYPTION_ALGORITHM: Shape = one_of(&[
+    "SYMMETRIC_DEFAULT",
+    "RSAES_OAEP_SHA_1",
+    "RSAES_OAEP_SHA_256",
+    "SM2PKE",
+]);
 static KMS_CIPHERTEXT: Shape = Shape::Blob {
     min: 1,
     max: Some(6144),
