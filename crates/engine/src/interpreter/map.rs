@@ -190,7 +190,7 @@ pub(crate) fn item_input(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::test_support::{assert_failed_with, details, event_types, start};
     use crate::interpreter::Status;
 
     fn pass_map(extra: serde_json::Value) -> serde_json::Value {
@@ -232,12 +232,7 @@ mod tests {
     #[test]
     fn items_must_be_an_array() {
         let exec = start(pass_map(json!({"ItemsPath": "$.xs"})), json!({"xs": 1}));
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec
-            .cause
-            .as_deref()
-            .unwrap()
-            .ends_with("Reference path \"$.xs\" must point to array."));
+        assert_failed_with(&exec, "Reference path \"$.xs\" must point to array.");
     }
 
     #[test]

@@ -273,7 +273,7 @@ impl Execution {
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::test_support::{assert_failed_with, details, event_types, start};
     use crate::interpreter::{Signal, Status};
 
     const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
@@ -350,9 +350,9 @@ mod tests {
                 "Type": "Task", "Resource": ACTIVITY, "TimeoutSecondsPath": "$.t", "End": true}}}),
             json!({"t": 0}),
         );
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec.cause.as_deref().unwrap().ends_with(
-            "The TimeoutSecondsPath parameter does not reference a positive integer: $.t == 0"
-        ));
+        assert_failed_with(
+            &exec,
+            "The TimeoutSecondsPath parameter does not reference a positive integer: $.t == 0",
+        );
     }
 }

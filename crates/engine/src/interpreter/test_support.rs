@@ -4,4 +4,4 @@
 #[path = "../../tests/support/mod.rs"]
 mod shared;
 
-pub(super) use shared::{details, event_types, info, run_timers, start};
+pub(super) use shared::{assert_failed_with, details, event_types, info, run_timers, start};

@@ -135,7 +135,9 @@ impl Execution {
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{event_types, info, run_timers, start};
+    use crate::interpreter::test_support::{
+        assert_failed_with, event_types, info, run_timers, start,
+    };
     use crate::interpreter::Status;
 
     #[test]
@@ -170,11 +172,9 @@ mod tests {
                 "Type": "Wait", "SecondsPath": "$.s", "End": true}}}),
             json!({"s": -1}),
         );
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec
-            .cause
-            .as_deref()
-            .unwrap()
-            .ends_with("The SecondsPath parameter references a negative value: $.s == -1"));
+        assert_failed_with(
+            &exec,
+            "The SecondsPath parameter references a negative value: $.s == -1",
+        );
     }
 }

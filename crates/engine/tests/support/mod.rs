@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use engine::interpreter::{Execution, ExecutionInfo, Signal, TaskResolver, TimerRequest};
+use engine::interpreter::{Execution, ExecutionInfo, Signal, Status, TaskResolver, TimerRequest};
 use serde_json::Value;
 
 /// The execution every test runs as.
@@ -85,4 +85,15 @@ pub fn details<'e>(exec: &'e Execution, event_type: &str) -> &'e serde_json::Map
         .find(|e| !e.hidden && e.event_type.as_str() == event_type)
         .unwrap_or_else(|| panic!("no {event_type}"))
         .details
+}
+
+/// Asserts the execution failed with a cause that ends so (the runtime puts where the state
+/// failed before it).
+pub fn assert_failed_with(exec: &Execution, cause_end: &str) {
+    assert_eq!(exec.status, Status::Failed);
+    let cause = exec.cause.as_deref().unwrap_or_default();
+    assert!(
+        cause.ends_with(cause_end),
+        "the cause {cause:?} does not end with {cause_end:?}"
+    );
 }
