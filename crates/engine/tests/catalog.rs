@@ -89,6 +89,14 @@ fn error(result: Result<impl std::fmt::Debug, ServiceError>) -> (String, String)
     (error.code.to_string(), error.message)
 }
 
+/// The error of a text that does not even begin as an ARN.
+fn invalid_arn_prefix(text: &str) -> (String, String) {
+    (
+        "InvalidArn".into(),
+        format!("Invalid Arn: 'Invalid ARN prefix: {text}'"),
+    )
+}
+
 #[test]
 fn a_revision_is_made_only_by_a_change() {
     let svc = service();
@@ -359,10 +367,7 @@ fn executions_run_what_the_arn_names() {
     );
     assert_eq!(
         error(svc.resolve_execution_target(REGION, "not_an_arn")),
-        (
-            "InvalidArn".into(),
-            "Invalid Arn: 'Invalid ARN prefix: not_an_arn'".into()
-        )
+        invalid_arn_prefix("not_an_arn")
     );
 }
 
@@ -474,10 +479,7 @@ fn activities_are_created_once_per_name() {
     );
     assert_eq!(
         error(svc.describe_activity(REGION, "no_an_activity_arn")),
-        (
-            "InvalidArn".into(),
-            "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'".into()
-        )
+        invalid_arn_prefix("no_an_activity_arn")
     );
 }
 

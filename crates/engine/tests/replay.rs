@@ -3,36 +3,12 @@
 
 use std::sync::Arc;
 
-use engine::interpreter::{Execution, ExecutionInfo, Signal, TimerRequest};
+use engine::interpreter::{Execution, Signal};
 use serde_json::json;
 
-fn info() -> Arc<ExecutionInfo> {
-    Arc::new(ExecutionInfo {
-        execution_arn: "arn:aws:states:us-east-1:123456789012:execution:m:e".into(),
-        name: "e".into(),
-        state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:m".into(),
-        state_machine_name: "m".into(),
-        role_arn: "arn:aws:iam::123456789012:role/r".into(),
-        start_ms: 1_700_000_000_000,
-        redrive_count: 0,
-        express: false,
-        version_arn: None,
-        alias_arn: None,
-    })
-}
+mod support;
 
-/// Fires the earliest pending timer (virtual time jumps to it). False when nothing waits.
-fn fire_next(exec: &mut Execution, pending: &mut Vec<TimerRequest>) -> bool {
-    pending.extend(exec.take_timers());
-    pending.sort_by_key(|t| (t.due_ms, t.frame));
-    if pending.is_empty() || !exec.is_running() {
-        return false;
-    }
-    let t = pending.remove(0);
-    exec.set_now(t.due_ms);
-    exec.deliver(Signal::TimerFired { frame: t.frame });
-    true
-}
+use support::{event_types, fire_next, info, AnyActivity};
 
 fn summary(exec: &Execution) -> Vec<(u64, u64, String, String)> {
     exec.events
@@ -186,14 +162,6 @@ fn outputs_over_256_kib_fail_with_data_limit_exceeded() {
     ));
 }
 
-struct AllActivitiesExist;
-
-impl engine::interpreter::TaskResolver for AllActivitiesExist {
-    fn activity_exists(&self, _arn: &str) -> bool {
-        true
-    }
-}
-
 #[test]
 fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     let arn = "arn:aws:states:us-east-1:123456789012:activity:work";
@@ -213,7 +181,7 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
         &input.to_string(),
         input.clone(),
         true,
-        Some(Arc::new(AllActivitiesExist)),
+        Some(Arc::new(AnyActivity)),
     );
     let offered = exec.take_task_requests();
     assert_eq!(offered.len(), 1);
@@ -239,13 +207,8 @@ fn rebuilt_activity_task_keeps_its_token_and_finishes() {
     });
     assert_eq!(rebuilt.status, engine::interpreter::Status::Succeeded);
     assert_eq!(rebuilt.output, Some(json!({"done": true})));
-    let types: Vec<&str> = rebuilt
-        .events
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect();
     assert_eq!(
-        types,
+        event_types(&rebuilt),
         [
             "ExecutionStarted",
             "TaskStateEntered",

@@ -200,6 +200,22 @@ fn read_definition(path: &PathBuf) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
+/// The definition's text and what validation says of it, as a machine of this type
+/// (`EXPRESS`, or else `STANDARD`).
+fn read_and_validate(
+    path: &PathBuf,
+    machine_type: &str,
+) -> Result<(String, Vec<asl::validate::Diagnostic>)> {
+    let text = read_definition(path)?;
+    let machine_type = if machine_type == "EXPRESS" {
+        asl::validate::MachineType::Express
+    } else {
+        asl::validate::MachineType::Standard
+    };
+    let diagnostics = asl::validate::validate_definition(&text, machine_type);
+    Ok((text, diagnostics))
+}
+
 fn run(
     definition: PathBuf,
     input: Option<String>,
@@ -207,13 +223,7 @@ fn run(
     machine_type: &str,
     wait_time_scale: f64,
 ) -> Result<()> {
-    let text = read_definition(&definition)?;
-    let t = if machine_type == "EXPRESS" {
-        asl::validate::MachineType::Express
-    } else {
-        asl::validate::MachineType::Standard
-    };
-    let diagnostics = asl::validate::validate_definition(&text, t);
+    let (text, diagnostics) = read_and_validate(&definition, machine_type)?;
     if diagnostics
         .iter()
         .any(|d| d.severity == asl::validate::Severity::Error)
@@ -252,18 +262,18 @@ fn run(
         .enable_all()
         .build()?;
     let exec = runtime.block_on(async {
+        // Live, the events are shown (and dropped) as they happen.
+        let show_events = |exec: &mut Execution| {
+            if live {
+                for e in exec.events.drain(..) {
+                    eprintln!("{:>5} {}", e.id, e.event_type);
+                }
+            }
+        };
         let mut exec = Execution::start(info, machine, &input_text, input, live);
-        if live {
-            for e in exec.events.drain(..) {
-                eprintln!("{:>5} {}", e.id, e.event_type);
-            }
-        }
+        show_events(&mut exec);
         service::drive_to_end(&mut exec, &clock).await;
-        if live {
-            for e in exec.events.drain(..) {
-                eprintln!("{:>5} {}", e.id, e.event_type);
-            }
-        }
+        show_events(&mut exec);
         exec
     });
     match exec.status {
@@ -287,13 +297,7 @@ fn run(
 }
 
 fn validate(definition: PathBuf, machine_type: &str) -> Result<()> {
-    let text = read_definition(&definition)?;
-    let t = if machine_type == "EXPRESS" {
-        asl::validate::MachineType::Express
-    } else {
-        asl::validate::MachineType::Standard
-    };
-    let diagnostics = asl::validate::validate_definition(&text, t);
+    let (_, diagnostics) = read_and_validate(&definition, machine_type)?;
     if diagnostics.is_empty() {
         println!("OK");
         return Ok(());

@@ -159,10 +159,7 @@ impl Execution {
             let name = run_state.name.clone();
             if !distributed {
                 self.emit(f, EventType::MapIterationStarted, |_| {
-                    let mut d = Map::new();
-                    d.insert("index".into(), json!(index));
-                    d.insert("name".into(), Value::String(name));
-                    d
+                    iteration_details(index, name)
                 });
             }
             let StateKind::Map(spec) = &run_state.kind else {
@@ -264,12 +261,7 @@ impl Execution {
                                 EventType::MapIterationSucceeded,
                                 hidden,
                                 child_last,
-                                |_| {
-                                    let mut d = Map::new();
-                                    d.insert("index".into(), json!(index));
-                                    d.insert("name".into(), Value::String(state_name));
-                                    d
-                                },
+                                |_| iteration_details(index, state_name),
                             );
                             // The next iteration starts from the finished one's last event; the
                             // Map's own end follows the last MapIterationSucceeded.
@@ -300,12 +292,7 @@ impl Execution {
                                 EventType::MapIterationFailed,
                                 hidden,
                                 child_last,
-                                |_| {
-                                    let mut d = Map::new();
-                                    d.insert("index".into(), json!(index));
-                                    d.insert("name".into(), Value::String(state_name));
-                                    d
-                                },
+                                |_| iteration_details(index, state_name),
                             );
                             self.frames[parent as usize].last_event = child_last;
                         }
@@ -387,4 +374,12 @@ impl Execution {
         self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(progress.results));
     }
+}
+
+/// The details of a Map iteration's events: which item, of which Map state.
+fn iteration_details(index: usize, state_name: String) -> Map<String, Value> {
+    let mut d = Map::new();
+    d.insert("index".into(), json!(index));
+    d.insert("name".into(), Value::String(state_name));
+    d
 }

@@ -1,12 +1,13 @@
 //! Choice: the first rule that matches picks the next state.
 
-use asl::jsonata::StatesVar;
 use asl::model::{Assign, ChoiceBranch, ChoiceCondition, State};
 use asl::{Scope, StatesError};
 use serde_json::Value;
 
 use super::context::Ctx;
-use super::data_flow::{apply_input_path, apply_output_path, evaluate_assign, type_name_of};
+use super::data_flow::{
+    apply_output_path, effective_input, evaluate_assign, states_of, unexpected_result_type,
+};
 use super::frame::Running;
 use super::work::Work;
 
@@ -19,15 +20,7 @@ pub(super) fn evaluate(
     choices: &[ChoiceBranch],
     default: &Option<String>,
 ) -> Result<Work, StatesError> {
-    let vars = ctx.vars();
-    let effective = if jsonata {
-        run.input.clone()
-    } else {
-        apply_input_path(&state.input_path, &run.input, context, &vars)?.into_owned()
-    };
-    if !jsonata {
-        ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
-    }
+    let effective = effective_input(ctx, run, state, context, jsonata)?;
     for branch in choices {
         let matched = match &branch.condition {
             ChoiceCondition::Rule(rule) => {
@@ -37,21 +30,10 @@ pub(super) fn evaluate(
             }
             ChoiceCondition::Jsonata(t) => {
                 let vars = ctx.vars();
-                let states = StatesVar {
-                    input: &effective,
-                    context,
-                    result: None,
-                    error_output: None,
-                };
+                let states = states_of(&effective, context);
                 match t.eval(&states, &vars, &mut ctx.env, "Condition")? {
                     Value::Bool(b) => b,
-                    other => {
-                        return Err(StatesError::query_evaluation(format!(
-                            "The JSONata expression specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {}",
-                            type_name_of(&other),
-                            other
-                        )))
-                    }
+                    other => return Err(unexpected_result_type("Condition", "boolean", &other)),
                 }
             }
         };
@@ -97,12 +79,7 @@ fn choice_exit(
     assign: Option<&Assign>,
     output: Option<&asl::jsonata::JsonataTemplate>,
 ) -> Result<Work, StatesError> {
-    let states = StatesVar {
-        input: &run.input,
-        context,
-        result: None,
-        error_output: None,
-    };
+    let states = states_of(&run.input, context);
     let assigned = match assign {
         Some(a) => Some(evaluate_assign(a, &effective, &states, ctx, context)?),
         None => None,

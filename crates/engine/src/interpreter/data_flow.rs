@@ -109,27 +109,44 @@ pub(super) fn evaluate_field(
             let scope = Scope::new(input, context, &vars);
             call.eval(&scope, &mut ctx.env)
         }
-        NumberField::Jsonata(t) => {
-            let states = StatesVar {
-                input,
-                context,
-                result: None,
-                error_output: None,
-            };
-            t.eval(&states, &vars, &mut ctx.env, name)
-        }
+        NumberField::Jsonata(t) => t.eval(&states_of(input, context), &vars, &mut ctx.env, name),
     }
 }
 
-pub(super) fn type_name_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// `$states` for an expression that sees only the input: no result, no error output yet.
+pub(super) fn states_of<'a>(input: &'a Value, context: &'a Value) -> StatesVar<'a> {
+    StatesVar {
+        input,
+        context,
+        result: None,
+        error_output: None,
     }
+}
+
+/// InputPath (JSONPath, then inspected) or the raw input (JSONata), for the states whose
+/// evaluation keeps the effective input for their end (Choice, Wait, Map).
+pub(super) fn effective_input(
+    ctx: &mut Ctx,
+    run: &Running,
+    state: &State,
+    context: &Value,
+    jsonata: bool,
+) -> Result<Value, StatesError> {
+    if jsonata {
+        return Ok(run.input.clone());
+    }
+    let vars = ctx.vars();
+    let effective = apply_input_path(&state.input_path, &run.input, context, &vars)?.into_owned();
+    ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
+    Ok(effective)
+}
+
+/// The error of a JSONata field whose value has the wrong JSON type.
+pub(super) fn unexpected_result_type(field: &str, expected: &str, value: &Value) -> StatesError {
+    StatesError::query_evaluation(format!(
+        "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {value}",
+        asl::json_type_name(value)
+    ))
 }
 
 /// InputPath then Parameters (JSONPath) or the raw input (JSONata: Arguments apply per branch).
@@ -142,12 +159,7 @@ pub(crate) fn effective_task_input(
     if state.is_jsonata() {
         if let Some(args) = &state.arguments {
             let vars = ctx.vars();
-            let states = StatesVar {
-                input: &run.input,
-                context,
-                result: None,
-                error_output: None,
-            };
+            let states = states_of(&run.input, context);
             let arguments = args.eval(&states, &vars, &mut ctx.env, "Arguments")?;
             ctx.inspect(|i| i.after_arguments = Some(arguments.clone()));
             return Ok(arguments);
@@ -190,10 +202,8 @@ pub(super) fn jsonpath_exit(
     let assigned = match &state.assign {
         Some(a) => {
             let states = StatesVar {
-                input: &run.input,
-                context,
                 result: Some(&result),
-                error_output: None,
+                ..states_of(&run.input, context)
             };
             Some(evaluate_assign(a, &result, &states, ctx, context)?)
         }

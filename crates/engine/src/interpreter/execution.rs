@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use asl::model::{StateKind, StateMachine};
+use asl::model::{State, StateKind, StateMachine};
 use asl::StatesError;
 use serde_json::{json, Map, Value};
 
@@ -482,11 +482,24 @@ impl Execution {
     /// The end of a Parallel or Map state: ResultSelector, ResultPath, OutputPath (JSONPath) or
     /// Output (JSONata), Assign.
     pub(super) fn finish_with_result(&mut self, f: u32, run: Box<Running>, result: Value) {
+        self.end_state(f, run, |ctx, run, state, context| {
+            result_exit(ctx, run, state, context, result)
+        });
+    }
+
+    /// Evaluates the end of a state (`exit`, given the state's context object) and concludes
+    /// it.
+    pub(super) fn end_state(
+        &mut self,
+        f: u32,
+        run: Box<Running>,
+        exit: impl FnOnce(&mut Ctx, &Running, &State, &Value) -> Result<Work, StatesError>,
+    ) {
         let state = run.state.clone();
         let work = {
             let mut ctx = self.ctx(f);
             let context = ctx.context(&run, None);
-            result_exit(&mut ctx, &run, &state, &context, result)
+            exit(&mut ctx, &run, &state, &context)
         };
         self.conclude(f, run, work);
     }

@@ -1,13 +1,12 @@
 //! Map: its items, MaxConcurrency and failure tolerance; the iterations run as child frames
 //! (see `children`).
 
-use asl::jsonata::StatesVar;
 use asl::model::{MapSpec, PathField, State, StateKind};
 use asl::{Scope, StatesError};
 use serde_json::{json, Value};
 
 use super::context::Ctx;
-use super::data_flow::{apply_input_path, evaluate_field};
+use super::data_flow::{effective_input, evaluate_field, states_of};
 use super::frame::{MapProgress, Phase, Running};
 use super::work::Work;
 
@@ -19,15 +18,7 @@ pub(super) fn evaluate(
     jsonata: bool,
     spec: &MapSpec,
 ) -> Result<Work, StatesError> {
-    let vars = ctx.vars();
-    let effective = if jsonata {
-        run.input.clone()
-    } else {
-        apply_input_path(&state.input_path, &run.input, &context, &vars)?.into_owned()
-    };
-    if !jsonata {
-        ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
-    }
+    let effective = effective_input(ctx, run, state, &context, jsonata)?;
     // TestState supplies what an ItemReader would have read.
     let read_items = spec
         .item_reader
@@ -40,12 +31,7 @@ pub(super) fn evaluate(
         match &spec.items {
             Some(t) => {
                 let vars = ctx.vars();
-                let states = StatesVar {
-                    input: &effective,
-                    context: &context,
-                    result: None,
-                    error_output: None,
-                };
+                let states = states_of(&effective, &context);
                 t.eval_as(
                     &states,
                     &vars,
@@ -194,12 +180,7 @@ pub(crate) fn item_input(
     }
     if let Some(t) = &spec.item_selector_jsonata {
         let vars = ctx.vars();
-        let states = StatesVar {
-            input: &progress.effective_input,
-            context,
-            result: None,
-            error_output: None,
-        };
+        let states = states_of(&progress.effective_input, context);
         return t.eval(&states, &vars, &mut ctx.env, "ItemSelector");
     }
     Ok(item)
@@ -209,7 +190,7 @@ pub(crate) fn item_input(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::test_support::{assert_failed_with, details, event_types, start};
     use crate::interpreter::Status;
 
     fn pass_map(extra: serde_json::Value) -> serde_json::Value {
@@ -251,12 +232,7 @@ mod tests {
     #[test]
     fn items_must_be_an_array() {
         let exec = start(pass_map(json!({"ItemsPath": "$.xs"})), json!({"xs": 1}));
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec
-            .cause
-            .as_deref()
-            .unwrap()
-            .ends_with("Reference path \"$.xs\" must point to array."));
+        assert_failed_with(&exec, "Reference path \"$.xs\" must point to array.");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use asl::{Environment, StatesError};
 use serde_json::{json, Map, Value};
 
 use super::context::Ctx;
-use super::data_flow::{apply_result_path, evaluate_assign};
+use super::data_flow::{apply_result_path, evaluate_assign, states_of};
 use super::frame::{Phase, Running, Step, TimerRequest};
 use super::Execution;
 use crate::history::EventType;
@@ -108,37 +108,25 @@ pub(crate) fn catch_output(
     context: &Value,
     error_output: Value,
 ) -> Result<(Value, Option<Map<String, Value>>), StatesError> {
-    if state.is_jsonata() {
-        let states = StatesVar {
-            input: &run.input,
-            context,
-            result: None,
-            error_output: Some(&error_output),
-        };
-        let assigned = match &catcher.assign {
-            Some(a) => Some(evaluate_assign(a, &error_output, &states, ctx, context)?),
-            None => None,
-        };
-        let output = match &catcher.output {
-            Some(t) => {
-                let vars = ctx.vars();
-                t.eval(&states, &vars, &mut ctx.env, "Output")?
-            }
-            None => error_output,
-        };
-        return Ok((output, assigned));
-    }
     let states = StatesVar {
-        input: &run.input,
-        context,
-        result: None,
         error_output: Some(&error_output),
+        ..states_of(&run.input, context)
     };
     let assigned = match &catcher.assign {
         Some(a) => Some(evaluate_assign(a, &error_output, &states, ctx, context)?),
         None => None,
     };
-    let output = apply_result_path(&catcher.result_path, &run.input, error_output)?;
+    let output = if state.is_jsonata() {
+        match &catcher.output {
+            Some(t) => {
+                let vars = ctx.vars();
+                t.eval(&states, &vars, &mut ctx.env, "Output")?
+            }
+            None => error_output,
+        }
+    } else {
+        apply_result_path(&catcher.result_path, &run.input, error_output)?
+    };
     Ok((output, assigned))
 }
 

@@ -179,21 +179,10 @@ impl Execution {
         self.emit(frame, integration.events().started, |_| {
             integration.started_details(worker_name.as_deref())
         });
-        let now = self.now_ms;
-        let mut timer = None;
-        if let Step::Run(run) = &mut self.frames[frame as usize].step {
-            if let Phase::Task(w) = &mut run.phase {
-                w.started = true;
-                if let Some(hb) = w.request.call.heartbeat_seconds {
-                    let due = now + hb * 1000;
-                    w.heartbeat_due = Some(due);
-                    timer = Some(due);
-                }
-            }
+        if let Some(w) = self.task_wait_mut(frame) {
+            w.started = true;
         }
-        if let Some(due_ms) = timer {
-            self.timers.push(TimerRequest { frame, due_ms });
-        }
+        self.restart_heartbeat(frame);
     }
 
     /// The task answered with its output (JSON text).
@@ -219,18 +208,29 @@ impl Execution {
 
     /// A heartbeat: the heartbeat timeout starts again.
     pub(super) fn task_heartbeat(&mut self, frame: u32) {
+        self.restart_heartbeat(frame);
+    }
+
+    /// The task this frame waits on, to update.
+    fn task_wait_mut(&mut self, frame: u32) -> Option<&mut TaskWait> {
+        let Step::Run(run) = &mut self.frames.get_mut(frame as usize)?.step else {
+            return None;
+        };
+        let Phase::Task(wait) = &mut run.phase else {
+            return None;
+        };
+        Some(wait)
+    }
+
+    /// The heartbeat timeout (when the state has one) counts again from now.
+    fn restart_heartbeat(&mut self, frame: u32) {
         let now = self.now_ms;
-        let mut timer = None;
-        if let Some(Step::Run(run)) = self.frames.get_mut(frame as usize).map(|f| &mut f.step) {
-            if let Phase::Task(wait) = &mut run.phase {
-                if let Some(hb) = wait.request.call.heartbeat_seconds {
-                    let due = now + hb * 1000;
-                    wait.heartbeat_due = Some(due);
-                    timer = Some(due);
-                }
-            }
-        }
-        if let Some(due_ms) = timer {
+        let due = self.task_wait_mut(frame).and_then(|wait| {
+            let due = now + wait.request.call.heartbeat_seconds? * 1000;
+            wait.heartbeat_due = Some(due);
+            Some(due)
+        });
+        if let Some(due_ms) = due {
             self.timers.push(TimerRequest { frame, due_ms });
         }
     }
@@ -273,7 +273,7 @@ impl Execution {
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{details, event_types, start};
+    use crate::interpreter::test_support::{assert_failed_with, details, event_types, start};
     use crate::interpreter::{Signal, Status};
 
     const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
@@ -350,9 +350,9 @@ mod tests {
                 "Type": "Task", "Resource": ACTIVITY, "TimeoutSecondsPath": "$.t", "End": true}}}),
             json!({"t": 0}),
         );
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec.cause.as_deref().unwrap().ends_with(
-            "The TimeoutSecondsPath parameter does not reference a positive integer: $.t == 0"
-        ));
+        assert_failed_with(
+            &exec,
+            "The TimeoutSecondsPath parameter does not reference a positive integer: $.t == 0",
+        );
     }
 }

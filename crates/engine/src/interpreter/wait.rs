@@ -1,14 +1,13 @@
 //! Wait: until a time, then on through the data flow.
 
-use asl::jsonata::StatesVar;
 use asl::model::{NumberField, State, WaitSpec};
 use asl::StatesError;
 use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::{
-    apply_input_path, apply_output_path, evaluate_assign, evaluate_field, jsonata_exit, next_of,
-    type_name_of,
+    apply_output_path, effective_input, evaluate_assign, evaluate_field, jsonata_exit, next_of,
+    states_of, unexpected_result_type,
 };
 use super::frame::Running;
 use super::work::Work;
@@ -22,15 +21,7 @@ pub(super) fn evaluate(
     jsonata: bool,
     spec: &WaitSpec,
 ) -> Result<Work, StatesError> {
-    let vars = ctx.vars();
-    let effective = if jsonata {
-        run.input.clone()
-    } else {
-        apply_input_path(&state.input_path, &run.input, context, &vars)?.into_owned()
-    };
-    if !jsonata {
-        ctx.inspect(|i| i.after_input_path = Some(effective.clone()));
-    }
+    let effective = effective_input(ctx, run, state, context, jsonata)?;
     let due_ms = wait_due(ctx, run, spec, &effective, context)?;
     Ok(Work::Wait {
         due_ms,
@@ -64,13 +55,7 @@ fn wait_due(
                         p.text()
                     )));
                 }
-                _ => {
-                    return Err(StatesError::query_evaluation(format!(
-                        "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {}",
-                        type_name_of(&v),
-                        v
-                    )))
-                }
+                _ => return Err(unexpected_result_type("Seconds", "integer", &v)),
             };
             if seconds < 0 {
                 if let NumberField::Path(p) = field {
@@ -124,12 +109,7 @@ pub(crate) fn wait_exit(
     if state.is_jsonata() {
         return jsonata_exit(ctx, run, state, context, None, None);
     }
-    let states = StatesVar {
-        input: &run.input,
-        context,
-        result: None,
-        error_output: None,
-    };
+    let states = states_of(&run.input, context);
     let assigned = match &state.assign {
         Some(a) => Some(evaluate_assign(a, &effective_input, &states, ctx, context)?),
         None => None,
@@ -145,13 +125,9 @@ pub(crate) fn wait_exit(
 
 impl Execution {
     pub(super) fn wait_done(&mut self, f: u32, run: Box<Running>, effective_input: Value) {
-        let state = run.state.clone();
-        let work = {
-            let mut ctx = self.ctx(f);
-            let context = ctx.context(&run, None);
-            wait_exit(&mut ctx, &run, &state, &context, effective_input)
-        };
-        self.conclude(f, run, work);
+        self.end_state(f, run, |ctx, run, state, context| {
+            wait_exit(ctx, run, state, context, effective_input)
+        });
     }
 }
 
@@ -159,7 +135,9 @@ impl Execution {
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{event_types, info, run_timers, start};
+    use crate::interpreter::test_support::{
+        assert_failed_with, event_types, info, run_timers, start,
+    };
     use crate::interpreter::Status;
 
     #[test]
@@ -194,11 +172,9 @@ mod tests {
                 "Type": "Wait", "SecondsPath": "$.s", "End": true}}}),
             json!({"s": -1}),
         );
-        assert_eq!(exec.status, Status::Failed);
-        assert!(exec
-            .cause
-            .as_deref()
-            .unwrap()
-            .ends_with("The SecondsPath parameter references a negative value: $.s == -1"));
+        assert_failed_with(
+            &exec,
+            "The SecondsPath parameter references a negative value: $.s == -1",
+        );
     }
 }

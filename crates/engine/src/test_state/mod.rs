@@ -17,6 +17,7 @@ use std::io;
 use std::sync::Arc;
 
 use asl::model::{State, StateKind, StateMachine};
+use asl::resource::{CallPattern, ResourceKind};
 use asl::validate::{self, MachineType, TEST_STATE_NAME};
 use asl::{QueryLanguage, StatesError};
 use serde_json::{json, Map, Value};
@@ -390,7 +391,7 @@ fn check_mock_result(
             )),
             _ => Err(validation("Mocked result must be an array.")),
         },
-        StateKind::Task(task) => shapes::check_mock_result(&task.resource, result, mode)
+        StateKind::Task(task) => shapes::check_mock_result(&task.target, result, mode)
             .map_err(|problem| validation(format!("Mock result schema validation error: {problem}"))),
         _ => Ok(()),
     }
@@ -421,11 +422,8 @@ fn parse_variables(text: Option<&str>) -> Result<Map<String, Value>, ServiceErro
 fn has_task_token_pattern(state: &State) -> bool {
     match &state.kind {
         StateKind::Task(task) => {
-            let resource = task.resource.as_str();
-            resource.ends_with(".waitForTaskToken")
-                || resource.ends_with(".sync")
-                || resource.contains(".sync:")
-                || resource.contains(":activity:")
+            task.target.pattern != CallPattern::RequestResponse
+                || matches!(task.target.kind, ResourceKind::Activity { .. })
         }
         _ => false,
     }
@@ -874,29 +872,36 @@ fn inspection_data(
     if !variables.is_empty() {
         text("variables", Some(Value::Object(variables.clone())));
     }
-    if let Some(max) = inspection.max_concurrency {
-        data.insert("maxConcurrency".into(), json!(max));
-    }
-    if let Some(count) = inspection.tolerated_failure_count {
-        data.insert("toleratedFailureCount".into(), json!(count));
-    }
-    if let Some(percentage) = inspection.tolerated_failure_percentage {
-        data.insert("toleratedFailurePercentage".into(), json!(percentage));
-    }
+    insert_number(&mut data, "maxConcurrency", inspection.max_concurrency);
+    insert_number(
+        &mut data,
+        "toleratedFailureCount",
+        inspection.tolerated_failure_count,
+    );
+    insert_number(
+        &mut data,
+        "toleratedFailurePercentage",
+        inspection.tolerated_failure_percentage,
+    );
     let mut details = Map::new();
-    if let Some(index) = inspection.catch_index {
-        details.insert("catchIndex".into(), json!(index));
-    }
-    if let Some(index) = inspection.retry_index {
-        details.insert("retryIndex".into(), json!(index));
-    }
-    if let Some(seconds) = inspection.retry_backoff_interval_seconds {
-        details.insert("retryBackoffIntervalSeconds".into(), json!(seconds));
-    }
+    insert_number(&mut details, "catchIndex", inspection.catch_index);
+    insert_number(&mut details, "retryIndex", inspection.retry_index);
+    insert_number(
+        &mut details,
+        "retryBackoffIntervalSeconds",
+        inspection.retry_backoff_interval_seconds,
+    );
     if !details.is_empty() {
         data.insert("errorDetails".into(), Value::Object(details));
     }
     data
+}
+
+/// A number of the inspection data, when there is one.
+fn insert_number(map: &mut Map<String, Value>, key: &str, number: Option<impl Into<Value>>) {
+    if let Some(number) = number {
+        map.insert(key.into(), number.into());
+    }
 }
 
 /// JSON text as TestState writes it: `, ` between items and `: ` after keys.
@@ -918,11 +923,7 @@ impl serde_json::ser::Formatter for SpacedFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
+        separate_items(writer, first)
     }
 
     fn begin_object_key<W: ?Sized + io::Write>(
@@ -930,14 +931,19 @@ impl serde_json::ser::Formatter for SpacedFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
+        separate_items(writer, first)
     }
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         writer.write_all(b": ")
+    }
+}
+
+/// `, ` before every item (array value or object member) but the first.
+fn separate_items<W: ?Sized + io::Write>(writer: &mut W, first: bool) -> io::Result<()> {
+    if first {
+        Ok(())
+    } else {
+        writer.write_all(b", ")
     }
 }

@@ -5,6 +5,7 @@
 //! Integrations not in the table, `.waitForTaskToken` callbacks (whose result is whatever the
 //! worker sends) and activities are not checked.
 
+use asl::resource::{CallPattern, ResourceKind, TaskResource};
 use serde_json::Value;
 
 use super::FieldValidationMode;
@@ -49,9 +50,8 @@ const fn member(name: &'static str, shape: &'static Shape) -> Member {
 
 const fn required(name: &'static str, shape: &'static Shape) -> Member {
     Member {
-        name,
-        shape,
         required: true,
+        ..member(name, shape)
     }
 }
 
@@ -60,6 +60,15 @@ const fn text(min: usize, max: Option<usize>) -> Shape {
         min,
         max,
         values: &[],
+    }
+}
+
+/// A string that is one of these values (an enum of the API model).
+const fn one_of(values: &'static [&'static str]) -> Shape {
+    Shape::String {
+        min: 0,
+        max: None,
+        values,
     }
 }
 
@@ -90,25 +99,18 @@ static SFN_START_EXECUTION: Shape = Shape::Structure(&[
 
 // states:startExecution.sync(:2) — the DescribeExecutionOutput Step Functions polls for.
 static SFN_NAME: Shape = text(1, Some(80));
-static SFN_EXECUTION_STATUS: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &[
-        "RUNNING",
-        "SUCCEEDED",
-        "FAILED",
-        "TIMED_OUT",
-        "ABORTED",
-        "PENDING_REDRIVE",
-    ],
-};
+static SFN_EXECUTION_STATUS: Shape = one_of(&[
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "ABORTED",
+    "PENDING_REDRIVE",
+]);
 static SFN_DATA: Shape = text(0, Some(262_144));
 static SFN_DATA_DETAILS: Shape = Shape::Structure(&[member("Included", &BOOLEAN)]);
-static SFN_REDRIVE_STATUS: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"],
-};
+static SFN_REDRIVE_STATUS: Shape =
+    one_of(&["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]);
 static SFN_TRACE_HEADER: Shape = text(0, Some(256));
 static SFN_MAP_RUN_ARN: Shape = text(1, Some(2000));
 static SFN_ERROR: Shape = text(0, Some(256));
@@ -219,16 +221,12 @@ static SNS_PUBLISH: Shape = Shape::Structure(&[
 ]);
 
 // aws-sdk:kms:encrypt — EncryptResponse.
-static KMS_ENCRYPTION_ALGORITHM: Shape = Shape::String {
-    min: 0,
-    max: None,
-    values: &[
-        "SYMMETRIC_DEFAULT",
-        "RSAES_OAEP_SHA_1",
-        "RSAES_OAEP_SHA_256",
-        "SM2PKE",
-    ],
-};
+static KMS_ENCRYPTION_ALGORITHM: Shape = one_of(&[
+    "SYMMETRIC_DEFAULT",
+    "RSAES_OAEP_SHA_1",
+    "RSAES_OAEP_SHA_256",
+    "SM2PKE",
+]);
 static KMS_CIPHERTEXT: Shape = Shape::Blob {
     min: 1,
     max: Some(6144),
@@ -240,34 +238,26 @@ static KMS_ENCRYPT: Shape = Shape::Structure(&[
     member("EncryptionAlgorithm", &KMS_ENCRYPTION_ALGORITHM),
 ]);
 
-/// The output shape of the API a Task's resource calls, when the table knows it.
-fn output_shape(resource: &str) -> Option<&'static Shape> {
-    // arn:PARTITION:states:::SERVICE:ACTION (an optimized integration) or
-    // arn:PARTITION:states:::aws-sdk:SERVICE:ACTION (an AWS SDK integration).
-    let mut parts = resource.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("states"), Some(""), Some(""), Some(integration)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
+/// The output shape of the API a Task's resource calls, when the table knows it: an
+/// optimized integration's or an AWS SDK integration's, unless it waits for a task token.
+fn output_shape(target: &TaskResource) -> Option<&'static Shape> {
+    let (service, action) = match &target.kind {
+        ResourceKind::Service { service, action } | ResourceKind::AwsSdk { service, action } => {
+            (service.as_str(), action.as_str())
+        }
+        _ => return None,
     };
-    if integration.ends_with(".waitForTaskToken") {
+    if target.pattern == CallPattern::WaitForTaskToken {
         return None;
     }
-    let integration = integration
-        .strip_prefix("aws-sdk:")
-        .map_or(integration, |sdk| {
-            // AWS SDK integrations of the services the table knows reach the same APIs.
-            match sdk {
-                "sfn:startExecution" => "states:startExecution",
-                "eventbridge:putEvents" => "events:putEvents",
-                other => other,
-            }
-        });
+    let api = format!("{service}:{action}{}", target.pattern.suffix());
+    let is_sdk = matches!(target.kind, ResourceKind::AwsSdk { .. });
+    let integration = match api.as_str() {
+        // AWS SDK integrations of the services the table knows reach the same APIs.
+        "sfn:startExecution" if is_sdk => "states:startExecution",
+        "eventbridge:putEvents" if is_sdk => "events:putEvents",
+        other => other,
+    };
     Some(match integration {
         "lambda:invoke" => &LAMBDA_INVOKE,
         "states:startExecution" => &SFN_START_EXECUTION,
@@ -286,14 +276,14 @@ fn output_shape(resource: &str) -> Option<&'static Shape> {
 /// `fieldValidationMode` asks; the problem is worded as AWS words it. Fields the API does not
 /// have are let through.
 pub(crate) fn check_mock_result(
-    resource: &str,
+    target: &TaskResource,
     result: &Value,
     mode: FieldValidationMode,
 ) -> Result<(), String> {
     if mode == FieldValidationMode::None {
         return Ok(());
     }
-    let Some(shape) = output_shape(resource) else {
+    let Some(shape) = output_shape(target) else {
         return Ok(());
     };
     // A result that is not an object cannot be held against a structure's fields.
@@ -397,12 +387,41 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn check(resource: &str, result: Value, mode: FieldValidationMode) -> Result<(), String> {
+        check_mock_result(&TaskResource::parse(resource), &result, mode)
+    }
+
     fn strict(resource: &str, result: Value) -> Result<(), String> {
-        check_mock_result(resource, &result, FieldValidationMode::Strict)
+        check(resource, result, FieldValidationMode::Strict)
     }
 
     fn present(resource: &str, result: Value) -> Result<(), String> {
-        check_mock_result(resource, &result, FieldValidationMode::Present)
+        check(resource, result, FieldValidationMode::Present)
+    }
+
+    #[test]
+    fn the_shape_is_the_api_the_resource_calls() {
+        let shape = |resource: &str| output_shape(&TaskResource::parse(resource));
+        let is = |found: Option<&'static Shape>, expected: &'static Shape| {
+            found.is_some_and(|found| std::ptr::eq(found, expected))
+        };
+        assert!(is(shape(SFN), &SFN_START_EXECUTION));
+        assert!(is(
+            shape("arn:aws:states:::aws-sdk:sfn:startExecution"),
+            &SFN_START_EXECUTION
+        ));
+        assert!(is(
+            shape("arn:aws:states:::states:startExecution.sync:2"),
+            &SFN_DESCRIBE_EXECUTION
+        ));
+        assert!(is(
+            shape("arn:aws-cn:states:::aws-sdk:eventbridge:putEvents"),
+            &EVENTS_PUT_EVENTS
+        ));
+        // Only the SDK integration's service names are aliases.
+        assert!(shape("arn:aws:states:::sfn:startExecution").is_none());
+        assert!(shape("arn:aws:states:::lambda:invoke.waitForTaskToken").is_none());
+        assert!(shape("arn:aws:states:us-east-1:123456789012:activity:a").is_none());
     }
 
     const KMS: &str = "arn:aws:states:::aws-sdk:kms:encrypt";
@@ -470,7 +489,7 @@ mod tests {
             Err("Field 'StartDate' must be a string".into())
         );
         assert_eq!(
-            check_mock_result(SFN, &json!({"StartDate": false}), FieldValidationMode::None),
+            check(SFN, json!({"StartDate": false}), FieldValidationMode::None),
             Ok(())
         );
     }

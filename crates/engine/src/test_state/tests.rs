@@ -234,34 +234,32 @@ fn a_retrier_with_attempts_left_makes_the_state_retriable() {
         "Mock the cause of the error.",
     );
     request.role_arn = Some(ROLE.into());
-    request.state_configuration.retrier_retry_count = Some(4);
-    assert_eq!(
-        respond_to(&request),
-        json!({
-            "error": "MockException",
-            "cause": "Mock the cause of the error.",
-            "inspectionData": {
-                "input": input,
-                "afterArguments": {"FunctionName": "foo", "Payload": "bar"},
-                "errorDetails": {"retryIndex": 0, "retryBackoffIntervalSeconds": 16},
-            },
-            "status": "RETRIABLE",
-        })
-    );
-    request.state_configuration.retrier_retry_count = Some(5);
-    assert_eq!(
-        respond_to(&request),
-        json!({
-            "error": "MockException",
-            "cause": "Mock the cause of the error.",
-            "inspectionData": {
-                "input": input,
-                "afterArguments": {"FunctionName": "foo", "Payload": "bar"},
-                "errorDetails": {"retryIndex": 0},
-            },
-            "status": "FAILED",
-        })
-    );
+    // (retries made so far, the error details, the status): the fifth retry is the last.
+    let cases = [
+        (
+            4,
+            json!({"retryIndex": 0, "retryBackoffIntervalSeconds": 16}),
+            "RETRIABLE",
+        ),
+        (5, json!({"retryIndex": 0}), "FAILED"),
+    ];
+    for (retry_count, error_details, status) in cases {
+        request.state_configuration.retrier_retry_count = Some(retry_count);
+        assert_eq!(
+            respond_to(&request),
+            json!({
+                "error": "MockException",
+                "cause": "Mock the cause of the error.",
+                "inspectionData": {
+                    "input": input,
+                    "afterArguments": {"FunctionName": "foo", "Payload": "bar"},
+                    "errorDetails": error_details,
+                },
+                "status": status,
+            }),
+            "after {retry_count} retries"
+        );
+    }
 }
 
 #[test]
