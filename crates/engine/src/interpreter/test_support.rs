@@ -4,4 +4,6 @@
 #[path = "../../tests/support/mod.rs"]
 mod shared;
 
-pub(super) use shared::{assert_failed_with, details, event_types, info, run_timers, start};
+pub(super) use shared::{
+    after_activity_task, assert_failed_with, details, event_types, info, run_timers, start,
+};

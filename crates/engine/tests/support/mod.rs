@@ -97,3 +97,18 @@ pub fn assert_failed_with(exec: &Execution, cause_end: &str) {
         "the cause {cause:?} does not end with {cause_end:?}"
     );
 }
+
+/// The history of an execution whose first state is a Task on an activity that a worker took
+/// and answered, followed by `then`.
+pub fn after_activity_task(then: &[&'static str]) -> Vec<&'static str> {
+    let mut events = vec![
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "ActivityScheduled",
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "TaskStateExited",
+    ];
+    events.extend_from_slice(then);
+    events
+}
