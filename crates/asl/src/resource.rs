@@ -52,7 +52,7 @@ impl CallPattern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResourceKind {
     /// `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`: a worker polls for the task.
-    Activity { arn: String },
+    Activity { arn: String, name: String },
     /// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`: a bare function ARN.
     LambdaFunction {
         arn: String,
@@ -112,6 +112,7 @@ impl TaskResource {
                 ("activity", Some(name)) if has_place && !name.is_empty() => TaskResource {
                     kind: ResourceKind::Activity {
                         arn: text.to_string(),
+                        name: name.to_string(),
                     },
                     pattern: CallPattern::RequestResponse,
                 },
@@ -145,7 +146,7 @@ impl TaskResource {
     /// The activity's ARN, when the resource is an activity.
     pub fn activity_arn(&self) -> Option<&str> {
         match &self.kind {
-            ResourceKind::Activity { arn } => Some(arn),
+            ResourceKind::Activity { arn, .. } => Some(arn),
             _ => None,
         }
     }

@@ -19,10 +19,10 @@ static EVENTS: TaskEvents = TaskEvents {
     timed_out: EventType::ActivityTimedOut,
 };
 
-/// Whether this server runs the activity: `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`
-/// with a name of one part (activity names hold no `:`).
-pub(super) fn serves(arn: &str) -> bool {
-    arn.split(':').count() == 7
+/// Whether this server runs the activity of this name: activity names hold no `:` (the ARN's
+/// resource is `activity:NAME`, nothing after).
+pub(super) fn serves(name: &str) -> bool {
+    !name.contains(':')
 }
 
 impl Integration for Activities {

@@ -80,7 +80,9 @@ pub trait Integration: std::fmt::Debug + Sync {
 /// The integration that serves a resource; None when this server does not call it yet.
 pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integration> {
     match &resource.kind {
-        ResourceKind::Activity { arn } if activity::serves(arn) => Some(&activity::Activities),
+        ResourceKind::Activity { name, .. } if activity::serves(name) => {
+            Some(&activity::Activities)
+        }
         _ => None,
     }
 }
