@@ -1,7 +1,6 @@
 //! CreateActivity, DescribeActivity, DeleteActivity, ListActivities.
 
 use engine::service::{configuration, Service};
-use serde::Serialize;
 use serde_json::Value;
 
 use super::pagination::PageRequest;
@@ -32,11 +31,11 @@ impl Request for CreateActivityInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateActivityOutput {
-    pub activity_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct CreateActivityOutput {
+        pub activity_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
 pub fn create_activity(
@@ -68,13 +67,13 @@ impl Request for DescribeActivityInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeActivityOutput {
-    pub activity_arn: String,
-    pub name: String,
-    pub creation_date: Timestamp,
-    pub encryption_configuration: Value,
+response! {
+    pub struct DescribeActivityOutput {
+        pub activity_arn: String,
+        pub name: String,
+        pub creation_date: Timestamp,
+        pub encryption_configuration: Value,
+    }
 }
 
 pub fn describe_activity(
@@ -105,8 +104,9 @@ impl Request for DeleteActivityInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct DeleteActivityOutput {}
+response! {
+    pub struct DeleteActivityOutput {}
+}
 
 pub fn delete_activity(
     service: &Service,
@@ -129,20 +129,19 @@ impl Request for ListActivitiesInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivityListItem {
-    pub activity_arn: String,
-    pub name: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct ActivityListItem {
+        pub activity_arn: String,
+        pub name: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListActivitiesOutput {
-    pub activities: Vec<ActivityListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListActivitiesOutput {
+        pub activities: Vec<ActivityListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_activities(

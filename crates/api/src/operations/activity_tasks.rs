@@ -1,7 +1,6 @@
 //! GetActivityTask, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
 
 use engine::service::Service;
-use serde::Serialize;
 
 use super::shapes::{required_string, ARN_MAX};
 use super::{Request, Result};
@@ -30,14 +29,12 @@ impl Request for GetActivityTaskInput {
     }
 }
 
-/// Empty (`{}`) when no task came before the long poll ended.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetActivityTaskOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
+response! {
+    /// Empty (`{}`) when no task came before the long poll ended.
+    pub struct GetActivityTaskOutput {
+        pub task_token: Option<String>,
+        pub input: Option<String>,
+    }
 }
 
 pub async fn get_activity_task(
@@ -82,8 +79,9 @@ impl Request for SendTaskSuccessInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskSuccessOutput {}
+response! {
+    pub struct SendTaskSuccessOutput {}
+}
 
 pub fn send_task_success(
     service: &Service,
@@ -116,8 +114,9 @@ impl Request for SendTaskFailureInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskFailureOutput {}
+response! {
+    pub struct SendTaskFailureOutput {}
+}
 
 pub fn send_task_failure(
     service: &Service,
@@ -142,8 +141,9 @@ impl Request for SendTaskHeartbeatInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskHeartbeatOutput {}
+response! {
+    pub struct SendTaskHeartbeatOutput {}
+}
 
 pub fn send_task_heartbeat(
     service: &Service,

@@ -3,7 +3,6 @@
 
 use engine::service::{ErrorCode, Service};
 use engine::AliasRoute;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX};
@@ -75,12 +74,12 @@ fn read_routing(input: &Input, violations: &mut Violations) -> Result<Option<Vec
     Ok(Some(routes))
 }
 
-/// The model's `RoutingConfigurationListItem`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RoutingConfigurationListItem {
-    pub state_machine_version_arn: String,
-    pub weight: u32,
+response! {
+    /// The model's `RoutingConfigurationListItem`.
+    pub struct RoutingConfigurationListItem {
+        pub state_machine_version_arn: String,
+        pub weight: u32,
+    }
 }
 
 fn routing_items(routing: Vec<AliasRoute>) -> Vec<RoutingConfigurationListItem> {
@@ -122,11 +121,11 @@ impl Request for CreateStateMachineAliasInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateStateMachineAliasOutput {
-    pub state_machine_alias_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct CreateStateMachineAliasOutput {
+        pub state_machine_alias_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
 pub fn create_state_machine_alias(
@@ -158,16 +157,15 @@ impl Request for DescribeStateMachineAliasInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineAliasOutput {
-    pub state_machine_alias_arn: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub routing_configuration: Vec<RoutingConfigurationListItem>,
-    pub creation_date: Timestamp,
-    pub update_date: Timestamp,
+response! {
+    pub struct DescribeStateMachineAliasOutput {
+        pub state_machine_alias_arn: String,
+        pub name: String,
+        pub description: Option<String>,
+        pub routing_configuration: Vec<RoutingConfigurationListItem>,
+        pub creation_date: Timestamp,
+        pub update_date: Timestamp,
+    }
 }
 
 pub fn describe_state_machine_alias(
@@ -215,10 +213,10 @@ impl Request for UpdateStateMachineAliasInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStateMachineAliasOutput {
-    pub update_date: Timestamp,
+response! {
+    pub struct UpdateStateMachineAliasOutput {
+        pub update_date: Timestamp,
+    }
 }
 
 pub fn update_state_machine_alias(
@@ -249,8 +247,9 @@ impl Request for DeleteStateMachineAliasInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineAliasOutput {}
+response! {
+    pub struct DeleteStateMachineAliasOutput {}
+}
 
 pub fn delete_state_machine_alias(
     service: &Service,
@@ -276,19 +275,18 @@ impl Request for ListStateMachineAliasesInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineAliasListItem {
-    pub state_machine_alias_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct StateMachineAliasListItem {
+        pub state_machine_alias_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachineAliasesOutput {
-    pub state_machine_aliases: Vec<StateMachineAliasListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListStateMachineAliasesOutput {
+        pub state_machine_aliases: Vec<StateMachineAliasListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_state_machine_aliases(

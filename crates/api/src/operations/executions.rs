@@ -59,11 +59,11 @@ impl StartExecutionInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartExecutionOutput {
-    pub execution_arn: String,
-    pub start_date: Timestamp,
+response! {
+    pub struct StartExecutionOutput {
+        pub execution_arn: String,
+        pub start_date: Timestamp,
+    }
 }
 
 pub fn start_execution(
@@ -95,28 +95,23 @@ pub struct BillingDetails {
     pub billed_duration_in_milliseconds: i64,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartSyncExecutionOutput {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub start_date: Timestamp,
-    pub stop_date: Timestamp,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    pub input: String,
-    pub input_details: CloudWatchEventsExecutionDataDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
-    pub billing_details: BillingDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_header: Option<String>,
+response! {
+    pub struct StartSyncExecutionOutput {
+        pub execution_arn: String,
+        pub state_machine_arn: String,
+        pub name: String,
+        pub start_date: Timestamp,
+        pub stop_date: Timestamp,
+        pub status: String,
+        pub error: Option<String>,
+        pub cause: Option<String>,
+        pub input: String,
+        pub input_details: CloudWatchEventsExecutionDataDetails,
+        pub output: Option<String>,
+        pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+        pub billing_details: BillingDetails,
+        pub trace_header: Option<String>,
+    }
 }
 
 pub async fn start_sync_execution(
@@ -166,38 +161,28 @@ impl Request for ExecutionArnInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeExecutionOutput {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
-    pub input: String,
-    pub input_details: CloudWatchEventsExecutionDataDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_header: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_alias_arn: Option<String>,
-    pub redrive_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_date: Option<Timestamp>,
-    pub redrive_status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_status_reason: Option<String>,
+response! {
+    pub struct DescribeExecutionOutput {
+        pub execution_arn: String,
+        pub state_machine_arn: String,
+        pub name: String,
+        pub status: String,
+        pub start_date: Timestamp,
+        pub stop_date: Option<Timestamp>,
+        pub input: String,
+        pub input_details: CloudWatchEventsExecutionDataDetails,
+        pub output: Option<String>,
+        pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+        pub error: Option<String>,
+        pub cause: Option<String>,
+        pub trace_header: Option<String>,
+        pub state_machine_version_arn: Option<String>,
+        pub state_machine_alias_arn: Option<String>,
+        pub redrive_count: u32,
+        pub redrive_date: Option<Timestamp>,
+        pub redrive_status: &'static str,
+        pub redrive_status_reason: Option<String>,
+    }
 }
 
 impl DescribeExecutionOutput {
@@ -235,21 +220,19 @@ pub fn describe_execution(
     Ok(DescribeExecutionOutput::new(rec, service.now_ms()))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineForExecutionOutput {
-    pub state_machine_arn: String,
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub update_date: Timestamp,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    pub encryption_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable_references: Option<Map<String, Value>>,
+response! {
+    pub struct DescribeStateMachineForExecutionOutput {
+        pub state_machine_arn: String,
+        pub name: String,
+        pub definition: String,
+        pub role_arn: String,
+        pub update_date: Timestamp,
+        pub logging_configuration: Value,
+        pub tracing_configuration: Value,
+        pub encryption_configuration: Value,
+        pub revision_id: Option<String>,
+        pub variable_references: Option<Map<String, Value>>,
+    }
 }
 
 pub fn describe_state_machine_for_execution(
@@ -296,10 +279,10 @@ impl Request for RedriveExecutionInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RedriveExecutionOutput {
-    pub redrive_date: Timestamp,
+response! {
+    pub struct RedriveExecutionOutput {
+        pub redrive_date: Timestamp,
+    }
 }
 
 pub fn redrive_execution(
@@ -335,10 +318,10 @@ impl Request for StopExecutionInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StopExecutionOutput {
-    pub stop_date: Timestamp,
+response! {
+    pub struct StopExecutionOutput {
+        pub stop_date: Timestamp,
+    }
 }
 
 pub fn stop_execution(
@@ -435,31 +418,26 @@ fn read_listing(input: &Input) -> Result<(Option<ExecutionRedriveFilter>, PageRe
     Ok((redrive_filter, PageRequest::read(input)?))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionListItem {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_alias_arn: Option<String>,
-    pub redrive_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_date: Option<Timestamp>,
+response! {
+    pub struct ExecutionListItem {
+        pub execution_arn: String,
+        pub state_machine_arn: String,
+        pub name: String,
+        pub status: String,
+        pub start_date: Timestamp,
+        pub stop_date: Option<Timestamp>,
+        pub state_machine_version_arn: Option<String>,
+        pub state_machine_alias_arn: Option<String>,
+        pub redrive_count: u32,
+        pub redrive_date: Option<Timestamp>,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListExecutionsOutput {
-    pub executions: Vec<ExecutionListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListExecutionsOutput {
+        pub executions: Vec<ExecutionListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_executions(
@@ -527,18 +505,18 @@ impl Request for GetExecutionHistoryInput {
     }
 }
 
-/// One event as GetExecutionHistory shows it: its details under the member its type names.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEventOutput {
-    pub timestamp: Timestamp,
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub id: u64,
-    pub previous_event_id: u64,
-    /// The details member (`stateEnteredEventDetails` …), when the event shows one.
-    #[serde(flatten)]
-    pub details: Map<String, Value>,
+response! {
+    /// One event as GetExecutionHistory shows it: its details under the member its type names.
+    pub struct HistoryEventOutput {
+        pub timestamp: Timestamp,
+        #[serde(rename = "type")]
+        pub event_type: String,
+        pub id: u64,
+        pub previous_event_id: u64,
+        /// The details member (`stateEnteredEventDetails` …), when the event shows one.
+        #[serde(flatten)]
+        pub details: Map<String, Value>,
+    }
 }
 
 impl HistoryEventOutput {
@@ -569,12 +547,11 @@ impl HistoryEventOutput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExecutionHistoryOutput {
-    pub events: Vec<HistoryEventOutput>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct GetExecutionHistoryOutput {
+        pub events: Vec<HistoryEventOutput>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn get_execution_history(

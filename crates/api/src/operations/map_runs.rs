@@ -3,7 +3,6 @@
 //! has no output type yet.
 
 use engine::service::Service;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, LONG_ARN_MAX};
@@ -43,23 +42,21 @@ impl Request for ListMapRunsInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MapRunListItem {
-    pub execution_arn: String,
-    pub map_run_arn: String,
-    pub state_machine_arn: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
+response! {
+    pub struct MapRunListItem {
+        pub execution_arn: String,
+        pub map_run_arn: String,
+        pub state_machine_arn: String,
+        pub start_date: Timestamp,
+        pub stop_date: Option<Timestamp>,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListMapRunsOutput {
-    pub map_runs: Vec<MapRunListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListMapRunsOutput {
+        pub map_runs: Vec<MapRunListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_map_runs(
@@ -123,8 +120,9 @@ impl Request for UpdateMapRunInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct UpdateMapRunOutput {}
+response! {
+    pub struct UpdateMapRunOutput {}
+}
 
 /// UpdateMapRun's answer: always a refusal while no map run exists.
 pub fn update_map_run(service: &Service, request: UpdateMapRunInput) -> Result<UpdateMapRunOutput> {

@@ -2,6 +2,31 @@
 //! body by its [`Request`] impl), calls the service and returns the typed response (`…Output`),
 //! which the dispatcher serialises. Both are named as the service model names its shapes.
 
+/// Declares an operation's response shape (or a shape inside one): members in camelCase, in field
+/// order, an `Option` member left out when it is `None` (as AWS leaves out an absent member).
+macro_rules! response {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        response!(@fields [$(#[$meta])* $name] [] $($body)*);
+    };
+    (@fields $head:tt [$($done:tt)*]
+        $(#[$field_meta:meta])* pub $field:ident: Option<$inner:ty> $(, $($rest:tt)*)?) => {
+        response!(@fields $head [$($done)*
+            $(#[$field_meta])* #[serde(skip_serializing_if = "Option::is_none")]
+            pub $field: Option<$inner>,
+        ] $($($rest)*)?);
+    };
+    (@fields $head:tt [$($done:tt)*]
+        $(#[$field_meta:meta])* pub $field:ident: $type:ty $(, $($rest:tt)*)?) => {
+        response!(@fields $head [$($done)* $(#[$field_meta])* pub $field: $type,] $($($rest)*)?);
+    };
+    (@fields [$(#[$meta:meta])* $name:ident] [$($done:tt)*]) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($done)* }
+    };
+}
+
 mod activities;
 mod activity_tasks;
 mod aliases;

@@ -4,7 +4,6 @@
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_name, machine_type_of};
 use engine::service::{self, ErrorCode, Service, StateMachineDescription};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
@@ -56,13 +55,12 @@ impl Request for CreateStateMachineInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateStateMachineOutput {
-    pub state_machine_arn: String,
-    pub creation_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
+response! {
+    pub struct CreateStateMachineOutput {
+        pub state_machine_arn: String,
+        pub creation_date: Timestamp,
+        pub state_machine_version_arn: Option<String>,
+    }
 }
 
 pub fn create_state_machine(
@@ -90,26 +88,23 @@ pub fn create_state_machine(
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineOutput {
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub definition: String,
-    pub role_arn: String,
-    #[serde(rename = "type")]
-    pub machine_type: &'static str,
-    pub creation_date: Timestamp,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub encryption_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable_references: Option<Map<String, Value>>,
+response! {
+    pub struct DescribeStateMachineOutput {
+        pub state_machine_arn: String,
+        pub name: String,
+        pub status: String,
+        pub definition: String,
+        pub role_arn: String,
+        #[serde(rename = "type")]
+        pub machine_type: &'static str,
+        pub creation_date: Timestamp,
+        pub logging_configuration: Value,
+        pub tracing_configuration: Value,
+        pub revision_id: Option<String>,
+        pub description: Option<String>,
+        pub encryption_configuration: Value,
+        pub variable_references: Option<Map<String, Value>>,
+    }
 }
 
 impl DescribeStateMachineOutput {
@@ -244,14 +239,12 @@ impl Request for UpdateStateMachineInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStateMachineOutput {
-    pub update_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
+response! {
+    pub struct UpdateStateMachineOutput {
+        pub update_date: Timestamp,
+        pub revision_id: Option<String>,
+        pub state_machine_version_arn: Option<String>,
+    }
 }
 
 pub fn update_state_machine(
@@ -289,8 +282,9 @@ impl Request for DeleteStateMachineInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineOutput {}
+response! {
+    pub struct DeleteStateMachineOutput {}
+}
 
 pub fn delete_state_machine(
     service: &Service,
@@ -313,22 +307,21 @@ impl Request for ListStateMachinesInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineListItem {
-    pub state_machine_arn: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub machine_type: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct StateMachineListItem {
+        pub state_machine_arn: String,
+        pub name: String,
+        #[serde(rename = "type")]
+        pub machine_type: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachinesOutput {
-    pub state_machines: Vec<StateMachineListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListStateMachinesOutput {
+        pub state_machines: Vec<StateMachineListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_state_machines(

@@ -27,8 +27,9 @@ impl Request for TagResourceInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct TagResourceOutput {}
+response! {
+    pub struct TagResourceOutput {}
+}
 
 pub fn tag_resource(
     service: &Service,
@@ -58,8 +59,9 @@ impl Request for UntagResourceInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct UntagResourceOutput {}
+response! {
+    pub struct UntagResourceOutput {}
+}
 
 pub fn untag_resource(
     service: &Service,

@@ -1,7 +1,6 @@
 //! PublishStateMachineVersion, ListStateMachineVersions, DeleteStateMachineVersion.
 
 use engine::service::Service;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
@@ -31,11 +30,11 @@ impl Request for PublishStateMachineVersionInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PublishStateMachineVersionOutput {
-    pub creation_date: Timestamp,
-    pub state_machine_version_arn: String,
+response! {
+    pub struct PublishStateMachineVersionOutput {
+        pub creation_date: Timestamp,
+        pub state_machine_version_arn: String,
+    }
 }
 
 pub fn publish_state_machine_version(
@@ -70,19 +69,18 @@ impl Request for ListStateMachineVersionsInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineVersionListItem {
-    pub state_machine_version_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct StateMachineVersionListItem {
+        pub state_machine_version_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachineVersionsOutput {
-    pub state_machine_versions: Vec<StateMachineVersionListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+response! {
+    pub struct ListStateMachineVersionsOutput {
+        pub state_machine_versions: Vec<StateMachineVersionListItem>,
+        pub next_token: Option<String>,
+    }
 }
 
 pub fn list_state_machine_versions(
@@ -117,8 +115,9 @@ impl Request for DeleteStateMachineVersionInput {
     }
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineVersionOutput {}
+response! {
+    pub struct DeleteStateMachineVersionOutput {}
+}
 
 pub fn delete_state_machine_version(
     service: &Service,
