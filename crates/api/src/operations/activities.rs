@@ -9,25 +9,19 @@ use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub struct CreateActivityInput {
-    pub name: String,
-    pub tags: Vec<(String, String)>,
-    pub encryption_configuration: Option<Value>,
-}
-
-impl Request for CreateActivityInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateActivityInput {
+        pub name: String = name.to_string(),
+        pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
+        pub encryption_configuration: Option<Value> = encryption_configuration,
+    }
+    read(input) {
         let mut v = Violations::default();
         let name = required_string(input, "name", 80, &mut v)?;
         let tags = read_tags(input, "tags", &mut v)?;
         let encryption_configuration = read_encryption(input, &mut v)?;
         v.check()?;
         check_name(name)?;
-        Ok(CreateActivityInput {
-            name: name.to_string(),
-            tags: tags.unwrap_or_default(),
-            encryption_configuration,
-        })
     }
 }
 
@@ -55,16 +49,11 @@ pub fn create_activity(
     })
 }
 
-pub struct DescribeActivityInput {
-    pub activity_arn: String,
-}
-
-impl Request for DescribeActivityInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeActivityInput {
-            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeActivityInput {
+        pub activity_arn: String = read_arn(input, "activityArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 response! {
@@ -92,16 +81,11 @@ pub fn describe_activity(
     })
 }
 
-pub struct DeleteActivityInput {
-    pub activity_arn: String,
-}
-
-impl Request for DeleteActivityInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteActivityInput {
-            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteActivityInput {
+        pub activity_arn: String = read_arn(input, "activityArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 response! {
@@ -117,16 +101,11 @@ pub fn delete_activity(
     Ok(DeleteActivityOutput {})
 }
 
-pub struct ListActivitiesInput {
-    pub page: PageRequest,
-}
-
-impl Request for ListActivitiesInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(ListActivitiesInput {
-            page: PageRequest::read(input)?,
-        })
+request! {
+    pub struct ListActivitiesInput {
+        pub page: PageRequest = PageRequest::read(input)?,
     }
+    read(input)
 }
 
 response! {

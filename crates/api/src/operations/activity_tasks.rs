@@ -10,22 +10,17 @@ use crate::RequestContext;
 /// The model's limit on a task token's length.
 const TOKEN_MAX: usize = 2048;
 
-pub struct GetActivityTaskInput {
-    pub activity_arn: String,
-    pub worker_name: Option<String>,
-}
-
-impl Request for GetActivityTaskInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct GetActivityTaskInput {
+        pub activity_arn: String = arn.to_string(),
+        pub worker_name: Option<String> = worker.map(str::to_string),
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
         let worker = input.opt_str("workerName")?;
         v.length("workerName", worker, 1, 80);
         v.check()?;
-        Ok(GetActivityTaskInput {
-            activity_arn: arn.to_string(),
-            worker_name: worker.map(str::to_string),
-        })
     }
 }
 
@@ -61,21 +56,16 @@ fn token<'a>(input: &Input<'a>, v: &mut Violations) -> Result<&'a str> {
     required_string(input, "taskToken", TOKEN_MAX, v)
 }
 
-pub struct SendTaskSuccessInput {
-    pub task_token: String,
-    pub output: String,
-}
-
-impl Request for SendTaskSuccessInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskSuccessInput {
+        pub task_token: String = token.to_string(),
+        pub output: String = output.to_string(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
         let output = required_string(input, "output", 262_144, &mut v)?;
         v.check()?;
-        Ok(SendTaskSuccessInput {
-            task_token: token.to_string(),
-            output: output.to_string(),
-        })
     }
 }
 
@@ -91,14 +81,13 @@ pub fn send_task_success(
     Ok(SendTaskSuccessOutput {})
 }
 
-pub struct SendTaskFailureInput {
-    pub task_token: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-impl Request for SendTaskFailureInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskFailureInput {
+        pub task_token: String = token.to_string(),
+        pub error: Option<String> = error.map(str::to_string),
+        pub cause: Option<String> = cause.map(str::to_string),
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
         let error = input.opt_str("error")?;
@@ -106,11 +95,6 @@ impl Request for SendTaskFailureInput {
         v.length("error", error, 0, 256);
         v.length("cause", cause, 0, 32_768);
         v.check()?;
-        Ok(SendTaskFailureInput {
-            task_token: token.to_string(),
-            error: error.map(str::to_string),
-            cause: cause.map(str::to_string),
-        })
     }
 }
 
@@ -126,18 +110,14 @@ pub fn send_task_failure(
     Ok(SendTaskFailureOutput {})
 }
 
-pub struct SendTaskHeartbeatInput {
-    pub task_token: String,
-}
-
-impl Request for SendTaskHeartbeatInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskHeartbeatInput {
+        pub task_token: String = token.to_string(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
         v.check()?;
-        Ok(SendTaskHeartbeatInput {
-            task_token: token.to_string(),
-        })
     }
 }
 

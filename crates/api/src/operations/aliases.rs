@@ -92,14 +92,13 @@ fn routing_items(routing: Vec<AliasRoute>) -> Vec<RoutingConfigurationListItem> 
         .collect()
 }
 
-pub struct CreateStateMachineAliasInput {
-    pub description: Option<String>,
-    pub name: String,
-    pub routing_configuration: Vec<AliasRoute>,
-}
-
-impl Request for CreateStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateStateMachineAliasInput {
+        pub description: Option<String> = description.map(str::to_string),
+        pub name: String = name.to_string(),
+        pub routing_configuration: Vec<AliasRoute> = routing.unwrap_or_default(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let description = input.opt_str("description")?;
         v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
@@ -113,11 +112,6 @@ impl Request for CreateStateMachineAliasInput {
         let routing = read_routing(input, &mut v)?;
         v.required("routingConfiguration", routing.is_some());
         v.check()?;
-        Ok(CreateStateMachineAliasInput {
-            description: description.map(str::to_string),
-            name: name.to_string(),
-            routing_configuration: routing.unwrap_or_default(),
-        })
     }
 }
 
@@ -145,16 +139,11 @@ pub fn create_state_machine_alias(
     })
 }
 
-pub struct DescribeStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-}
-
-impl Request for DescribeStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeStateMachineAliasInput {
-            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeStateMachineAliasInput {
+        pub state_machine_alias_arn: String = read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 response! {
@@ -185,14 +174,13 @@ pub fn describe_state_machine_alias(
     })
 }
 
-pub struct UpdateStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-    pub description: Option<String>,
-    pub routing_configuration: Option<Vec<AliasRoute>>,
-}
-
-impl Request for UpdateStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct UpdateStateMachineAliasInput {
+        pub state_machine_alias_arn: String = arn.to_string(),
+        pub description: Option<String> = description.map(str::to_string),
+        pub routing_configuration: Option<Vec<AliasRoute>> = routing,
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
         let description = input.opt_str("description")?;
@@ -205,11 +193,6 @@ impl Request for UpdateStateMachineAliasInput {
                 "Either the description or the routingConfiguration must be specified",
             ));
         }
-        Ok(UpdateStateMachineAliasInput {
-            state_machine_alias_arn: arn.to_string(),
-            description: description.map(str::to_string),
-            routing_configuration: routing,
-        })
     }
 }
 
@@ -235,16 +218,11 @@ pub fn update_state_machine_alias(
     })
 }
 
-pub struct DeleteStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-}
-
-impl Request for DeleteStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineAliasInput {
-            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineAliasInput {
+        pub state_machine_alias_arn: String = read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 response! {
@@ -260,18 +238,13 @@ pub fn delete_state_machine_alias(
     Ok(DeleteStateMachineAliasOutput {})
 }
 
-pub struct ListStateMachineAliasesInput {
-    pub state_machine_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListStateMachineAliasesInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListStateMachineAliasesInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-        Ok(ListStateMachineAliasesInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            page,
-        })
     }
 }
 

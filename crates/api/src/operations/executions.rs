@@ -260,22 +260,17 @@ pub fn describe_state_machine_for_execution(
     })
 }
 
-pub struct RedriveExecutionInput {
-    pub execution_arn: String,
-    pub client_token: Option<String>,
-}
-
-impl Request for RedriveExecutionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct RedriveExecutionInput {
+        pub execution_arn: String = arn.to_string(),
+        pub client_token: Option<String> = token.map(str::to_string),
+    }
+    read(input) {
         let arn = arn_member(input, "executionArn")?;
         let token = input.opt_str("clientToken")?;
         let mut v = Violations::default();
         v.length("clientToken", token, 1, 64);
         v.check()?;
-        Ok(RedriveExecutionInput {
-            execution_arn: arn.to_string(),
-            client_token: token.map(str::to_string),
-        })
     }
 }
 
@@ -295,14 +290,13 @@ pub fn redrive_execution(
     })
 }
 
-pub struct StopExecutionInput {
-    pub execution_arn: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-impl Request for StopExecutionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct StopExecutionInput {
+        pub execution_arn: String = arn.to_string(),
+        pub error: Option<String> = error.map(str::to_string),
+        pub cause: Option<String> = cause.map(str::to_string),
+    }
+    read(input) {
         let arn = arn_member(input, "executionArn")?;
         let error = input.opt_str("error")?;
         let cause = input.opt_str("cause")?;
@@ -310,11 +304,6 @@ impl Request for StopExecutionInput {
         v.length("error", error, 0, 256);
         v.length("cause", cause, 0, 32768);
         v.check()?;
-        Ok(StopExecutionInput {
-            execution_arn: arn.to_string(),
-            error: error.map(str::to_string),
-            cause: cause.map(str::to_string),
-        })
     }
 }
 
@@ -487,22 +476,14 @@ pub fn list_executions(
     })
 }
 
-pub struct GetExecutionHistoryInput {
-    pub execution_arn: String,
-    pub reverse_order: bool,
-    pub include_execution_data: bool,
-    pub page: PageRequest,
-}
-
-impl Request for GetExecutionHistoryInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(GetExecutionHistoryInput {
-            execution_arn: arn_member(input, "executionArn")?.to_string(),
-            reverse_order: input.opt_bool("reverseOrder")?.unwrap_or(false),
-            include_execution_data: input.opt_bool("includeExecutionData")?.unwrap_or(true),
-            page: PageRequest::read(input)?,
-        })
+request! {
+    pub struct GetExecutionHistoryInput {
+        pub execution_arn: String = arn_member(input, "executionArn")?.to_string(),
+        pub reverse_order: bool = input.opt_bool("reverseOrder")?.unwrap_or(false),
+        pub include_execution_data: bool = input.opt_bool("includeExecutionData")?.unwrap_or(true),
+        pub page: PageRequest = PageRequest::read(input)?,
     }
+    read(input)
 }
 
 response! {

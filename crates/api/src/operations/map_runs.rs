@@ -10,16 +10,11 @@ use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
-pub struct DescribeMapRunInput {
-    pub map_run_arn: String,
-}
-
-impl Request for DescribeMapRunInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeMapRunInput {
-            map_run_arn: read_arn(input, "mapRunArn", LONG_ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeMapRunInput {
+        pub map_run_arn: String = read_arn(input, "mapRunArn", LONG_ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 /// DescribeMapRun's refusal (`InvalidArn` or `ResourceNotFound`).
@@ -27,18 +22,13 @@ pub fn describe_map_run(service: &Service, request: DescribeMapRunInput) -> ApiE
     service.no_such_map_run(&request.map_run_arn).into()
 }
 
-pub struct ListMapRunsInput {
-    pub execution_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListMapRunsInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListMapRunsInput {
+        pub execution_arn: String = execution_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (execution_arn, page) = read_arn_and_page(input, "executionArn", ARN_MAX)?;
-        Ok(ListMapRunsInput {
-            execution_arn: execution_arn.to_string(),
-            page,
-        })
     }
 }
 
@@ -82,16 +72,15 @@ pub fn list_map_runs(
 }
 
 // The limits are read and checked as AWS checks them; nothing uses them until map runs exist.
-#[allow(dead_code)]
-pub struct UpdateMapRunInput {
-    pub map_run_arn: String,
-    pub max_concurrency: Option<i64>,
-    pub tolerated_failure_percentage: Option<f64>,
-    pub tolerated_failure_count: Option<i64>,
-}
-
-impl Request for UpdateMapRunInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    #[allow(dead_code)]
+    pub struct UpdateMapRunInput {
+        pub map_run_arn: String = map_run_arn.to_string(),
+        pub max_concurrency: Option<i64> = max_concurrency,
+        pub tolerated_failure_percentage: Option<f64> = tolerated_failure_percentage,
+        pub tolerated_failure_count: Option<i64> = tolerated_failure_count,
+    }
+    read(input) {
         let mut v = Violations::default();
         let map_run_arn = required_string(input, "mapRunArn", LONG_ARN_MAX, &mut v)?;
         let max_concurrency = input.opt_int("maxConcurrency")?;
@@ -111,12 +100,6 @@ impl Request for UpdateMapRunInput {
             i64::MAX,
         );
         v.check()?;
-        Ok(UpdateMapRunInput {
-            map_run_arn: map_run_arn.to_string(),
-            max_concurrency,
-            tolerated_failure_percentage,
-            tolerated_failure_count,
-        })
     }
 }
 

@@ -27,6 +27,30 @@ macro_rules! response {
     };
 }
 
+/// Declares an operation's typed request and its [`Request`] reader: the `read` block checks the
+/// body (it may bind names), then each field is set from its expression, in field order.
+macro_rules! request {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $type:ty = $value:expr),* $(,)?
+        }
+        read($input:ident) $({ $($check:tt)* })?
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $type),*
+        }
+
+        impl Request for $name {
+            fn read($input: &Input) -> Result<Self> {
+                $($($check)*)?
+                Ok($name { $($field: $value),* })
+            }
+        }
+    };
+}
+
 mod activities;
 mod activity_tasks;
 mod aliases;

@@ -15,19 +15,18 @@ use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
-pub struct CreateStateMachineInput {
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub machine_type: MachineType,
-    pub logging_configuration: Option<Value>,
-    pub tags: Vec<(String, String)>,
-    pub tracing_configuration: Option<Value>,
-    pub revision: Revision,
-}
-
-impl Request for CreateStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateStateMachineInput {
+        pub name: String = name.to_string(),
+        pub definition: String = definition.unwrap_or_default().to_string(),
+        pub role_arn: String = role_arn.to_string(),
+        pub machine_type: MachineType = machine_type.map_or(MachineType::Standard, machine_type_of),
+        pub logging_configuration: Option<Value> = logging_configuration,
+        pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
+        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub revision: Revision = revision,
+    }
+    read(input) {
         let mut v = Violations::default();
         let name = required_string(input, "name", 80, &mut v)?;
         let definition = input.opt_str("definition")?;
@@ -42,16 +41,6 @@ impl Request for CreateStateMachineInput {
         let revision = Revision::read(input, &mut v)?;
         v.check()?;
         check_name(name)?;
-        Ok(CreateStateMachineInput {
-            name: name.to_string(),
-            definition: definition.unwrap_or_default().to_string(),
-            role_arn: role_arn.to_string(),
-            machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
-            logging_configuration,
-            tags: tags.unwrap_or_default(),
-            tracing_configuration,
-            revision,
-        })
     }
 }
 
@@ -195,17 +184,16 @@ pub fn describe_state_machine(
     ))
 }
 
-pub struct UpdateStateMachineInput {
-    pub state_machine_arn: String,
-    pub definition: Option<String>,
-    pub role_arn: Option<String>,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub revision: Revision,
-}
-
-impl Request for UpdateStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct UpdateStateMachineInput {
+        pub state_machine_arn: String = arn.to_string(),
+        pub definition: Option<String> = definition.map(str::to_string),
+        pub role_arn: Option<String> = role_arn.map(str::to_string),
+        pub logging_configuration: Option<Value> = logging_configuration,
+        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub revision: Revision = revision,
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
         let definition = input.opt_str("definition")?;
@@ -228,14 +216,6 @@ impl Request for UpdateStateMachineInput {
                 "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
             ));
         }
-        Ok(UpdateStateMachineInput {
-            state_machine_arn: arn.to_string(),
-            definition: definition.map(str::to_string),
-            role_arn: role_arn.map(str::to_string),
-            logging_configuration,
-            tracing_configuration,
-            revision,
-        })
     }
 }
 
@@ -270,16 +250,11 @@ pub fn update_state_machine(
     })
 }
 
-pub struct DeleteStateMachineInput {
-    pub state_machine_arn: String,
-}
-
-impl Request for DeleteStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineInput {
-            state_machine_arn: read_arn(input, "stateMachineArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineInput {
+        pub state_machine_arn: String = read_arn(input, "stateMachineArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 response! {
@@ -295,16 +270,11 @@ pub fn delete_state_machine(
     Ok(DeleteStateMachineOutput {})
 }
 
-pub struct ListStateMachinesInput {
-    pub page: PageRequest,
-}
-
-impl Request for ListStateMachinesInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(ListStateMachinesInput {
-            page: PageRequest::read(input)?,
-        })
+request! {
+    pub struct ListStateMachinesInput {
+        pub page: PageRequest = PageRequest::read(input)?,
     }
+    read(input)
 }
 
 response! {

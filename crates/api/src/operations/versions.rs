@@ -8,25 +8,19 @@ use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub struct PublishStateMachineVersionInput {
-    pub state_machine_arn: String,
-    pub revision_id: Option<String>,
-    pub description: Option<String>,
-}
-
-impl Request for PublishStateMachineVersionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct PublishStateMachineVersionInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub revision_id: Option<String> = revision_id.map(str::to_string),
+        pub description: Option<String> = description.map(str::to_string),
+    }
+    read(input) {
         let mut v = Violations::default();
         let state_machine_arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
         let revision_id = input.opt_str("revisionId")?;
         let description = input.opt_str("description")?;
         v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
         v.check()?;
-        Ok(PublishStateMachineVersionInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            revision_id: revision_id.map(str::to_string),
-            description: description.map(str::to_string),
-        })
     }
 }
 
@@ -54,18 +48,13 @@ pub fn publish_state_machine_version(
     })
 }
 
-pub struct ListStateMachineVersionsInput {
-    pub state_machine_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListStateMachineVersionsInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListStateMachineVersionsInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-        Ok(ListStateMachineVersionsInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            page,
-        })
     }
 }
 
@@ -102,17 +91,11 @@ pub fn list_state_machine_versions(
     })
 }
 
-pub struct DeleteStateMachineVersionInput {
-    pub state_machine_version_arn: String,
-}
-
-impl Request for DeleteStateMachineVersionInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineVersionInput {
-            state_machine_version_arn: read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)?
-                .to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineVersionInput {
+        pub state_machine_version_arn: String = read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)? .to_string(),
     }
+    read(input)
 }
 
 response! {
