@@ -200,64 +200,51 @@ pub fn dispatch_blocking(
     request: &Value,
 ) -> Result<Value> {
     let input = Input::new(request);
+    // An arm calls the operation's handler with what it takes (the service, the request context)
+    // and the request read from the body.
+    macro_rules! handle {
+        ($handler:ident($($arg:ident),*)) => {
+            answer($handler($($arg,)* read(&input)?))
+        };
+    }
     match operation {
-        "CreateStateMachine" => answer(create_state_machine(service, ctx, read(&input)?)),
-        "DescribeStateMachine" => answer(describe_state_machine(service, ctx, read(&input)?)),
-        "UpdateStateMachine" => answer(update_state_machine(service, ctx, read(&input)?)),
-        "DeleteStateMachine" => answer(delete_state_machine(service, ctx, read(&input)?)),
-        "ListStateMachines" => answer(list_state_machines(service, ctx, read(&input)?)),
-        "PublishStateMachineVersion" => {
-            answer(publish_state_machine_version(service, ctx, read(&input)?))
-        }
-        "ListStateMachineVersions" => {
-            answer(list_state_machine_versions(service, ctx, read(&input)?))
-        }
-        "DeleteStateMachineVersion" => {
-            answer(delete_state_machine_version(service, ctx, read(&input)?))
-        }
-        "CreateStateMachineAlias" => {
-            answer(create_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "DescribeStateMachineAlias" => {
-            answer(describe_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "UpdateStateMachineAlias" => {
-            answer(update_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "DeleteStateMachineAlias" => {
-            answer(delete_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "ListStateMachineAliases" => {
-            answer(list_state_machine_aliases(service, ctx, read(&input)?))
-        }
-        "CreateActivity" => answer(create_activity(service, ctx, read(&input)?)),
-        "SendTaskSuccess" => answer(send_task_success(service, read(&input)?)),
-        "SendTaskFailure" => answer(send_task_failure(service, read(&input)?)),
-        "SendTaskHeartbeat" => answer(send_task_heartbeat(service, read(&input)?)),
-        "DescribeActivity" => answer(describe_activity(service, ctx, read(&input)?)),
-        "DeleteActivity" => answer(delete_activity(service, ctx, read(&input)?)),
-        "ListActivities" => answer(list_activities(service, ctx, read(&input)?)),
-        "TagResource" => answer(tag_resource(service, ctx, read(&input)?)),
-        "UntagResource" => answer(untag_resource(service, ctx, read(&input)?)),
-        "ListTagsForResource" => answer(list_tags_for_resource(service, ctx, read(&input)?)),
+        "CreateStateMachine" => handle!(create_state_machine(service, ctx)),
+        "DescribeStateMachine" => handle!(describe_state_machine(service, ctx)),
+        "UpdateStateMachine" => handle!(update_state_machine(service, ctx)),
+        "DeleteStateMachine" => handle!(delete_state_machine(service, ctx)),
+        "ListStateMachines" => handle!(list_state_machines(service, ctx)),
+        "PublishStateMachineVersion" => handle!(publish_state_machine_version(service, ctx)),
+        "ListStateMachineVersions" => handle!(list_state_machine_versions(service, ctx)),
+        "DeleteStateMachineVersion" => handle!(delete_state_machine_version(service, ctx)),
+        "CreateStateMachineAlias" => handle!(create_state_machine_alias(service, ctx)),
+        "DescribeStateMachineAlias" => handle!(describe_state_machine_alias(service, ctx)),
+        "UpdateStateMachineAlias" => handle!(update_state_machine_alias(service, ctx)),
+        "DeleteStateMachineAlias" => handle!(delete_state_machine_alias(service, ctx)),
+        "ListStateMachineAliases" => handle!(list_state_machine_aliases(service, ctx)),
+        "CreateActivity" => handle!(create_activity(service, ctx)),
+        "SendTaskSuccess" => handle!(send_task_success(service)),
+        "SendTaskFailure" => handle!(send_task_failure(service)),
+        "SendTaskHeartbeat" => handle!(send_task_heartbeat(service)),
+        "DescribeActivity" => handle!(describe_activity(service, ctx)),
+        "DeleteActivity" => handle!(delete_activity(service, ctx)),
+        "ListActivities" => handle!(list_activities(service, ctx)),
+        "TagResource" => handle!(tag_resource(service, ctx)),
+        "UntagResource" => handle!(untag_resource(service, ctx)),
+        "ListTagsForResource" => handle!(list_tags_for_resource(service, ctx)),
         "DescribeMapRun" => Err(describe_map_run(service, read(&input)?)),
-        "ListMapRuns" => answer(list_map_runs(service, ctx, read(&input)?)),
-        "UpdateMapRun" => answer(update_map_run(service, read(&input)?)),
-        "StartExecution" => answer(start_execution(service, ctx, read(&input)?)),
-        "DescribeExecution" => answer(describe_execution(service, read(&input)?)),
-        "StopExecution" => answer(stop_execution(service, read(&input)?)),
-        "RedriveExecution" => answer(redrive_execution(service, read(&input)?)),
-        "ListExecutions" => answer(list_executions(service, ctx, read(&input)?)),
-        "GetExecutionHistory" => answer(get_execution_history(service, read(&input)?)),
-        "DescribeStateMachineForExecution" => answer(describe_state_machine_for_execution(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "ValidateStateMachineDefinition" => {
-            answer(validate_state_machine_definition(read(&input)?))
+        "ListMapRuns" => handle!(list_map_runs(service, ctx)),
+        "UpdateMapRun" => handle!(update_map_run(service)),
+        "StartExecution" => handle!(start_execution(service, ctx)),
+        "DescribeExecution" => handle!(describe_execution(service)),
+        "StopExecution" => handle!(stop_execution(service)),
+        "RedriveExecution" => handle!(redrive_execution(service)),
+        "ListExecutions" => handle!(list_executions(service, ctx)),
+        "GetExecutionHistory" => handle!(get_execution_history(service)),
+        "DescribeStateMachineForExecution" => {
+            handle!(describe_state_machine_for_execution(service, ctx))
         }
-        "TestState" => answer(test_state(service, ctx, read(&input)?)),
+        "ValidateStateMachineDefinition" => handle!(validate_state_machine_definition()),
+        "TestState" => handle!(test_state(service, ctx)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),
