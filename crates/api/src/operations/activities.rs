@@ -116,10 +116,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListActivitiesOutput {
         pub activities: Vec<ActivityListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -128,16 +127,13 @@ pub fn list_activities(
     ctx: &RequestContext,
     request: ListActivitiesInput,
 ) -> Result<ListActivitiesOutput> {
-    let (activities, next_token) = request.page.apply(service.list_activities(&ctx.region)?)?;
-    Ok(ListActivitiesOutput {
-        activities: activities
-            .into_iter()
-            .map(|activity| ActivityListItem {
-                activity_arn: activity.arn,
-                name: activity.name,
-                creation_date: Timestamp(activity.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let activities = service.list_activities(&ctx.region)?;
+    let page = request
+        .page
+        .apply_map(activities, |activity| ActivityListItem {
+            activity_arn: activity.arn,
+            name: activity.name,
+            creation_date: Timestamp(activity.creation_ms),
+        })?;
+    Ok(page.into())
 }

@@ -255,10 +255,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListStateMachineAliasesOutput {
         pub state_machine_aliases: Vec<StateMachineAliasListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -268,17 +267,13 @@ pub fn list_state_machine_aliases(
     request: ListStateMachineAliasesInput,
 ) -> Result<ListStateMachineAliasesOutput> {
     let aliases = service.list_state_machine_aliases(&ctx.region, &request.state_machine_arn)?;
-    let (aliases, next_token) = request.page.apply(aliases)?;
-    Ok(ListStateMachineAliasesOutput {
-        state_machine_aliases: aliases
-            .into_iter()
-            .map(|alias| StateMachineAliasListItem {
-                state_machine_alias_arn: alias.arn,
-                creation_date: Timestamp(alias.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request
+        .page
+        .apply_map(aliases, |alias| StateMachineAliasListItem {
+            state_machine_alias_arn: alias.arn,
+            creation_date: Timestamp(alias.creation_ms),
+        })?;
+    Ok(page.into())
 }
 
 #[cfg(test)]

@@ -422,10 +422,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListExecutionsOutput {
         pub executions: Vec<ExecutionListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -455,25 +454,19 @@ pub fn list_executions(
         Some(ExecutionRedriveFilter::NotRedriven) => all.retain(|e| e.redrive.count == 0),
         None => {}
     }
-    let (executions, next_token) = page.apply(all)?;
-    Ok(ListExecutionsOutput {
-        executions: executions
-            .into_iter()
-            .map(|e| ExecutionListItem {
-                execution_arn: e.arn,
-                state_machine_arn: e.state_machine_arn,
-                name: e.name,
-                status: e.status,
-                start_date: Timestamp(e.start_ms),
-                stop_date: e.stop_ms.map(Timestamp),
-                state_machine_version_arn: e.version_arn,
-                state_machine_alias_arn: e.alias_arn,
-                redrive_count: e.redrive.count,
-                redrive_date: e.redrive.last_ms.map(Timestamp),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = page.apply_map(all, |e| ExecutionListItem {
+        execution_arn: e.arn,
+        state_machine_arn: e.state_machine_arn,
+        name: e.name,
+        status: e.status,
+        start_date: Timestamp(e.start_ms),
+        stop_date: e.stop_ms.map(Timestamp),
+        state_machine_version_arn: e.version_arn,
+        state_machine_alias_arn: e.alias_arn,
+        redrive_count: e.redrive.count,
+        redrive_date: e.redrive.last_ms.map(Timestamp),
+    })?;
+    Ok(page.into())
 }
 
 request! {
@@ -528,10 +521,9 @@ impl HistoryEventOutput {
     }
 }
 
-response! {
+list_output! {
     pub struct GetExecutionHistoryOutput {
         pub events: Vec<HistoryEventOutput>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -543,12 +535,8 @@ pub fn get_execution_history(
     if request.reverse_order {
         events.reverse();
     }
-    let (page, next_token) = request.page.apply(events)?;
-    Ok(GetExecutionHistoryOutput {
-        events: page
-            .into_iter()
-            .map(|event| HistoryEventOutput::new(event, request.include_execution_data))
-            .collect(),
-        next_token,
-    })
+    let page = request.page.apply_map(events, |event| {
+        HistoryEventOutput::new(event, request.include_execution_data)
+    })?;
+    Ok(page.into())
 }

@@ -42,10 +42,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListMapRunsOutput {
         pub map_runs: Vec<MapRunListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -55,20 +54,14 @@ pub fn list_map_runs(
     request: ListMapRunsInput,
 ) -> Result<ListMapRunsOutput> {
     let map_runs = service.list_map_runs(&ctx.region, &request.execution_arn)?;
-    let (map_runs, next_token) = request.page.apply(map_runs)?;
-    Ok(ListMapRunsOutput {
-        map_runs: map_runs
-            .into_iter()
-            .map(|run| MapRunListItem {
-                execution_arn: run.execution_arn,
-                map_run_arn: run.map_run_arn,
-                state_machine_arn: run.state_machine_arn,
-                start_date: Timestamp(run.start_ms),
-                stop_date: run.stop_ms.map(Timestamp),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request.page.apply_map(map_runs, |run| MapRunListItem {
+        execution_arn: run.execution_arn,
+        map_run_arn: run.map_run_arn,
+        state_machine_arn: run.state_machine_arn,
+        start_date: Timestamp(run.start_ms),
+        stop_date: run.stop_ms.map(Timestamp),
+    })?;
+    Ok(page.into())
 }
 
 // The limits are read and checked as AWS checks them; nothing uses them until map runs exist.

@@ -51,6 +51,27 @@ macro_rules! request {
     };
 }
 
+/// Declares a List operation's response: one page of items under the member the operation names
+/// them by, and the token of the next page (left out on the last page).
+macro_rules! list_output {
+    ($(#[$meta:meta])* pub struct $name:ident { pub $items:ident: Vec<$item:ty> $(,)? }) => {
+        response! {
+            $(#[$meta])*
+            pub struct $name {
+                pub $items: Vec<$item>,
+                pub next_token: Option<String>,
+            }
+        }
+
+        /// The response of a page (as [`pagination::PageRequest::apply_map`] gives it).
+        impl From<(Vec<$item>, Option<String>)> for $name {
+            fn from(($items, next_token): (Vec<$item>, Option<String>)) -> Self {
+                $name { $items, next_token }
+            }
+        }
+    };
+}
+
 mod activities;
 mod activity_tasks;
 mod aliases;

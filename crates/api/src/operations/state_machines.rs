@@ -287,10 +287,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListStateMachinesOutput {
         pub state_machines: Vec<StateMachineListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -299,19 +298,14 @@ pub fn list_state_machines(
     ctx: &RequestContext,
     request: ListStateMachinesInput,
 ) -> Result<ListStateMachinesOutput> {
-    let (machines, next_token) = request
+    let state_machines = service.list_state_machines(&ctx.region)?;
+    let page = request
         .page
-        .apply(service.list_state_machines(&ctx.region)?)?;
-    Ok(ListStateMachinesOutput {
-        state_machines: machines
-            .into_iter()
-            .map(|machine| StateMachineListItem {
-                state_machine_arn: machine.arn,
-                name: machine.name,
-                machine_type: machine.machine_type,
-                creation_date: Timestamp(machine.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+        .apply_map(state_machines, |machine| StateMachineListItem {
+            state_machine_arn: machine.arn,
+            name: machine.name,
+            machine_type: machine.machine_type,
+            creation_date: Timestamp(machine.creation_ms),
+        })?;
+    Ok(page.into())
 }

@@ -65,10 +65,9 @@ response! {
     }
 }
 
-response! {
+list_output! {
     pub struct ListStateMachineVersionsOutput {
         pub state_machine_versions: Vec<StateMachineVersionListItem>,
-        pub next_token: Option<String>,
     }
 }
 
@@ -78,17 +77,13 @@ pub fn list_state_machine_versions(
     request: ListStateMachineVersionsInput,
 ) -> Result<ListStateMachineVersionsOutput> {
     let versions = service.list_state_machine_versions(&ctx.region, &request.state_machine_arn)?;
-    let (versions, next_token) = request.page.apply(versions)?;
-    Ok(ListStateMachineVersionsOutput {
-        state_machine_versions: versions
-            .into_iter()
-            .map(|version| StateMachineVersionListItem {
-                state_machine_version_arn: version.arn,
-                creation_date: Timestamp(version.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request
+        .page
+        .apply_map(versions, |version| StateMachineVersionListItem {
+            state_machine_version_arn: version.arn,
+            creation_date: Timestamp(version.creation_ms),
+        })?;
+    Ok(page.into())
 }
 
 request! {
