@@ -2,7 +2,7 @@
 
 use engine::service::Service;
 
-use super::shapes::{required_string, ARN_MAX};
+use super::shapes::{read_error_and_cause, required_string, ARN_MAX};
 use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -84,16 +84,13 @@ pub fn send_task_success(
 request! {
     pub struct SendTaskFailureInput {
         pub task_token: String = token.to_string(),
-        pub error: Option<String> = error.map(str::to_string),
-        pub cause: Option<String> = cause.map(str::to_string),
+        pub error: Option<String> = error,
+        pub cause: Option<String> = cause,
     }
     read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
-        let error = input.opt_str("error")?;
-        let cause = input.opt_str("cause")?;
-        v.length("error", error, 0, 256);
-        v.length("cause", cause, 0, 32_768);
+        let (error, cause) = read_error_and_cause(input, &mut v)?;
         v.check()?;
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
+use super::shapes::read_error_and_cause;
 use super::{arn_member, check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
@@ -293,16 +294,13 @@ pub fn redrive_execution(
 request! {
     pub struct StopExecutionInput {
         pub execution_arn: String = arn.to_string(),
-        pub error: Option<String> = error.map(str::to_string),
-        pub cause: Option<String> = cause.map(str::to_string),
+        pub error: Option<String> = error,
+        pub cause: Option<String> = cause,
     }
     read(input) {
         let arn = arn_member(input, "executionArn")?;
-        let error = input.opt_str("error")?;
-        let cause = input.opt_str("cause")?;
         let mut v = Violations::default();
-        v.length("error", error, 0, 256);
-        v.length("cause", cause, 0, 32768);
+        let (error, cause) = read_error_and_cause(input, &mut v)?;
         v.check()?;
     }
 }

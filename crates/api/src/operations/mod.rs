@@ -167,8 +167,8 @@ trait Request: Sized {
 }
 
 /// The request an operation's handler takes, read from the body.
-fn read<T: Request>(input: &Input) -> Result<T> {
-    T::read(input)
+fn read<T: Request>(request: &Value) -> Result<T> {
+    T::read(&Input::new(request))
 }
 
 /// The response body of an operation's typed answer (named as the model names it, `…Output`):
@@ -204,10 +204,9 @@ pub async fn dispatch(
     operation: &str,
     request: &Value,
 ) -> Result<Value> {
-    let input = Input::new(request);
     match operation {
-        "GetActivityTask" => answer(get_activity_task(service, ctx, read(&input)?).await),
-        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(&input)?).await),
+        "GetActivityTask" => answer(get_activity_task(service, ctx, read(request)?).await),
+        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(request)?).await),
         _ => dispatch_blocking(service, ctx, operation, request),
     }
 }
@@ -220,12 +219,11 @@ pub fn dispatch_blocking(
     operation: &str,
     request: &Value,
 ) -> Result<Value> {
-    let input = Input::new(request);
     // An arm calls the operation's handler with what it takes (the service, the request context)
     // and the request read from the body.
     macro_rules! handle {
         ($handler:ident($($arg:ident),*)) => {
-            answer($handler($($arg,)* read(&input)?))
+            answer($handler($($arg,)* read(request)?))
         };
     }
     match operation {
@@ -252,7 +250,7 @@ pub fn dispatch_blocking(
         "TagResource" => handle!(tag_resource(service, ctx)),
         "UntagResource" => handle!(untag_resource(service, ctx)),
         "ListTagsForResource" => handle!(list_tags_for_resource(service, ctx)),
-        "DescribeMapRun" => Err(describe_map_run(service, read(&input)?)),
+        "DescribeMapRun" => Err(describe_map_run(service, read(request)?)),
         "ListMapRuns" => handle!(list_map_runs(service, ctx)),
         "UpdateMapRun" => handle!(update_map_run(service)),
         "StartExecution" => handle!(start_execution(service, ctx)),

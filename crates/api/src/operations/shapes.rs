@@ -30,6 +30,18 @@ pub fn required_string<'a>(
     Ok(value.unwrap_or_default())
 }
 
+/// The `error` and `cause` of a failure (SendTaskFailure, StopExecution).
+pub fn read_error_and_cause(
+    input: &Input,
+    violations: &mut Violations,
+) -> Result<(Option<String>, Option<String>)> {
+    let error = input.opt_str("error")?;
+    let cause = input.opt_str("cause")?;
+    violations.length("error", error, 0, 256);
+    violations.length("cause", cause, 0, 32_768);
+    Ok((error.map(str::to_string), cause.map(str::to_string)))
+}
+
 /// The ARN of a request that names one resource and nothing else to check.
 pub fn read_arn<'a>(input: &Input<'a>, name: &str, max: usize) -> Result<&'a str> {
     let mut v = Violations::default();
