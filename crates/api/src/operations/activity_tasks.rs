@@ -2,7 +2,7 @@
 
 use engine::service::Service;
 
-use super::shapes::{read_error_and_cause, required_string, ARN_MAX};
+use super::shapes::{optional_string, read_error_and_cause, required_string, ARN_MAX};
 use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -18,8 +18,7 @@ request! {
     read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
-        let worker = input.opt_str("workerName")?;
-        v.length("workerName", worker, 1, 80);
+        let worker = optional_string(input, "workerName", (1, 80), &mut v)?;
         v.check()?;
     }
 }

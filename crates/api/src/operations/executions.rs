@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
-use super::shapes::read_error_and_cause;
+use super::shapes::{optional_string, read_error_and_cause};
 use super::{arn_member, check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
@@ -29,12 +29,10 @@ pub type StartSyncExecutionInput = StartExecutionInput;
 impl Request for StartExecutionInput {
     fn read(input: &Input) -> Result<Self> {
         let arn = arn_member(input, "stateMachineArn")?;
-        let name = input.opt_str("name")?;
-        let exec_input = input.opt_str("input")?;
-        let trace = input.opt_str("traceHeader")?;
         let mut v = Violations::default();
-        v.length("name", name, 1, 80);
-        v.length("traceHeader", trace, 0, 256);
+        let name = optional_string(input, "name", (1, 80), &mut v)?;
+        let exec_input = input.opt_str("input")?;
+        let trace = optional_string(input, "traceHeader", (0, 256), &mut v)?;
         v.check()?;
         if let Some(n) = name {
             check_name(n)?;
@@ -268,9 +266,8 @@ request! {
     }
     read(input) {
         let arn = arn_member(input, "executionArn")?;
-        let token = input.opt_str("clientToken")?;
         let mut v = Violations::default();
-        v.length("clientToken", token, 1, 64);
+        let token = optional_string(input, "clientToken", (1, 64), &mut v)?;
         v.check()?;
     }
 }
@@ -360,11 +357,9 @@ impl Request for ListExecutionsInput {
             ],
         );
         v.check()?;
-        let machine_arn = input.opt_str("stateMachineArn")?;
-        let map_run_arn = input.opt_str("mapRunArn")?;
         let mut v = Violations::default();
-        v.length("stateMachineArn", machine_arn, 1, 256);
-        v.length("mapRunArn", map_run_arn, 1, 2000);
+        let machine_arn = optional_string(input, "stateMachineArn", (1, 256), &mut v)?;
+        let map_run_arn = optional_string(input, "mapRunArn", (1, 2000), &mut v)?;
         v.check()?;
         let target = match (machine_arn, map_run_arn) {
             (Some(_), Some(_)) => {
