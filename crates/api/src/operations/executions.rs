@@ -161,13 +161,34 @@ impl Request for ExecutionArnInput {
 }
 
 response! {
-    pub struct DescribeExecutionOutput {
+    /// The members that open both DescribeExecution's answer and ListExecutions' items.
+    pub struct ExecutionSummary {
         pub execution_arn: String,
         pub state_machine_arn: String,
         pub name: String,
         pub status: String,
         pub start_date: Timestamp,
         pub stop_date: Option<Timestamp>,
+    }
+}
+
+impl ExecutionSummary {
+    fn of(rec: &ExecutionRecord) -> Self {
+        ExecutionSummary {
+            execution_arn: rec.arn.clone(),
+            state_machine_arn: rec.state_machine_arn.clone(),
+            name: rec.name.clone(),
+            status: rec.status.clone(),
+            start_date: Timestamp(rec.start_ms),
+            stop_date: rec.stop_ms.map(Timestamp),
+        }
+    }
+}
+
+response! {
+    pub struct DescribeExecutionOutput {
+        #[serde(flatten)]
+        pub summary: ExecutionSummary,
         pub input: String,
         pub input_details: CloudWatchEventsExecutionDataDetails,
         pub output: Option<String>,
@@ -188,12 +209,7 @@ impl DescribeExecutionOutput {
     fn new(rec: ExecutionRecord, now_ms: i64) -> Self {
         let redrive = RedriveStatus::of(&rec, now_ms);
         DescribeExecutionOutput {
-            execution_arn: rec.arn,
-            state_machine_arn: rec.state_machine_arn,
-            name: rec.name,
-            status: rec.status,
-            start_date: Timestamp(rec.start_ms),
-            stop_date: rec.stop_ms.map(Timestamp),
+            summary: ExecutionSummary::of(&rec),
             input: rec.input,
             input_details: INCLUDED,
             output_details: rec.output.as_ref().map(|_| INCLUDED),
@@ -402,12 +418,8 @@ fn read_listing(input: &Input) -> Result<(Option<ExecutionRedriveFilter>, PageRe
 
 response! {
     pub struct ExecutionListItem {
-        pub execution_arn: String,
-        pub state_machine_arn: String,
-        pub name: String,
-        pub status: String,
-        pub start_date: Timestamp,
-        pub stop_date: Option<Timestamp>,
+        #[serde(flatten)]
+        pub summary: ExecutionSummary,
         pub state_machine_version_arn: Option<String>,
         pub state_machine_alias_arn: Option<String>,
         pub redrive_count: u32,
@@ -448,12 +460,7 @@ pub fn list_executions(
         None => {}
     }
     let page = page.apply_map(all, |e| ExecutionListItem {
-        execution_arn: e.arn,
-        state_machine_arn: e.state_machine_arn,
-        name: e.name,
-        status: e.status,
-        start_date: Timestamp(e.start_ms),
-        stop_date: e.stop_ms.map(Timestamp),
+        summary: ExecutionSummary::of(&e),
         state_machine_version_arn: e.version_arn,
         state_machine_alias_arn: e.alias_arn,
         redrive_count: e.redrive.count,
