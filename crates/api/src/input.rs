@@ -25,12 +25,21 @@ impl<'a> Input<'a> {
         }
     }
 
-    pub fn opt_str(&self, name: &str) -> Result<Option<&'a str>, ApiError> {
+    /// A member read by `pick`, which answers `None` for a value not of the `expected` kind.
+    fn member<T>(
+        &self,
+        name: &str,
+        expected: &str,
+        pick: impl FnOnce(&'a Value) -> Option<T>,
+    ) -> Result<Option<T>, ApiError> {
         match self.obj.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(type_error(name, "a string")),
+            Some(v) => pick(v).map(Some).ok_or_else(|| type_error(name, expected)),
         }
+    }
+
+    pub fn opt_str(&self, name: &str) -> Result<Option<&'a str>, ApiError> {
+        self.member(name, "a string", Value::as_str)
     }
 
     pub fn str(&self, name: &str) -> Result<&'a str, ApiError> {
@@ -42,50 +51,24 @@ impl<'a> Input<'a> {
     }
 
     pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(type_error(name, "a boolean")),
-        }
+        self.member(name, "a boolean", Value::as_bool)
     }
 
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| type_error(name, "an integer")),
-            Some(_) => Err(type_error(name, "an integer")),
-        }
+        self.member(name, "an integer", Value::as_i64)
     }
 
     /// A number of the model's `float` or `double` types.
     pub fn opt_number(&self, name: &str) -> Result<Option<f64>, ApiError> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| type_error(name, "a number")),
-            Some(_) => Err(type_error(name, "a number")),
-        }
+        self.member(name, "a number", Value::as_f64)
     }
 
     pub fn opt_object(&self, name: &str) -> Result<Option<&'a Value>, ApiError> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v @ Value::Object(_)) => Ok(Some(v)),
-            Some(_) => Err(type_error(name, "an object")),
-        }
+        self.member(name, "an object", |v| v.is_object().then_some(v))
     }
 
     pub fn opt_array(&self, name: &str) -> Result<Option<&'a Vec<Value>>, ApiError> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a)),
-            Some(_) => Err(type_error(name, "a list")),
-        }
+        self.member(name, "a list", Value::as_array)
     }
 }
 
@@ -105,33 +88,43 @@ impl Violations {
         }
     }
 
+    /// A bound rule on a member's `measure` (its length or its value); `shown` is how the
+    /// message names the value (`Value 'x'`, or `Value` where AWS leaves it out).
+    #[allow(clippy::too_many_arguments)]
+    fn bounds(
+        &mut self,
+        name: &str,
+        shown: &str,
+        measure: &str,
+        below: bool,
+        above: bool,
+        min: impl std::fmt::Display,
+        max: impl std::fmt::Display,
+    ) {
+        let rule = if below {
+            format!("greater than or equal to {min}")
+        } else if above {
+            format!("less than or equal to {max}")
+        } else {
+            return;
+        };
+        self.items.push(format!(
+            "{shown} at '{name}' failed to satisfy constraint: Member must have {measure} {rule}"
+        ));
+    }
+
     /// The length rule of a member the model marks `sensitive`: AWS leaves its value out.
     pub fn sensitive_length(&mut self, name: &str, value: Option<&str>, min: usize, max: usize) {
         if let Some(v) = value {
             let n = v.chars().count();
-            if n < min {
-                self.items.push(format!(
-                    "Value at '{name}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-                ));
-            } else if n > max {
-                self.items.push(format!(
-                    "Value at '{name}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-                ));
-            }
+            self.bounds(name, "Value", "length", n < min, n > max, min, max);
         }
     }
 
     /// A list's length rule; `shown` is the list as AWS prints it in the message.
     pub fn list_length(&mut self, name: &str, shown: &str, len: usize, min: usize, max: usize) {
-        if len < min {
-            self.items.push(format!(
-                "Value '{shown}' at '{name}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-            ));
-        } else if len > max {
-            self.items.push(format!(
-                "Value '{shown}' at '{name}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-            ));
-        }
+        let shown = format!("Value '{shown}'");
+        self.bounds(name, &shown, "length", len < min, len > max, min, max);
     }
 
     /// A pattern rule; `matches` is whether the value satisfies `pattern` (the model's regular
@@ -148,34 +141,19 @@ impl Violations {
     pub fn float_range(&mut self, name: &str, value: Option<f64>, min: f64, max: f64) {
         if let Some(v) = value {
             let shown = if v.fract() == 0.0 && v.abs() < 1e15 {
-                format!("{v:.1}")
+                format!("Value '{v:.1}'")
             } else {
-                v.to_string()
+                format!("Value '{v}'")
             };
-            if v < min {
-                self.items.push(format!(
-                    "Value '{shown}' at '{name}' failed to satisfy constraint: Member must have value greater than or equal to {min}"
-                ));
-            } else if v > max {
-                self.items.push(format!(
-                    "Value '{shown}' at '{name}' failed to satisfy constraint: Member must have value less than or equal to {max}"
-                ));
-            }
+            self.bounds(name, &shown, "value", v < min, v > max, min, max);
         }
     }
 
     pub fn length(&mut self, name: &str, value: Option<&str>, min: usize, max: usize) {
         if let Some(v) = value {
             let n = v.chars().count();
-            if n < min {
-                self.items.push(format!(
-                    "Value '{v}' at '{name}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-                ));
-            } else if n > max {
-                self.items.push(format!(
-                    "Value '{v}' at '{name}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-                ));
-            }
+            let shown = format!("Value '{v}'");
+            self.bounds(name, &shown, "length", n < min, n > max, min, max);
         }
     }
 
@@ -192,15 +170,8 @@ impl Violations {
 
     pub fn range(&mut self, name: &str, value: Option<i64>, min: i64, max: i64) {
         if let Some(v) = value {
-            if v < min {
-                self.items.push(format!(
-                    "Value '{v}' at '{name}' failed to satisfy constraint: Member must have value greater than or equal to {min}"
-                ));
-            } else if v > max {
-                self.items.push(format!(
-                    "Value '{v}' at '{name}' failed to satisfy constraint: Member must have value less than or equal to {max}"
-                ));
-            }
+            let shown = format!("Value '{v}'");
+            self.bounds(name, &shown, "value", v < min, v > max, min, max);
         }
     }
 

@@ -174,30 +174,24 @@ async fn requests_are_checked_against_the_model() {
         fails(&svc, "CreateStateMachineAlias", body).await.1,
         "1 validation error detected: Value '101' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value less than or equal to 100"
     );
-    assert_eq!(
-        fails(
-            &svc,
+    for (operation, body, refusal) in [
+        (
             "CreateActivity",
-            json!({"name": "TestActivity InvalidName$"})
-        )
-        .await,
+            json!({"name": "TestActivity InvalidName$"}),
+            ("InvalidName", "Invalid Name: 'TestActivity InvalidName$'"),
+        ),
         (
-            "InvalidName".into(),
-            "Invalid Name: 'TestActivity InvalidName$'".into()
-        )
-    );
-    assert_eq!(
-        fails(
-            &svc,
             "DescribeActivity",
-            json!({"activityArn": "no_an_activity_arn"})
-        )
-        .await,
-        (
-            "InvalidArn".into(),
-            "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'".into()
-        )
-    );
+            json!({"activityArn": "no_an_activity_arn"}),
+            (
+                "InvalidArn",
+                "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'",
+            ),
+        ),
+    ] {
+        let (code, message) = fails(&svc, operation, body).await;
+        assert_eq!((code.as_str(), message.as_str()), refusal, "{operation}");
+    }
 }
 
 #[tokio::test]

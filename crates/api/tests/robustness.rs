@@ -109,22 +109,27 @@ async fn bad_definitions_inputs_and_names_are_rejected_as_aws_does() {
     let role = "arn:aws:iam::123456789012:role/r";
     let ok_def =
         json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}).to_string();
-    let (status, value) = call(
-        &svc,
-        "AWSStepFunctions.CreateStateMachine",
-        &json!({"name": "bad name", "definition": ok_def, "roleArn": role}).to_string(),
-    )
-    .await;
-    assert_client_error(status, &value, "bad name");
-    assert_eq!(value["__type"], "InvalidName");
-    let (status, value) = call(
-        &svc,
-        "AWSStepFunctions.CreateStateMachine",
-        &json!({"name": "m", "definition": "{", "roleArn": role}).to_string(),
-    )
-    .await;
-    assert_client_error(status, &value, "bad definition");
-    assert_eq!(value["__type"], "InvalidDefinition");
+    for (body, what, code) in [
+        (
+            json!({"name": "bad name", "definition": ok_def, "roleArn": role}),
+            "bad name",
+            "InvalidName",
+        ),
+        (
+            json!({"name": "m", "definition": "{", "roleArn": role}),
+            "bad definition",
+            "InvalidDefinition",
+        ),
+    ] {
+        let (status, value) = call(
+            &svc,
+            "AWSStepFunctions.CreateStateMachine",
+            &body.to_string(),
+        )
+        .await;
+        assert_client_error(status, &value, what);
+        assert_eq!(value["__type"], code);
+    }
     let (status, value) = call(
         &svc,
         "AWSStepFunctions.CreateStateMachine",

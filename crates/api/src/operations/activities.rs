@@ -1,7 +1,6 @@
 //! CreateActivity, DescribeActivity, DeleteActivity, ListActivities.
 
 use engine::service::{configuration, Service};
-use serde::Serialize;
 use serde_json::Value;
 
 use super::pagination::PageRequest;
@@ -10,33 +9,27 @@ use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub struct CreateActivityInput {
-    pub name: String,
-    pub tags: Vec<(String, String)>,
-    pub encryption_configuration: Option<Value>,
-}
-
-impl Request for CreateActivityInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateActivityInput {
+        pub name: String = name.to_string(),
+        pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
+        pub encryption_configuration: Option<Value> = encryption_configuration,
+    }
+    read(input) {
         let mut v = Violations::default();
         let name = required_string(input, "name", 80, &mut v)?;
         let tags = read_tags(input, "tags", &mut v)?;
         let encryption_configuration = read_encryption(input, &mut v)?;
         v.check()?;
         check_name(name)?;
-        Ok(CreateActivityInput {
-            name: name.to_string(),
-            tags: tags.unwrap_or_default(),
-            encryption_configuration,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateActivityOutput {
-    pub activity_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct CreateActivityOutput {
+        pub activity_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
 pub fn create_activity(
@@ -56,25 +49,20 @@ pub fn create_activity(
     })
 }
 
-pub struct DescribeActivityInput {
-    pub activity_arn: String,
-}
-
-impl Request for DescribeActivityInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeActivityInput {
-            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeActivityInput {
+        pub activity_arn: String = read_arn(input, "activityArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeActivityOutput {
-    pub activity_arn: String,
-    pub name: String,
-    pub creation_date: Timestamp,
-    pub encryption_configuration: Value,
+response! {
+    pub struct DescribeActivityOutput {
+        pub activity_arn: String,
+        pub name: String,
+        pub creation_date: Timestamp,
+        pub encryption_configuration: Value,
+    }
 }
 
 pub fn describe_activity(
@@ -93,20 +81,16 @@ pub fn describe_activity(
     })
 }
 
-pub struct DeleteActivityInput {
-    pub activity_arn: String,
-}
-
-impl Request for DeleteActivityInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteActivityInput {
-            activity_arn: read_arn(input, "activityArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteActivityInput {
+        pub activity_arn: String = read_arn(input, "activityArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-pub struct DeleteActivityOutput {}
+response! {
+    pub struct DeleteActivityOutput {}
+}
 
 pub fn delete_activity(
     service: &Service,
@@ -117,32 +101,25 @@ pub fn delete_activity(
     Ok(DeleteActivityOutput {})
 }
 
-pub struct ListActivitiesInput {
-    pub page: PageRequest,
+request! {
+    pub struct ListActivitiesInput {
+        pub page: PageRequest = PageRequest::read(input)?,
+    }
+    read(input)
 }
 
-impl Request for ListActivitiesInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(ListActivitiesInput {
-            page: PageRequest::read(input)?,
-        })
+response! {
+    pub struct ActivityListItem {
+        pub activity_arn: String,
+        pub name: String,
+        pub creation_date: Timestamp,
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivityListItem {
-    pub activity_arn: String,
-    pub name: String,
-    pub creation_date: Timestamp,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListActivitiesOutput {
-    pub activities: Vec<ActivityListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListActivitiesOutput {
+        pub activities: Vec<ActivityListItem>,
+    }
 }
 
 pub fn list_activities(
@@ -150,16 +127,13 @@ pub fn list_activities(
     ctx: &RequestContext,
     request: ListActivitiesInput,
 ) -> Result<ListActivitiesOutput> {
-    let (activities, next_token) = request.page.apply(service.list_activities(&ctx.region)?)?;
-    Ok(ListActivitiesOutput {
-        activities: activities
-            .into_iter()
-            .map(|activity| ActivityListItem {
-                activity_arn: activity.arn,
-                name: activity.name,
-                creation_date: Timestamp(activity.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let activities = service.list_activities(&ctx.region)?;
+    let page = request
+        .page
+        .apply_map(activities, |activity| ActivityListItem {
+            activity_arn: activity.arn,
+            name: activity.name,
+            creation_date: Timestamp(activity.creation_ms),
+        })?;
+    Ok(page.into())
 }

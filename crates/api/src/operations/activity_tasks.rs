@@ -1,9 +1,8 @@
 //! GetActivityTask, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
 
 use engine::service::Service;
-use serde::Serialize;
 
-use super::shapes::{required_string, ARN_MAX};
+use super::shapes::{optional_string, read_error_and_cause, required_string, ARN_MAX};
 use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
@@ -11,33 +10,25 @@ use crate::RequestContext;
 /// The model's limit on a task token's length.
 const TOKEN_MAX: usize = 2048;
 
-pub struct GetActivityTaskInput {
-    pub activity_arn: String,
-    pub worker_name: Option<String>,
-}
-
-impl Request for GetActivityTaskInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct GetActivityTaskInput {
+        pub activity_arn: String = arn.to_string(),
+        pub worker_name: Option<String> = worker.map(str::to_string),
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "activityArn", ARN_MAX, &mut v)?;
-        let worker = input.opt_str("workerName")?;
-        v.length("workerName", worker, 1, 80);
+        let worker = optional_string(input, "workerName", (1, 80), &mut v)?;
         v.check()?;
-        Ok(GetActivityTaskInput {
-            activity_arn: arn.to_string(),
-            worker_name: worker.map(str::to_string),
-        })
     }
 }
 
-/// Empty (`{}`) when no task came before the long poll ended.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetActivityTaskOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
+response! {
+    /// Empty (`{}`) when no task came before the long poll ended.
+    pub struct GetActivityTaskOutput {
+        pub task_token: Option<String>,
+        pub input: Option<String>,
+    }
 }
 
 pub async fn get_activity_task(
@@ -64,26 +55,22 @@ fn token<'a>(input: &Input<'a>, v: &mut Violations) -> Result<&'a str> {
     required_string(input, "taskToken", TOKEN_MAX, v)
 }
 
-pub struct SendTaskSuccessInput {
-    pub task_token: String,
-    pub output: String,
-}
-
-impl Request for SendTaskSuccessInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskSuccessInput {
+        pub task_token: String = token.to_string(),
+        pub output: String = output.to_string(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
         let output = required_string(input, "output", 262_144, &mut v)?;
         v.check()?;
-        Ok(SendTaskSuccessInput {
-            task_token: token.to_string(),
-            output: output.to_string(),
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskSuccessOutput {}
+response! {
+    pub struct SendTaskSuccessOutput {}
+}
 
 pub fn send_task_success(
     service: &Service,
@@ -93,31 +80,23 @@ pub fn send_task_success(
     Ok(SendTaskSuccessOutput {})
 }
 
-pub struct SendTaskFailureInput {
-    pub task_token: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-impl Request for SendTaskFailureInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskFailureInput {
+        pub task_token: String = token.to_string(),
+        pub error: Option<String> = error,
+        pub cause: Option<String> = cause,
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
-        let error = input.opt_str("error")?;
-        let cause = input.opt_str("cause")?;
-        v.length("error", error, 0, 256);
-        v.length("cause", cause, 0, 32_768);
+        let (error, cause) = read_error_and_cause(input, &mut v)?;
         v.check()?;
-        Ok(SendTaskFailureInput {
-            task_token: token.to_string(),
-            error: error.map(str::to_string),
-            cause: cause.map(str::to_string),
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskFailureOutput {}
+response! {
+    pub struct SendTaskFailureOutput {}
+}
 
 pub fn send_task_failure(
     service: &Service,
@@ -127,23 +106,20 @@ pub fn send_task_failure(
     Ok(SendTaskFailureOutput {})
 }
 
-pub struct SendTaskHeartbeatInput {
-    pub task_token: String,
-}
-
-impl Request for SendTaskHeartbeatInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct SendTaskHeartbeatInput {
+        pub task_token: String = token.to_string(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let token = token(input, &mut v)?;
         v.check()?;
-        Ok(SendTaskHeartbeatInput {
-            task_token: token.to_string(),
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct SendTaskHeartbeatOutput {}
+response! {
+    pub struct SendTaskHeartbeatOutput {}
+}
 
 pub fn send_task_heartbeat(
     service: &Service,

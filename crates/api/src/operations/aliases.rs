@@ -3,7 +3,6 @@
 
 use engine::service::{ErrorCode, Service};
 use engine::AliasRoute;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX};
@@ -75,12 +74,12 @@ fn read_routing(input: &Input, violations: &mut Violations) -> Result<Option<Vec
     Ok(Some(routes))
 }
 
-/// The model's `RoutingConfigurationListItem`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RoutingConfigurationListItem {
-    pub state_machine_version_arn: String,
-    pub weight: u32,
+response! {
+    /// The model's `RoutingConfigurationListItem`.
+    pub struct RoutingConfigurationListItem {
+        pub state_machine_version_arn: String,
+        pub weight: u32,
+    }
 }
 
 fn routing_items(routing: Vec<AliasRoute>) -> Vec<RoutingConfigurationListItem> {
@@ -93,14 +92,13 @@ fn routing_items(routing: Vec<AliasRoute>) -> Vec<RoutingConfigurationListItem> 
         .collect()
 }
 
-pub struct CreateStateMachineAliasInput {
-    pub description: Option<String>,
-    pub name: String,
-    pub routing_configuration: Vec<AliasRoute>,
-}
-
-impl Request for CreateStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateStateMachineAliasInput {
+        pub description: Option<String> = description.map(str::to_string),
+        pub name: String = name.to_string(),
+        pub routing_configuration: Vec<AliasRoute> = routing.unwrap_or_default(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let description = input.opt_str("description")?;
         v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
@@ -114,19 +112,14 @@ impl Request for CreateStateMachineAliasInput {
         let routing = read_routing(input, &mut v)?;
         v.required("routingConfiguration", routing.is_some());
         v.check()?;
-        Ok(CreateStateMachineAliasInput {
-            description: description.map(str::to_string),
-            name: name.to_string(),
-            routing_configuration: routing.unwrap_or_default(),
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateStateMachineAliasOutput {
-    pub state_machine_alias_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct CreateStateMachineAliasOutput {
+        pub state_machine_alias_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
 pub fn create_state_machine_alias(
@@ -146,28 +139,22 @@ pub fn create_state_machine_alias(
     })
 }
 
-pub struct DescribeStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-}
-
-impl Request for DescribeStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeStateMachineAliasInput {
-            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeStateMachineAliasInput {
+        pub state_machine_alias_arn: String = read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineAliasOutput {
-    pub state_machine_alias_arn: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub routing_configuration: Vec<RoutingConfigurationListItem>,
-    pub creation_date: Timestamp,
-    pub update_date: Timestamp,
+response! {
+    pub struct DescribeStateMachineAliasOutput {
+        pub state_machine_alias_arn: String,
+        pub name: String,
+        pub description: Option<String>,
+        pub routing_configuration: Vec<RoutingConfigurationListItem>,
+        pub creation_date: Timestamp,
+        pub update_date: Timestamp,
+    }
 }
 
 pub fn describe_state_machine_alias(
@@ -187,14 +174,13 @@ pub fn describe_state_machine_alias(
     })
 }
 
-pub struct UpdateStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-    pub description: Option<String>,
-    pub routing_configuration: Option<Vec<AliasRoute>>,
-}
-
-impl Request for UpdateStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct UpdateStateMachineAliasInput {
+        pub state_machine_alias_arn: String = arn.to_string(),
+        pub description: Option<String> = description.map(str::to_string),
+        pub routing_configuration: Option<Vec<AliasRoute>> = routing,
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "stateMachineAliasArn", ARN_MAX, &mut v)?;
         let description = input.opt_str("description")?;
@@ -207,18 +193,13 @@ impl Request for UpdateStateMachineAliasInput {
                 "Either the description or the routingConfiguration must be specified",
             ));
         }
-        Ok(UpdateStateMachineAliasInput {
-            state_machine_alias_arn: arn.to_string(),
-            description: description.map(str::to_string),
-            routing_configuration: routing,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStateMachineAliasOutput {
-    pub update_date: Timestamp,
+response! {
+    pub struct UpdateStateMachineAliasOutput {
+        pub update_date: Timestamp,
+    }
 }
 
 pub fn update_state_machine_alias(
@@ -237,20 +218,16 @@ pub fn update_state_machine_alias(
     })
 }
 
-pub struct DeleteStateMachineAliasInput {
-    pub state_machine_alias_arn: String,
-}
-
-impl Request for DeleteStateMachineAliasInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineAliasInput {
-            state_machine_alias_arn: read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineAliasInput {
+        pub state_machine_alias_arn: String = read_arn(input, "stateMachineAliasArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineAliasOutput {}
+response! {
+    pub struct DeleteStateMachineAliasOutput {}
+}
 
 pub fn delete_state_machine_alias(
     service: &Service,
@@ -261,34 +238,27 @@ pub fn delete_state_machine_alias(
     Ok(DeleteStateMachineAliasOutput {})
 }
 
-pub struct ListStateMachineAliasesInput {
-    pub state_machine_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListStateMachineAliasesInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListStateMachineAliasesInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-        Ok(ListStateMachineAliasesInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            page,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineAliasListItem {
-    pub state_machine_alias_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct StateMachineAliasListItem {
+        pub state_machine_alias_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachineAliasesOutput {
-    pub state_machine_aliases: Vec<StateMachineAliasListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListStateMachineAliasesOutput {
+        pub state_machine_aliases: Vec<StateMachineAliasListItem>,
+    }
 }
 
 pub fn list_state_machine_aliases(
@@ -297,17 +267,13 @@ pub fn list_state_machine_aliases(
     request: ListStateMachineAliasesInput,
 ) -> Result<ListStateMachineAliasesOutput> {
     let aliases = service.list_state_machine_aliases(&ctx.region, &request.state_machine_arn)?;
-    let (aliases, next_token) = request.page.apply(aliases)?;
-    Ok(ListStateMachineAliasesOutput {
-        state_machine_aliases: aliases
-            .into_iter()
-            .map(|alias| StateMachineAliasListItem {
-                state_machine_alias_arn: alias.arn,
-                creation_date: Timestamp(alias.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request
+        .page
+        .apply_map(aliases, |alias| StateMachineAliasListItem {
+            state_machine_alias_arn: alias.arn,
+            creation_date: Timestamp(alias.creation_ms),
+        })?;
+    Ok(page.into())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
+use super::shapes::{optional_string, read_error_and_cause};
 use super::{arn_member, check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
@@ -28,12 +29,10 @@ pub type StartSyncExecutionInput = StartExecutionInput;
 impl Request for StartExecutionInput {
     fn read(input: &Input) -> Result<Self> {
         let arn = arn_member(input, "stateMachineArn")?;
-        let name = input.opt_str("name")?;
-        let exec_input = input.opt_str("input")?;
-        let trace = input.opt_str("traceHeader")?;
         let mut v = Violations::default();
-        v.length("name", name, 1, 80);
-        v.length("traceHeader", trace, 0, 256);
+        let name = optional_string(input, "name", (1, 80), &mut v)?;
+        let exec_input = input.opt_str("input")?;
+        let trace = optional_string(input, "traceHeader", (0, 256), &mut v)?;
         v.check()?;
         if let Some(n) = name {
             check_name(n)?;
@@ -59,11 +58,11 @@ impl StartExecutionInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartExecutionOutput {
-    pub execution_arn: String,
-    pub start_date: Timestamp,
+response! {
+    pub struct StartExecutionOutput {
+        pub execution_arn: String,
+        pub start_date: Timestamp,
+    }
 }
 
 pub fn start_execution(
@@ -95,28 +94,23 @@ pub struct BillingDetails {
     pub billed_duration_in_milliseconds: i64,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartSyncExecutionOutput {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub start_date: Timestamp,
-    pub stop_date: Timestamp,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    pub input: String,
-    pub input_details: CloudWatchEventsExecutionDataDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
-    pub billing_details: BillingDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_header: Option<String>,
+response! {
+    pub struct StartSyncExecutionOutput {
+        pub execution_arn: String,
+        pub state_machine_arn: String,
+        pub name: String,
+        pub start_date: Timestamp,
+        pub stop_date: Timestamp,
+        pub status: String,
+        pub error: Option<String>,
+        pub cause: Option<String>,
+        pub input: String,
+        pub input_details: CloudWatchEventsExecutionDataDetails,
+        pub output: Option<String>,
+        pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+        pub billing_details: BillingDetails,
+        pub trace_header: Option<String>,
+    }
 }
 
 pub async fn start_sync_execution(
@@ -166,50 +160,56 @@ impl Request for ExecutionArnInput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeExecutionOutput {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
-    pub input: String,
-    pub input_details: CloudWatchEventsExecutionDataDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_header: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_alias_arn: Option<String>,
-    pub redrive_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_date: Option<Timestamp>,
-    pub redrive_status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_status_reason: Option<String>,
+response! {
+    /// The members that open both DescribeExecution's answer and ListExecutions' items.
+    pub struct ExecutionSummary {
+        pub execution_arn: String,
+        pub state_machine_arn: String,
+        pub name: String,
+        pub status: String,
+        pub start_date: Timestamp,
+        pub stop_date: Option<Timestamp>,
+    }
+}
+
+impl ExecutionSummary {
+    fn of(rec: &ExecutionRecord) -> Self {
+        ExecutionSummary {
+            execution_arn: rec.arn.clone(),
+            state_machine_arn: rec.state_machine_arn.clone(),
+            name: rec.name.clone(),
+            status: rec.status.clone(),
+            start_date: Timestamp(rec.start_ms),
+            stop_date: rec.stop_ms.map(Timestamp),
+        }
+    }
+}
+
+response! {
+    pub struct DescribeExecutionOutput {
+        #[serde(flatten)]
+        pub summary: ExecutionSummary,
+        pub input: String,
+        pub input_details: CloudWatchEventsExecutionDataDetails,
+        pub output: Option<String>,
+        pub output_details: Option<CloudWatchEventsExecutionDataDetails>,
+        pub error: Option<String>,
+        pub cause: Option<String>,
+        pub trace_header: Option<String>,
+        pub state_machine_version_arn: Option<String>,
+        pub state_machine_alias_arn: Option<String>,
+        pub redrive_count: u32,
+        pub redrive_date: Option<Timestamp>,
+        pub redrive_status: &'static str,
+        pub redrive_status_reason: Option<String>,
+    }
 }
 
 impl DescribeExecutionOutput {
     fn new(rec: ExecutionRecord, now_ms: i64) -> Self {
         let redrive = RedriveStatus::of(&rec, now_ms);
         DescribeExecutionOutput {
-            execution_arn: rec.arn,
-            state_machine_arn: rec.state_machine_arn,
-            name: rec.name,
-            status: rec.status,
-            start_date: Timestamp(rec.start_ms),
-            stop_date: rec.stop_ms.map(Timestamp),
+            summary: ExecutionSummary::of(&rec),
             input: rec.input,
             input_details: INCLUDED,
             output_details: rec.output.as_ref().map(|_| INCLUDED),
@@ -235,21 +235,19 @@ pub fn describe_execution(
     Ok(DescribeExecutionOutput::new(rec, service.now_ms()))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineForExecutionOutput {
-    pub state_machine_arn: String,
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub update_date: Timestamp,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    pub encryption_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable_references: Option<Map<String, Value>>,
+response! {
+    pub struct DescribeStateMachineForExecutionOutput {
+        pub state_machine_arn: String,
+        pub name: String,
+        pub definition: String,
+        pub role_arn: String,
+        pub update_date: Timestamp,
+        pub logging_configuration: Value,
+        pub tracing_configuration: Value,
+        pub encryption_configuration: Value,
+        pub revision_id: Option<String>,
+        pub variable_references: Option<Map<String, Value>>,
+    }
 }
 
 pub fn describe_state_machine_for_execution(
@@ -277,29 +275,23 @@ pub fn describe_state_machine_for_execution(
     })
 }
 
-pub struct RedriveExecutionInput {
-    pub execution_arn: String,
-    pub client_token: Option<String>,
-}
-
-impl Request for RedriveExecutionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct RedriveExecutionInput {
+        pub execution_arn: String = arn.to_string(),
+        pub client_token: Option<String> = token.map(str::to_string),
+    }
+    read(input) {
         let arn = arn_member(input, "executionArn")?;
-        let token = input.opt_str("clientToken")?;
         let mut v = Violations::default();
-        v.length("clientToken", token, 1, 64);
+        let token = optional_string(input, "clientToken", (1, 64), &mut v)?;
         v.check()?;
-        Ok(RedriveExecutionInput {
-            execution_arn: arn.to_string(),
-            client_token: token.map(str::to_string),
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RedriveExecutionOutput {
-    pub redrive_date: Timestamp,
+response! {
+    pub struct RedriveExecutionOutput {
+        pub redrive_date: Timestamp,
+    }
 }
 
 pub fn redrive_execution(
@@ -312,33 +304,24 @@ pub fn redrive_execution(
     })
 }
 
-pub struct StopExecutionInput {
-    pub execution_arn: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-impl Request for StopExecutionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct StopExecutionInput {
+        pub execution_arn: String = arn.to_string(),
+        pub error: Option<String> = error,
+        pub cause: Option<String> = cause,
+    }
+    read(input) {
         let arn = arn_member(input, "executionArn")?;
-        let error = input.opt_str("error")?;
-        let cause = input.opt_str("cause")?;
         let mut v = Violations::default();
-        v.length("error", error, 0, 256);
-        v.length("cause", cause, 0, 32768);
+        let (error, cause) = read_error_and_cause(input, &mut v)?;
         v.check()?;
-        Ok(StopExecutionInput {
-            execution_arn: arn.to_string(),
-            error: error.map(str::to_string),
-            cause: cause.map(str::to_string),
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StopExecutionOutput {
-    pub stop_date: Timestamp,
+response! {
+    pub struct StopExecutionOutput {
+        pub stop_date: Timestamp,
+    }
 }
 
 pub fn stop_execution(
@@ -390,11 +373,9 @@ impl Request for ListExecutionsInput {
             ],
         );
         v.check()?;
-        let machine_arn = input.opt_str("stateMachineArn")?;
-        let map_run_arn = input.opt_str("mapRunArn")?;
         let mut v = Violations::default();
-        v.length("stateMachineArn", machine_arn, 1, 256);
-        v.length("mapRunArn", map_run_arn, 1, 2000);
+        let machine_arn = optional_string(input, "stateMachineArn", (1, 256), &mut v)?;
+        let map_run_arn = optional_string(input, "mapRunArn", (1, 2000), &mut v)?;
         v.check()?;
         let target = match (machine_arn, map_run_arn) {
             (Some(_), Some(_)) => {
@@ -435,31 +416,21 @@ fn read_listing(input: &Input) -> Result<(Option<ExecutionRedriveFilter>, PageRe
     Ok((redrive_filter, PageRequest::read(input)?))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionListItem {
-    pub execution_arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_alias_arn: Option<String>,
-    pub redrive_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redrive_date: Option<Timestamp>,
+response! {
+    pub struct ExecutionListItem {
+        #[serde(flatten)]
+        pub summary: ExecutionSummary,
+        pub state_machine_version_arn: Option<String>,
+        pub state_machine_alias_arn: Option<String>,
+        pub redrive_count: u32,
+        pub redrive_date: Option<Timestamp>,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListExecutionsOutput {
-    pub executions: Vec<ExecutionListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListExecutionsOutput {
+        pub executions: Vec<ExecutionListItem>,
+    }
 }
 
 pub fn list_executions(
@@ -488,57 +459,38 @@ pub fn list_executions(
         Some(ExecutionRedriveFilter::NotRedriven) => all.retain(|e| e.redrive.count == 0),
         None => {}
     }
-    let (executions, next_token) = page.apply(all)?;
-    Ok(ListExecutionsOutput {
-        executions: executions
-            .into_iter()
-            .map(|e| ExecutionListItem {
-                execution_arn: e.arn,
-                state_machine_arn: e.state_machine_arn,
-                name: e.name,
-                status: e.status,
-                start_date: Timestamp(e.start_ms),
-                stop_date: e.stop_ms.map(Timestamp),
-                state_machine_version_arn: e.version_arn,
-                state_machine_alias_arn: e.alias_arn,
-                redrive_count: e.redrive.count,
-                redrive_date: e.redrive.last_ms.map(Timestamp),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = page.apply_map(all, |e| ExecutionListItem {
+        summary: ExecutionSummary::of(&e),
+        state_machine_version_arn: e.version_arn,
+        state_machine_alias_arn: e.alias_arn,
+        redrive_count: e.redrive.count,
+        redrive_date: e.redrive.last_ms.map(Timestamp),
+    })?;
+    Ok(page.into())
 }
 
-pub struct GetExecutionHistoryInput {
-    pub execution_arn: String,
-    pub reverse_order: bool,
-    pub include_execution_data: bool,
-    pub page: PageRequest,
-}
-
-impl Request for GetExecutionHistoryInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(GetExecutionHistoryInput {
-            execution_arn: arn_member(input, "executionArn")?.to_string(),
-            reverse_order: input.opt_bool("reverseOrder")?.unwrap_or(false),
-            include_execution_data: input.opt_bool("includeExecutionData")?.unwrap_or(true),
-            page: PageRequest::read(input)?,
-        })
+request! {
+    pub struct GetExecutionHistoryInput {
+        pub execution_arn: String = arn_member(input, "executionArn")?.to_string(),
+        pub reverse_order: bool = input.opt_bool("reverseOrder")?.unwrap_or(false),
+        pub include_execution_data: bool = input.opt_bool("includeExecutionData")?.unwrap_or(true),
+        pub page: PageRequest = PageRequest::read(input)?,
     }
+    read(input)
 }
 
-/// One event as GetExecutionHistory shows it: its details under the member its type names.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEventOutput {
-    pub timestamp: Timestamp,
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub id: u64,
-    pub previous_event_id: u64,
-    /// The details member (`stateEnteredEventDetails` …), when the event shows one.
-    #[serde(flatten)]
-    pub details: Map<String, Value>,
+response! {
+    /// One event as GetExecutionHistory shows it: its details under the member its type names.
+    pub struct HistoryEventOutput {
+        pub timestamp: Timestamp,
+        #[serde(rename = "type")]
+        pub event_type: String,
+        pub id: u64,
+        pub previous_event_id: u64,
+        /// The details member (`stateEnteredEventDetails` …), when the event shows one.
+        #[serde(flatten)]
+        pub details: Map<String, Value>,
+    }
 }
 
 impl HistoryEventOutput {
@@ -569,12 +521,10 @@ impl HistoryEventOutput {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExecutionHistoryOutput {
-    pub events: Vec<HistoryEventOutput>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct GetExecutionHistoryOutput {
+        pub events: Vec<HistoryEventOutput>,
+    }
 }
 
 pub fn get_execution_history(
@@ -585,12 +535,8 @@ pub fn get_execution_history(
     if request.reverse_order {
         events.reverse();
     }
-    let (page, next_token) = request.page.apply(events)?;
-    Ok(GetExecutionHistoryOutput {
-        events: page
-            .into_iter()
-            .map(|event| HistoryEventOutput::new(event, request.include_execution_data))
-            .collect(),
-        next_token,
-    })
+    let page = request.page.apply_map(events, |event| {
+        HistoryEventOutput::new(event, request.include_execution_data)
+    })?;
+    Ok(page.into())
 }

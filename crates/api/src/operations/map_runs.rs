@@ -3,7 +3,6 @@
 //! has no output type yet.
 
 use engine::service::Service;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, LONG_ARN_MAX};
@@ -11,16 +10,11 @@ use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
-pub struct DescribeMapRunInput {
-    pub map_run_arn: String,
-}
-
-impl Request for DescribeMapRunInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DescribeMapRunInput {
-            map_run_arn: read_arn(input, "mapRunArn", LONG_ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DescribeMapRunInput {
+        pub map_run_arn: String = read_arn(input, "mapRunArn", LONG_ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 /// DescribeMapRun's refusal (`InvalidArn` or `ResourceNotFound`).
@@ -28,38 +22,30 @@ pub fn describe_map_run(service: &Service, request: DescribeMapRunInput) -> ApiE
     service.no_such_map_run(&request.map_run_arn).into()
 }
 
-pub struct ListMapRunsInput {
-    pub execution_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListMapRunsInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListMapRunsInput {
+        pub execution_arn: String = execution_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (execution_arn, page) = read_arn_and_page(input, "executionArn", ARN_MAX)?;
-        Ok(ListMapRunsInput {
-            execution_arn: execution_arn.to_string(),
-            page,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MapRunListItem {
-    pub execution_arn: String,
-    pub map_run_arn: String,
-    pub state_machine_arn: String,
-    pub start_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_date: Option<Timestamp>,
+response! {
+    pub struct MapRunListItem {
+        pub execution_arn: String,
+        pub map_run_arn: String,
+        pub state_machine_arn: String,
+        pub start_date: Timestamp,
+        pub stop_date: Option<Timestamp>,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListMapRunsOutput {
-    pub map_runs: Vec<MapRunListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListMapRunsOutput {
+        pub map_runs: Vec<MapRunListItem>,
+    }
 }
 
 pub fn list_map_runs(
@@ -68,33 +54,26 @@ pub fn list_map_runs(
     request: ListMapRunsInput,
 ) -> Result<ListMapRunsOutput> {
     let map_runs = service.list_map_runs(&ctx.region, &request.execution_arn)?;
-    let (map_runs, next_token) = request.page.apply(map_runs)?;
-    Ok(ListMapRunsOutput {
-        map_runs: map_runs
-            .into_iter()
-            .map(|run| MapRunListItem {
-                execution_arn: run.execution_arn,
-                map_run_arn: run.map_run_arn,
-                state_machine_arn: run.state_machine_arn,
-                start_date: Timestamp(run.start_ms),
-                stop_date: run.stop_ms.map(Timestamp),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request.page.apply_map(map_runs, |run| MapRunListItem {
+        execution_arn: run.execution_arn,
+        map_run_arn: run.map_run_arn,
+        state_machine_arn: run.state_machine_arn,
+        start_date: Timestamp(run.start_ms),
+        stop_date: run.stop_ms.map(Timestamp),
+    })?;
+    Ok(page.into())
 }
 
 // The limits are read and checked as AWS checks them; nothing uses them until map runs exist.
-#[allow(dead_code)]
-pub struct UpdateMapRunInput {
-    pub map_run_arn: String,
-    pub max_concurrency: Option<i64>,
-    pub tolerated_failure_percentage: Option<f64>,
-    pub tolerated_failure_count: Option<i64>,
-}
-
-impl Request for UpdateMapRunInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    #[allow(dead_code)]
+    pub struct UpdateMapRunInput {
+        pub map_run_arn: String = map_run_arn.to_string(),
+        pub max_concurrency: Option<i64> = max_concurrency,
+        pub tolerated_failure_percentage: Option<f64> = tolerated_failure_percentage,
+        pub tolerated_failure_count: Option<i64> = tolerated_failure_count,
+    }
+    read(input) {
         let mut v = Violations::default();
         let map_run_arn = required_string(input, "mapRunArn", LONG_ARN_MAX, &mut v)?;
         let max_concurrency = input.opt_int("maxConcurrency")?;
@@ -114,17 +93,12 @@ impl Request for UpdateMapRunInput {
             i64::MAX,
         );
         v.check()?;
-        Ok(UpdateMapRunInput {
-            map_run_arn: map_run_arn.to_string(),
-            max_concurrency,
-            tolerated_failure_percentage,
-            tolerated_failure_count,
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct UpdateMapRunOutput {}
+response! {
+    pub struct UpdateMapRunOutput {}
+}
 
 /// UpdateMapRun's answer: always a refusal while no map run exists.
 pub fn update_map_run(service: &Service, request: UpdateMapRunInput) -> Result<UpdateMapRunOutput> {

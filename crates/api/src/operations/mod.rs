@@ -2,6 +2,76 @@
 //! body by its [`Request`] impl), calls the service and returns the typed response (`…Output`),
 //! which the dispatcher serialises. Both are named as the service model names its shapes.
 
+/// Declares an operation's response shape (or a shape inside one): members in camelCase, in field
+/// order, an `Option` member left out when it is `None` (as AWS leaves out an absent member).
+macro_rules! response {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        response!(@fields [$(#[$meta])* $name] [] $($body)*);
+    };
+    (@fields $head:tt [$($done:tt)*]
+        $(#[$field_meta:meta])* pub $field:ident: Option<$inner:ty> $(, $($rest:tt)*)?) => {
+        response!(@fields $head [$($done)*
+            $(#[$field_meta])* #[serde(skip_serializing_if = "Option::is_none")]
+            pub $field: Option<$inner>,
+        ] $($($rest)*)?);
+    };
+    (@fields $head:tt [$($done:tt)*]
+        $(#[$field_meta:meta])* pub $field:ident: $type:ty $(, $($rest:tt)*)?) => {
+        response!(@fields $head [$($done)* $(#[$field_meta])* pub $field: $type,] $($($rest)*)?);
+    };
+    (@fields [$(#[$meta:meta])* $name:ident] [$($done:tt)*]) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($done)* }
+    };
+}
+
+/// Declares an operation's typed request and its [`Request`] reader: the `read` block checks the
+/// body (it may bind names), then each field is set from its expression, in field order.
+macro_rules! request {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $type:ty = $value:expr),* $(,)?
+        }
+        read($input:ident) $({ $($check:tt)* })?
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $type),*
+        }
+
+        impl Request for $name {
+            fn read($input: &Input) -> Result<Self> {
+                $($($check)*)?
+                Ok($name { $($field: $value),* })
+            }
+        }
+    };
+}
+
+/// Declares a List operation's response: one page of items under the member the operation names
+/// them by, and the token of the next page (left out on the last page).
+macro_rules! list_output {
+    ($(#[$meta:meta])* pub struct $name:ident { pub $items:ident: Vec<$item:ty> $(,)? }) => {
+        response! {
+            $(#[$meta])*
+            pub struct $name {
+                pub $items: Vec<$item>,
+                pub next_token: Option<String>,
+            }
+        }
+
+        /// The response of a page (as [`pagination::PageRequest::apply_map`] gives it).
+        impl From<(Vec<$item>, Option<String>)> for $name {
+            fn from(($items, next_token): (Vec<$item>, Option<String>)) -> Self {
+                $name { $items, next_token }
+            }
+        }
+    };
+}
+
 mod activities;
 mod activity_tasks;
 mod aliases;
@@ -97,8 +167,8 @@ trait Request: Sized {
 }
 
 /// The request an operation's handler takes, read from the body.
-fn read<T: Request>(input: &Input) -> Result<T> {
-    T::read(input)
+fn read<T: Request>(request: &Value) -> Result<T> {
+    T::read(&Input::new(request))
 }
 
 /// The response body of an operation's typed answer (named as the model names it, `…Output`):
@@ -134,10 +204,9 @@ pub async fn dispatch(
     operation: &str,
     request: &Value,
 ) -> Result<Value> {
-    let input = Input::new(request);
     match operation {
-        "GetActivityTask" => answer(get_activity_task(service, ctx, read(&input)?).await),
-        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(&input)?).await),
+        "GetActivityTask" => answer(get_activity_task(service, ctx, read(request)?).await),
+        "StartSyncExecution" => answer(start_sync_execution(service, ctx, read(request)?).await),
         _ => dispatch_blocking(service, ctx, operation, request),
     }
 }
@@ -150,65 +219,51 @@ pub fn dispatch_blocking(
     operation: &str,
     request: &Value,
 ) -> Result<Value> {
-    let input = Input::new(request);
+    // An arm calls the operation's handler with what it takes (the service, the request context)
+    // and the request read from the body.
+    macro_rules! handle {
+        ($handler:ident($($arg:ident),*)) => {
+            answer($handler($($arg,)* read(request)?))
+        };
+    }
     match operation {
-        "CreateStateMachine" => answer(create_state_machine(service, ctx, read(&input)?)),
-        "DescribeStateMachine" => answer(describe_state_machine(service, ctx, read(&input)?)),
-        "UpdateStateMachine" => answer(update_state_machine(service, ctx, read(&input)?)),
-        "DeleteStateMachine" => answer(delete_state_machine(service, ctx, read(&input)?)),
-        "ListStateMachines" => answer(list_state_machines(service, ctx, read(&input)?)),
-        "PublishStateMachineVersion" => {
-            answer(publish_state_machine_version(service, ctx, read(&input)?))
+        "CreateStateMachine" => handle!(create_state_machine(service, ctx)),
+        "DescribeStateMachine" => handle!(describe_state_machine(service, ctx)),
+        "UpdateStateMachine" => handle!(update_state_machine(service, ctx)),
+        "DeleteStateMachine" => handle!(delete_state_machine(service, ctx)),
+        "ListStateMachines" => handle!(list_state_machines(service, ctx)),
+        "PublishStateMachineVersion" => handle!(publish_state_machine_version(service, ctx)),
+        "ListStateMachineVersions" => handle!(list_state_machine_versions(service, ctx)),
+        "DeleteStateMachineVersion" => handle!(delete_state_machine_version(service, ctx)),
+        "CreateStateMachineAlias" => handle!(create_state_machine_alias(service, ctx)),
+        "DescribeStateMachineAlias" => handle!(describe_state_machine_alias(service, ctx)),
+        "UpdateStateMachineAlias" => handle!(update_state_machine_alias(service, ctx)),
+        "DeleteStateMachineAlias" => handle!(delete_state_machine_alias(service, ctx)),
+        "ListStateMachineAliases" => handle!(list_state_machine_aliases(service, ctx)),
+        "CreateActivity" => handle!(create_activity(service, ctx)),
+        "SendTaskSuccess" => handle!(send_task_success(service)),
+        "SendTaskFailure" => handle!(send_task_failure(service)),
+        "SendTaskHeartbeat" => handle!(send_task_heartbeat(service)),
+        "DescribeActivity" => handle!(describe_activity(service, ctx)),
+        "DeleteActivity" => handle!(delete_activity(service, ctx)),
+        "ListActivities" => handle!(list_activities(service, ctx)),
+        "TagResource" => handle!(tag_resource(service, ctx)),
+        "UntagResource" => handle!(untag_resource(service, ctx)),
+        "ListTagsForResource" => handle!(list_tags_for_resource(service, ctx)),
+        "DescribeMapRun" => Err(describe_map_run(service, read(request)?)),
+        "ListMapRuns" => handle!(list_map_runs(service, ctx)),
+        "UpdateMapRun" => handle!(update_map_run(service)),
+        "StartExecution" => handle!(start_execution(service, ctx)),
+        "DescribeExecution" => handle!(describe_execution(service)),
+        "StopExecution" => handle!(stop_execution(service)),
+        "RedriveExecution" => handle!(redrive_execution(service)),
+        "ListExecutions" => handle!(list_executions(service, ctx)),
+        "GetExecutionHistory" => handle!(get_execution_history(service)),
+        "DescribeStateMachineForExecution" => {
+            handle!(describe_state_machine_for_execution(service, ctx))
         }
-        "ListStateMachineVersions" => {
-            answer(list_state_machine_versions(service, ctx, read(&input)?))
-        }
-        "DeleteStateMachineVersion" => {
-            answer(delete_state_machine_version(service, ctx, read(&input)?))
-        }
-        "CreateStateMachineAlias" => {
-            answer(create_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "DescribeStateMachineAlias" => {
-            answer(describe_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "UpdateStateMachineAlias" => {
-            answer(update_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "DeleteStateMachineAlias" => {
-            answer(delete_state_machine_alias(service, ctx, read(&input)?))
-        }
-        "ListStateMachineAliases" => {
-            answer(list_state_machine_aliases(service, ctx, read(&input)?))
-        }
-        "CreateActivity" => answer(create_activity(service, ctx, read(&input)?)),
-        "SendTaskSuccess" => answer(send_task_success(service, read(&input)?)),
-        "SendTaskFailure" => answer(send_task_failure(service, read(&input)?)),
-        "SendTaskHeartbeat" => answer(send_task_heartbeat(service, read(&input)?)),
-        "DescribeActivity" => answer(describe_activity(service, ctx, read(&input)?)),
-        "DeleteActivity" => answer(delete_activity(service, ctx, read(&input)?)),
-        "ListActivities" => answer(list_activities(service, ctx, read(&input)?)),
-        "TagResource" => answer(tag_resource(service, ctx, read(&input)?)),
-        "UntagResource" => answer(untag_resource(service, ctx, read(&input)?)),
-        "ListTagsForResource" => answer(list_tags_for_resource(service, ctx, read(&input)?)),
-        "DescribeMapRun" => Err(describe_map_run(service, read(&input)?)),
-        "ListMapRuns" => answer(list_map_runs(service, ctx, read(&input)?)),
-        "UpdateMapRun" => answer(update_map_run(service, read(&input)?)),
-        "StartExecution" => answer(start_execution(service, ctx, read(&input)?)),
-        "DescribeExecution" => answer(describe_execution(service, read(&input)?)),
-        "StopExecution" => answer(stop_execution(service, read(&input)?)),
-        "RedriveExecution" => answer(redrive_execution(service, read(&input)?)),
-        "ListExecutions" => answer(list_executions(service, ctx, read(&input)?)),
-        "GetExecutionHistory" => answer(get_execution_history(service, read(&input)?)),
-        "DescribeStateMachineForExecution" => answer(describe_state_machine_for_execution(
-            service,
-            ctx,
-            read(&input)?,
-        )),
-        "ValidateStateMachineDefinition" => {
-            answer(validate_state_machine_definition(read(&input)?))
-        }
-        "TestState" => answer(test_state(service, ctx, read(&input)?)),
+        "ValidateStateMachineDefinition" => handle!(validate_state_machine_definition()),
+        "TestState" => handle!(test_state(service, ctx)),
         op if OPERATIONS.contains(&op) => Err(ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("The operation {op} is not available on this server yet"),

@@ -69,6 +69,17 @@ impl PageRequest {
         })
     }
 
+    /// The requested page of `items`, each made into the response's list item by `item`, and the
+    /// token of the next page if there is one.
+    pub fn apply_map<T, U>(
+        &self,
+        items: Vec<T>,
+        item: impl FnMut(T) -> U,
+    ) -> Result<(Vec<U>, Option<String>)> {
+        let (page, next_token) = self.apply(items)?;
+        Ok((page.into_iter().map(item).collect(), next_token))
+    }
+
     /// The requested page of `items`, and the token of the next page if there is one.
     pub fn apply<T>(&self, items: Vec<T>) -> Result<(Vec<T>, Option<String>)> {
         let start = match &self.token {

@@ -30,6 +30,28 @@ pub fn required_string<'a>(
     Ok(value.unwrap_or_default())
 }
 
+/// An optional string member with its length rule.
+pub fn optional_string<'a>(
+    input: &Input<'a>,
+    name: &str,
+    (min, max): (usize, usize),
+    violations: &mut Violations,
+) -> Result<Option<&'a str>> {
+    let value = input.opt_str(name)?;
+    violations.length(name, value, min, max);
+    Ok(value)
+}
+
+/// The `error` and `cause` of a failure (SendTaskFailure, StopExecution).
+pub fn read_error_and_cause(
+    input: &Input,
+    violations: &mut Violations,
+) -> Result<(Option<String>, Option<String>)> {
+    let error = optional_string(input, "error", (0, 256), violations)?;
+    let cause = optional_string(input, "cause", (0, 32_768), violations)?;
+    Ok((error.map(str::to_string), cause.map(str::to_string)))
+}
+
 /// The ARN of a request that names one resource and nothing else to check.
 pub fn read_arn<'a>(input: &Input<'a>, name: &str, max: usize) -> Result<&'a str> {
     let mut v = Violations::default();

@@ -4,7 +4,6 @@
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_name, machine_type_of};
 use engine::service::{self, ErrorCode, Service, StateMachineDescription};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
@@ -16,19 +15,18 @@ use super::{check_name, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
-pub struct CreateStateMachineInput {
-    pub name: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub machine_type: MachineType,
-    pub logging_configuration: Option<Value>,
-    pub tags: Vec<(String, String)>,
-    pub tracing_configuration: Option<Value>,
-    pub revision: Revision,
-}
-
-impl Request for CreateStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct CreateStateMachineInput {
+        pub name: String = name.to_string(),
+        pub definition: String = definition.unwrap_or_default().to_string(),
+        pub role_arn: String = role_arn.to_string(),
+        pub machine_type: MachineType = machine_type.map_or(MachineType::Standard, machine_type_of),
+        pub logging_configuration: Option<Value> = logging_configuration,
+        pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
+        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub revision: Revision = revision,
+    }
+    read(input) {
         let mut v = Violations::default();
         let name = required_string(input, "name", 80, &mut v)?;
         let definition = input.opt_str("definition")?;
@@ -43,26 +41,15 @@ impl Request for CreateStateMachineInput {
         let revision = Revision::read(input, &mut v)?;
         v.check()?;
         check_name(name)?;
-        Ok(CreateStateMachineInput {
-            name: name.to_string(),
-            definition: definition.unwrap_or_default().to_string(),
-            role_arn: role_arn.to_string(),
-            machine_type: machine_type.map_or(MachineType::Standard, machine_type_of),
-            logging_configuration,
-            tags: tags.unwrap_or_default(),
-            tracing_configuration,
-            revision,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateStateMachineOutput {
-    pub state_machine_arn: String,
-    pub creation_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
+response! {
+    pub struct CreateStateMachineOutput {
+        pub state_machine_arn: String,
+        pub creation_date: Timestamp,
+        pub state_machine_version_arn: Option<String>,
+    }
 }
 
 pub fn create_state_machine(
@@ -90,26 +77,23 @@ pub fn create_state_machine(
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeStateMachineOutput {
-    pub state_machine_arn: String,
-    pub name: String,
-    pub status: String,
-    pub definition: String,
-    pub role_arn: String,
-    #[serde(rename = "type")]
-    pub machine_type: &'static str,
-    pub creation_date: Timestamp,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub encryption_configuration: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable_references: Option<Map<String, Value>>,
+response! {
+    pub struct DescribeStateMachineOutput {
+        pub state_machine_arn: String,
+        pub name: String,
+        pub status: String,
+        pub definition: String,
+        pub role_arn: String,
+        #[serde(rename = "type")]
+        pub machine_type: &'static str,
+        pub creation_date: Timestamp,
+        pub logging_configuration: Value,
+        pub tracing_configuration: Value,
+        pub revision_id: Option<String>,
+        pub description: Option<String>,
+        pub encryption_configuration: Value,
+        pub variable_references: Option<Map<String, Value>>,
+    }
 }
 
 impl DescribeStateMachineOutput {
@@ -200,17 +184,16 @@ pub fn describe_state_machine(
     ))
 }
 
-pub struct UpdateStateMachineInput {
-    pub state_machine_arn: String,
-    pub definition: Option<String>,
-    pub role_arn: Option<String>,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub revision: Revision,
-}
-
-impl Request for UpdateStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct UpdateStateMachineInput {
+        pub state_machine_arn: String = arn.to_string(),
+        pub definition: Option<String> = definition.map(str::to_string),
+        pub role_arn: Option<String> = role_arn.map(str::to_string),
+        pub logging_configuration: Option<Value> = logging_configuration,
+        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub revision: Revision = revision,
+    }
+    read(input) {
         let mut v = Violations::default();
         let arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
         let definition = input.opt_str("definition")?;
@@ -233,25 +216,15 @@ impl Request for UpdateStateMachineInput {
                 "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
             ));
         }
-        Ok(UpdateStateMachineInput {
-            state_machine_arn: arn.to_string(),
-            definition: definition.map(str::to_string),
-            role_arn: role_arn.map(str::to_string),
-            logging_configuration,
-            tracing_configuration,
-            revision,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStateMachineOutput {
-    pub update_date: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_machine_version_arn: Option<String>,
+response! {
+    pub struct UpdateStateMachineOutput {
+        pub update_date: Timestamp,
+        pub revision_id: Option<String>,
+        pub state_machine_version_arn: Option<String>,
+    }
 }
 
 pub fn update_state_machine(
@@ -277,20 +250,16 @@ pub fn update_state_machine(
     })
 }
 
-pub struct DeleteStateMachineInput {
-    pub state_machine_arn: String,
-}
-
-impl Request for DeleteStateMachineInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineInput {
-            state_machine_arn: read_arn(input, "stateMachineArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineInput {
+        pub state_machine_arn: String = read_arn(input, "stateMachineArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineOutput {}
+response! {
+    pub struct DeleteStateMachineOutput {}
+}
 
 pub fn delete_state_machine(
     service: &Service,
@@ -301,34 +270,27 @@ pub fn delete_state_machine(
     Ok(DeleteStateMachineOutput {})
 }
 
-pub struct ListStateMachinesInput {
-    pub page: PageRequest,
+request! {
+    pub struct ListStateMachinesInput {
+        pub page: PageRequest = PageRequest::read(input)?,
+    }
+    read(input)
 }
 
-impl Request for ListStateMachinesInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(ListStateMachinesInput {
-            page: PageRequest::read(input)?,
-        })
+response! {
+    pub struct StateMachineListItem {
+        pub state_machine_arn: String,
+        pub name: String,
+        #[serde(rename = "type")]
+        pub machine_type: String,
+        pub creation_date: Timestamp,
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineListItem {
-    pub state_machine_arn: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub machine_type: String,
-    pub creation_date: Timestamp,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachinesOutput {
-    pub state_machines: Vec<StateMachineListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListStateMachinesOutput {
+        pub state_machines: Vec<StateMachineListItem>,
+    }
 }
 
 pub fn list_state_machines(
@@ -336,19 +298,14 @@ pub fn list_state_machines(
     ctx: &RequestContext,
     request: ListStateMachinesInput,
 ) -> Result<ListStateMachinesOutput> {
-    let (machines, next_token) = request
+    let state_machines = service.list_state_machines(&ctx.region)?;
+    let page = request
         .page
-        .apply(service.list_state_machines(&ctx.region)?)?;
-    Ok(ListStateMachinesOutput {
-        state_machines: machines
-            .into_iter()
-            .map(|machine| StateMachineListItem {
-                state_machine_arn: machine.arn,
-                name: machine.name,
-                machine_type: machine.machine_type,
-                creation_date: Timestamp(machine.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+        .apply_map(state_machines, |machine| StateMachineListItem {
+            state_machine_arn: machine.arn,
+            name: machine.name,
+            machine_type: machine.machine_type,
+            creation_date: Timestamp(machine.creation_ms),
+        })?;
+    Ok(page.into())
 }

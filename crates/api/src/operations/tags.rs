@@ -8,27 +8,23 @@ use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub struct TagResourceInput {
-    pub resource_arn: String,
-    pub tags: Vec<(String, String)>,
-}
-
-impl Request for TagResourceInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct TagResourceInput {
+        pub resource_arn: String = resource_arn.to_string(),
+        pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let resource_arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
         let tags = read_tags(input, "tags", &mut v)?;
         v.required("tags", tags.is_some());
         v.check()?;
-        Ok(TagResourceInput {
-            resource_arn: resource_arn.to_string(),
-            tags: tags.unwrap_or_default(),
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct TagResourceOutput {}
+response! {
+    pub struct TagResourceOutput {}
+}
 
 pub fn tag_resource(
     service: &Service,
@@ -39,27 +35,23 @@ pub fn tag_resource(
     Ok(TagResourceOutput {})
 }
 
-pub struct UntagResourceInput {
-    pub resource_arn: String,
-    pub tag_keys: Vec<String>,
-}
-
-impl Request for UntagResourceInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct UntagResourceInput {
+        pub resource_arn: String = resource_arn.to_string(),
+        pub tag_keys: Vec<String> = tag_keys.unwrap_or_default(),
+    }
+    read(input) {
         let mut v = Violations::default();
         let resource_arn = required_string(input, "resourceArn", ARN_MAX, &mut v)?;
         let tag_keys = read_tag_keys(input, "tagKeys", &mut v)?;
         v.required("tagKeys", tag_keys.is_some());
         v.check()?;
-        Ok(UntagResourceInput {
-            resource_arn: resource_arn.to_string(),
-            tag_keys: tag_keys.unwrap_or_default(),
-        })
     }
 }
 
-#[derive(Serialize)]
-pub struct UntagResourceOutput {}
+response! {
+    pub struct UntagResourceOutput {}
+}
 
 pub fn untag_resource(
     service: &Service,
@@ -70,16 +62,11 @@ pub fn untag_resource(
     Ok(UntagResourceOutput {})
 }
 
-pub struct ListTagsForResourceInput {
-    pub resource_arn: String,
-}
-
-impl Request for ListTagsForResourceInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(ListTagsForResourceInput {
-            resource_arn: read_arn(input, "resourceArn", ARN_MAX)?.to_string(),
-        })
+request! {
+    pub struct ListTagsForResourceInput {
+        pub resource_arn: String = read_arn(input, "resourceArn", ARN_MAX)?.to_string(),
     }
+    read(input)
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,6 @@ use engine::test_state::{
     json_text, FieldValidationMode, InspectionLevel, Mock, MockError, StateConfiguration,
     Surroundings, TestStateRequest, TestStateResult,
 };
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::Request;
@@ -24,21 +23,16 @@ impl Request for TestStateInput {
     }
 }
 
-/// TestState's answer: JSON values travel as JSON text, written as AWS writes them here.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TestStateOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub inspection_data: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_state: Option<String>,
-    pub status: &'static str,
+response! {
+    /// TestState's answer: JSON values travel as JSON text, written as AWS writes them here.
+    pub struct TestStateOutput {
+        pub output: Option<String>,
+        pub error: Option<String>,
+        pub cause: Option<String>,
+        pub inspection_data: Option<Map<String, Value>>,
+        pub next_state: Option<String>,
+        pub status: &'static str,
+    }
 }
 
 impl From<TestStateResult> for TestStateOutput {

@@ -72,6 +72,13 @@ impl Session {
         value
     }
 
+    /// Calls each `(operation, request)` in turn, as [`Session::call`] does.
+    async fn calls<const N: usize>(&mut self, calls: [(&str, Value); N]) {
+        for (operation, request) in calls {
+            self.call(operation, request).await;
+        }
+    }
+
     /// Waits (outside the transcript) until the execution left RUNNING.
     async fn settle(&self, arn: &str) {
         for _ in 0..500 {
@@ -114,187 +121,89 @@ fn activity_task(activity_arn: &str) -> String {
 
 async fn catalog(s: &mut Session) {
     let sm = format!("{MACHINES}:sm");
-    s.call(
-        "CreateActivity",
-        json!({"name": "act", "tags": [{"key": "k", "value": "v"}]}),
-    )
-    .await;
-    s.call("CreateActivity", json!({"name": "act2"})).await;
-    s.call("CreateActivity", json!({"name": "bad name"})).await;
-    s.call(
-        "CreateActivity",
-        json!({"name": "", "tags": [{"value": 1}]}),
-    )
-    .await;
-    s.call("CreateActivity", json!({"name": "x", "tags": [{"key": ""}], "encryptionConfiguration": {"kmsDataKeyReusePeriodSeconds": 1}}))
-        .await;
-    s.call(
-        "DescribeActivity",
-        json!({"activityArn": format!("{ACTIVITIES}:act")}),
-    )
-    .await;
-    s.call(
-        "DescribeActivity",
-        json!({"activityArn": format!("{ACTIVITIES}:nope")}),
-    )
-    .await;
-    s.call("ListActivities", json!({})).await;
-    s.call("ListActivities", json!({"maxResults": 1})).await;
-    s.call(
-        "ListActivities",
-        json!({"maxResults": 1, "nextToken": "b2Zmc2V0OjE="}),
-    )
-    .await;
-    s.call("ListActivities", json!({"nextToken": "bad"})).await;
-    s.call("ListActivities", json!({"maxResults": 5000})).await;
-    s.call("ListActivities", json!({"maxResults": "x"})).await;
-
-    s.call("CreateStateMachine", json!({})).await;
-    s.call("CreateStateMachine", json!({"name": "sm", "definition": pass(), "roleArn": ROLE, "type": "LOCAL", "publish": "yes"}))
-        .await;
-    s.call("CreateStateMachine", json!({"name": "sm", "definition": pass(), "roleArn": ROLE, "publish": true, "versionDescription": "first", "tags": [{"key": "team", "value": "a"}]}))
-        .await;
-    s.call("CreateStateMachine", json!({"name": "sm2", "definition": pass(), "roleArn": ROLE, "loggingConfiguration": {"level": "ERROR", "includeExecutionData": true, "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*"}}]}, "tracingConfiguration": {"enabled": true}, "encryptionConfiguration": {"type": "AWS_OWNED_KEY"}}))
-        .await;
-    s.call(
-        "CreateStateMachine",
-        json!({"name": "bad", "definition": "{", "roleArn": ROLE}),
-    )
-    .await;
-    s.call("DescribeStateMachine", json!({"stateMachineArn": sm}))
-        .await;
-    s.call(
-        "DescribeStateMachine",
-        json!({"stateMachineArn": sm, "includedData": "METADATA_ONLY"}),
-    )
-    .await;
-    s.call(
-        "DescribeStateMachine",
-        json!({"stateMachineArn": format!("{sm}:1")}),
-    )
-    .await;
-    s.call(
-        "DescribeStateMachine",
-        json!({"stateMachineArn": format!("{MACHINES}:sm2")}),
-    )
-    .await;
-    s.call(
-        "DescribeStateMachine",
-        json!({"stateMachineArn": sm, "includedData": "SOME"}),
-    )
-    .await;
-    s.call("UpdateStateMachine", json!({"stateMachineArn": sm}))
-        .await;
-    s.call(
-        "UpdateStateMachine",
-        json!({"stateMachineArn": sm, "definition": wait()}),
-    )
-    .await;
-    s.call("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": pass(), "publish": true, "versionDescription": "second"}))
-        .await;
-    s.call("ListStateMachines", json!({})).await;
-    s.call("ListStateMachines", json!({"maxResults": 1})).await;
-    s.call(
-        "PublishStateMachineVersion",
-        json!({"stateMachineArn": sm, "description": "third"}),
-    )
-    .await;
-    s.call(
-        "PublishStateMachineVersion",
-        json!({"stateMachineArn": sm, "revisionId": "nope"}),
-    )
-    .await;
-    s.call("ListStateMachineVersions", json!({"stateMachineArn": sm}))
-        .await;
-    s.call(
-        "ListStateMachineVersions",
-        json!({"stateMachineArn": sm, "maxResults": 1}),
-    )
-    .await;
-    s.call(
-        "DeleteStateMachineVersion",
-        json!({"stateMachineVersionArn": format!("{sm}:3")}),
-    )
+    s.calls([
+        ("CreateActivity", json!({"name": "act", "tags": [{"key": "k", "value": "v"}]})),
+        ("CreateActivity", json!({"name": "act2"})),
+        ("CreateActivity", json!({"name": "bad name"})),
+        ("CreateActivity", json!({"name": "", "tags": [{"value": 1}]})),
+        ("CreateActivity", json!({"name": "x", "tags": [{"key": ""}], "encryptionConfiguration": {"kmsDataKeyReusePeriodSeconds": 1}})),
+        ("DescribeActivity", json!({"activityArn": format!("{ACTIVITIES}:act")})),
+        ("DescribeActivity", json!({"activityArn": format!("{ACTIVITIES}:nope")})),
+        ("ListActivities", json!({})),
+        ("ListActivities", json!({"maxResults": 1})),
+        ("ListActivities", json!({"maxResults": 1, "nextToken": "b2Zmc2V0OjE="})),
+        ("ListActivities", json!({"nextToken": "bad"})),
+        ("ListActivities", json!({"maxResults": 5000})),
+        ("ListActivities", json!({"maxResults": "x"})),
+    ])
     .await;
 
-    s.call(
-        "CreateStateMachineAlias",
-        json!({"name": "123", "routingConfiguration": []}),
-    )
-    .await;
-    s.call("CreateStateMachineAlias", json!({"name": "PROD", "routingConfiguration": [{"stateMachineVersionArn": format!("{sm}:1"), "weight": 100}]}))
-        .await;
-    s.call("CreateStateMachineAlias", json!({"name": "BETA", "description": "split", "routingConfiguration": [{"stateMachineVersionArn": format!("{sm}:1"), "weight": 70}, {"stateMachineVersionArn": format!("{sm}:2"), "weight": 30}]}))
-        .await;
-    s.call(
-        "DescribeStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:PROD")}),
-    )
-    .await;
-    s.call(
-        "DescribeStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:BETA")}),
-    )
-    .await;
-    s.call(
-        "UpdateStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:BETA")}),
-    )
-    .await;
-    s.call(
-        "UpdateStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:BETA"), "description": "changed"}),
-    )
-    .await;
-    s.call("ListStateMachineAliases", json!({"stateMachineArn": sm}))
-        .await;
-    s.call(
-        "ListStateMachineAliases",
-        json!({"stateMachineArn": sm, "maxResults": 1}),
-    )
-    .await;
-    s.call(
-        "DeleteStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:BETA")}),
-    )
+    s.calls([
+        ("CreateStateMachine", json!({})),
+        ("CreateStateMachine", json!({"name": "sm", "definition": pass(), "roleArn": ROLE, "type": "LOCAL", "publish": "yes"})),
+        ("CreateStateMachine", json!({"name": "sm", "definition": pass(), "roleArn": ROLE, "publish": true, "versionDescription": "first", "tags": [{"key": "team", "value": "a"}]})),
+        ("CreateStateMachine", json!({"name": "sm2", "definition": pass(), "roleArn": ROLE, "loggingConfiguration": {"level": "ERROR", "includeExecutionData": true, "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*"}}]}, "tracingConfiguration": {"enabled": true}, "encryptionConfiguration": {"type": "AWS_OWNED_KEY"}})),
+        ("CreateStateMachine", json!({"name": "bad", "definition": "{", "roleArn": ROLE})),
+        ("DescribeStateMachine", json!({"stateMachineArn": sm})),
+        ("DescribeStateMachine", json!({"stateMachineArn": sm, "includedData": "METADATA_ONLY"})),
+        ("DescribeStateMachine", json!({"stateMachineArn": format!("{sm}:1")})),
+        ("DescribeStateMachine", json!({"stateMachineArn": format!("{MACHINES}:sm2")})),
+        ("DescribeStateMachine", json!({"stateMachineArn": sm, "includedData": "SOME"})),
+        ("UpdateStateMachine", json!({"stateMachineArn": sm})),
+        ("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": wait()})),
+        ("UpdateStateMachine", json!({"stateMachineArn": sm, "definition": pass(), "publish": true, "versionDescription": "second"})),
+        ("ListStateMachines", json!({})),
+        ("ListStateMachines", json!({"maxResults": 1})),
+        ("PublishStateMachineVersion", json!({"stateMachineArn": sm, "description": "third"})),
+        ("PublishStateMachineVersion", json!({"stateMachineArn": sm, "revisionId": "nope"})),
+        ("ListStateMachineVersions", json!({"stateMachineArn": sm})),
+        ("ListStateMachineVersions", json!({"stateMachineArn": sm, "maxResults": 1})),
+        ("DeleteStateMachineVersion", json!({"stateMachineVersionArn": format!("{sm}:3")})),
+    ])
     .await;
 
-    s.call(
-        "TagResource",
-        json!({"resourceArn": sm, "tags": [{"key": "env", "value": "test"}]}),
-    )
+    s.calls([
+        ("CreateStateMachineAlias", json!({"name": "123", "routingConfiguration": []})),
+        ("CreateStateMachineAlias", json!({"name": "PROD", "routingConfiguration": [{"stateMachineVersionArn": format!("{sm}:1"), "weight": 100}]})),
+        ("CreateStateMachineAlias", json!({"name": "BETA", "description": "split", "routingConfiguration": [{"stateMachineVersionArn": format!("{sm}:1"), "weight": 70}, {"stateMachineVersionArn": format!("{sm}:2"), "weight": 30}]})),
+        ("DescribeStateMachineAlias", json!({"stateMachineAliasArn": format!("{sm}:PROD")})),
+        ("DescribeStateMachineAlias", json!({"stateMachineAliasArn": format!("{sm}:BETA")})),
+        ("UpdateStateMachineAlias", json!({"stateMachineAliasArn": format!("{sm}:BETA")})),
+        ("UpdateStateMachineAlias", json!({"stateMachineAliasArn": format!("{sm}:BETA"), "description": "changed"})),
+        ("ListStateMachineAliases", json!({"stateMachineArn": sm})),
+        ("ListStateMachineAliases", json!({"stateMachineArn": sm, "maxResults": 1})),
+        ("DeleteStateMachineAlias", json!({"stateMachineAliasArn": format!("{sm}:BETA")})),
+    ])
     .await;
-    s.call("TagResource", json!({"resourceArn": sm})).await;
-    s.call("ListTagsForResource", json!({"resourceArn": sm}))
-        .await;
-    s.call(
-        "UntagResource",
-        json!({"resourceArn": sm, "tagKeys": ["team"]}),
-    )
-    .await;
-    s.call("UntagResource", json!({"resourceArn": sm, "tagKeys": [""]}))
-        .await;
-    s.call(
-        "ListTagsForResource",
-        json!({"resourceArn": format!("{ACTIVITIES}:act")}),
-    )
+
+    s.calls([
+        (
+            "TagResource",
+            json!({"resourceArn": sm, "tags": [{"key": "env", "value": "test"}]}),
+        ),
+        ("TagResource", json!({"resourceArn": sm})),
+        ("ListTagsForResource", json!({"resourceArn": sm})),
+        (
+            "UntagResource",
+            json!({"resourceArn": sm, "tagKeys": ["team"]}),
+        ),
+        ("UntagResource", json!({"resourceArn": sm, "tagKeys": [""]})),
+        (
+            "ListTagsForResource",
+            json!({"resourceArn": format!("{ACTIVITIES}:act")}),
+        ),
+    ])
     .await;
 }
 
 async fn executions(s: &mut Session) {
     let sm = format!("{MACHINES}:sm");
-    s.call(
-        "CreateStateMachine",
-        json!({"name": "failing", "definition": fail(), "roleArn": ROLE}),
-    )
+    s.calls([
+        ("CreateStateMachine", json!({"name": "failing", "definition": fail(), "roleArn": ROLE})),
+        ("CreateStateMachine", json!({"name": "waiting", "definition": wait(), "roleArn": ROLE})),
+        ("StartExecution", json!({"stateMachineArn": sm, "name": "e1", "input": "{\"x\": 1}", "traceHeader": "Root=1"})),
+    ])
     .await;
-    s.call(
-        "CreateStateMachine",
-        json!({"name": "waiting", "definition": wait(), "roleArn": ROLE}),
-    )
-    .await;
-    s.call("StartExecution", json!({"stateMachineArn": sm, "name": "e1", "input": "{\"x\": 1}", "traceHeader": "Root=1"}))
-        .await;
     s.settle(&format!("{EXECUTIONS}:sm:e1")).await;
     s.call(
         "StartExecution",
@@ -308,37 +217,34 @@ async fn executions(s: &mut Session) {
     )
     .await;
     s.settle(&format!("{EXECUTIONS}:sm:e3")).await;
-    s.call(
-        "StartExecution",
-        json!({"stateMachineArn": sm, "name": "bad name"}),
-    )
-    .await;
-    s.call("StartExecution", json!({"name": ""})).await;
-    s.call(
-        "DescribeExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
-    )
-    .await;
-    s.call(
-        "DescribeExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e2")}),
-    )
-    .await;
-    s.call(
-        "DescribeExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e3")}),
-    )
-    .await;
-    s.call("DescribeExecution", json!({})).await;
-    s.call(
-        "DescribeStateMachineForExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
-    )
-    .await;
-    s.call(
-        "DescribeStateMachineForExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e3")}),
-    )
+    s.calls([
+        (
+            "StartExecution",
+            json!({"stateMachineArn": sm, "name": "bad name"}),
+        ),
+        ("StartExecution", json!({"name": ""})),
+        (
+            "DescribeExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e2")}),
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e3")}),
+        ),
+        ("DescribeExecution", json!({})),
+        (
+            "DescribeStateMachineForExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
+        ),
+        (
+            "DescribeStateMachineForExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e3")}),
+        ),
+    ])
     .await;
 
     let failed = format!("{EXECUTIONS}:failing:f1");
@@ -348,131 +254,110 @@ async fn executions(s: &mut Session) {
     )
     .await;
     s.settle(&failed).await;
-    s.call("DescribeExecution", json!({"executionArn": failed}))
-        .await;
-    s.call(
-        "RedriveExecution",
-        json!({"executionArn": failed, "clientToken": ""}),
-    )
-    .await;
-    s.call(
-        "RedriveExecution",
-        json!({"executionArn": failed, "clientToken": "t1"}),
-    )
+    s.calls([
+        ("DescribeExecution", json!({"executionArn": failed})),
+        (
+            "RedriveExecution",
+            json!({"executionArn": failed, "clientToken": ""}),
+        ),
+        (
+            "RedriveExecution",
+            json!({"executionArn": failed, "clientToken": "t1"}),
+        ),
+    ])
     .await;
     s.settle(&failed).await;
-    s.call("DescribeExecution", json!({"executionArn": failed}))
-        .await;
-    s.call(
-        "RedriveExecution",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
-    )
+    s.calls([
+        ("DescribeExecution", json!({"executionArn": failed})),
+        (
+            "RedriveExecution",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
+        ),
+    ])
     .await;
 
     let waiting = format!("{EXECUTIONS}:waiting:w1");
-    s.call(
-        "StartExecution",
-        json!({"stateMachineArn": format!("{MACHINES}:waiting"), "name": "w1"}),
-    )
-    .await;
-    s.call("DescribeExecution", json!({"executionArn": waiting}))
-        .await;
-    s.call(
-        "StopExecution",
-        json!({"executionArn": waiting, "error": "e".repeat(300)}),
-    )
-    .await;
-    s.call(
-        "StopExecution",
-        json!({"executionArn": waiting, "error": "Stopped", "cause": "test"}),
-    )
-    .await;
-    s.call("DescribeExecution", json!({"executionArn": waiting}))
-        .await;
-
-    s.call("ListExecutions", json!({"stateMachineArn": sm}))
-        .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": sm, "maxResults": 2}),
-    )
-    .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": format!("{sm}:PROD")}),
-    )
-    .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": format!("{MACHINES}:failing"), "redriveFilter": "REDRIVEN"}),
-    )
-    .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": format!("{MACHINES}:waiting"), "statusFilter": "ABORTED"}),
-    )
-    .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": sm, "statusFilter": "DONE"}),
-    )
-    .await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": sm, "redriveFilter": "SOME"}),
-    )
-    .await;
-    s.call("ListExecutions", json!({})).await;
-    s.call(
-        "ListExecutions",
-        json!({"stateMachineArn": sm, "mapRunArn": "x"}),
-    )
+    s.calls([
+        (
+            "StartExecution",
+            json!({"stateMachineArn": format!("{MACHINES}:waiting"), "name": "w1"}),
+        ),
+        ("DescribeExecution", json!({"executionArn": waiting})),
+        (
+            "StopExecution",
+            json!({"executionArn": waiting, "error": "e".repeat(300)}),
+        ),
+        (
+            "StopExecution",
+            json!({"executionArn": waiting, "error": "Stopped", "cause": "test"}),
+        ),
+        ("DescribeExecution", json!({"executionArn": waiting})),
+    ])
     .await;
 
-    s.call(
-        "ListMapRuns",
-        json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
-    )
-    .await;
-    s.call("ListMapRuns", json!({})).await;
-    s.call(
-        "DescribeMapRun",
-        json!({"mapRunArn": "arn:aws:states:us-east-1:123456789012:mapRun:sm/m:1"}),
-    )
-    .await;
-    s.call("DescribeMapRun", json!({"mapRunArn": "nope"})).await;
-    s.call(
-        "UpdateMapRun",
-        json!({"mapRunArn": "nope", "toleratedFailurePercentage": 101, "maxConcurrency": -1}),
-    )
-    .await;
-    s.call(
-        "UpdateMapRun",
-        json!({"mapRunArn": "nope", "maxConcurrency": 1}),
-    )
+    s.calls([
+        ("ListExecutions", json!({"stateMachineArn": sm})),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": sm, "maxResults": 2}),
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": format!("{sm}:PROD")}),
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": format!("{MACHINES}:failing"), "redriveFilter": "REDRIVEN"}),
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": format!("{MACHINES}:waiting"), "statusFilter": "ABORTED"}),
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": sm, "statusFilter": "DONE"}),
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": sm, "redriveFilter": "SOME"}),
+        ),
+        ("ListExecutions", json!({})),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": sm, "mapRunArn": "x"}),
+        ),
+    ])
     .await;
 
-    s.call(
-        "CreateStateMachine",
-        json!({"name": "quick", "definition": pass(), "roleArn": ROLE, "type": "EXPRESS"}),
-    )
+    s.calls([
+        (
+            "ListMapRuns",
+            json!({"executionArn": format!("{EXECUTIONS}:sm:e1")}),
+        ),
+        ("ListMapRuns", json!({})),
+        (
+            "DescribeMapRun",
+            json!({"mapRunArn": "arn:aws:states:us-east-1:123456789012:mapRun:sm/m:1"}),
+        ),
+        ("DescribeMapRun", json!({"mapRunArn": "nope"})),
+        (
+            "UpdateMapRun",
+            json!({"mapRunArn": "nope", "toleratedFailurePercentage": 101, "maxConcurrency": -1}),
+        ),
+        (
+            "UpdateMapRun",
+            json!({"mapRunArn": "nope", "maxConcurrency": 1}),
+        ),
+    ])
     .await;
-    s.call(
-        "CreateStateMachine",
-        json!({"name": "quickfail", "definition": fail(), "roleArn": ROLE, "type": "EXPRESS"}),
-    )
-    .await;
-    s.call("StartSyncExecution", json!({"stateMachineArn": format!("{MACHINES}:quick"), "name": "q1", "input": "{}", "traceHeader": "Root=2"}))
-        .await;
-    s.call(
-        "StartSyncExecution",
-        json!({"stateMachineArn": format!("{MACHINES}:quickfail"), "name": "q2"}),
-    )
-    .await;
-    s.call(
-        "StartExecution",
-        json!({"stateMachineArn": format!("{MACHINES}:quick"), "name": "q3"}),
-    )
+
+    s.calls([
+        ("CreateStateMachine", json!({"name": "quick", "definition": pass(), "roleArn": ROLE, "type": "EXPRESS"})),
+        ("CreateStateMachine", json!({"name": "quickfail", "definition": fail(), "roleArn": ROLE, "type": "EXPRESS"})),
+        ("StartSyncExecution", json!({"stateMachineArn": format!("{MACHINES}:quick"), "name": "q1", "input": "{}", "traceHeader": "Root=2"})),
+        ("StartSyncExecution", json!({"stateMachineArn": format!("{MACHINES}:quickfail"), "name": "q2"})),
+        ("StartExecution", json!({"stateMachineArn": format!("{MACHINES}:quick"), "name": "q3"})),
+    ])
     .await;
 }
 
@@ -498,34 +383,31 @@ async fn activity_tasks(s: &mut Session) {
             .unwrap();
         tokens.push(task["taskToken"].as_str().unwrap().to_string());
     }
-    s.call(
-        "GetActivityTask",
-        json!({"activityArn": activity, "workerName": ""}),
-    )
-    .await;
-    s.call("SendTaskHeartbeat", json!({"taskToken": tokens[0]}))
-        .await;
-    s.call(
-        "SendTaskSuccess",
-        json!({"taskToken": tokens[0], "output": "{\"done\": true}"}),
-    )
-    .await;
-    s.call(
-        "SendTaskFailure",
-        json!({"taskToken": tokens[1], "error": "E", "cause": "C"}),
-    )
-    .await;
-    s.call(
-        "SendTaskSuccess",
-        json!({"taskToken": tokens[0], "output": "{}"}),
-    )
-    .await;
-    s.call("SendTaskSuccess", json!({"taskToken": ""})).await;
-    s.call("SendTaskHeartbeat", json!({})).await;
-    s.call(
-        "SendTaskFailure",
-        json!({"taskToken": "x", "error": "e".repeat(300)}),
-    )
+    s.calls([
+        (
+            "GetActivityTask",
+            json!({"activityArn": activity, "workerName": ""}),
+        ),
+        ("SendTaskHeartbeat", json!({"taskToken": tokens[0]})),
+        (
+            "SendTaskSuccess",
+            json!({"taskToken": tokens[0], "output": "{\"done\": true}"}),
+        ),
+        (
+            "SendTaskFailure",
+            json!({"taskToken": tokens[1], "error": "E", "cause": "C"}),
+        ),
+        (
+            "SendTaskSuccess",
+            json!({"taskToken": tokens[0], "output": "{}"}),
+        ),
+        ("SendTaskSuccess", json!({"taskToken": ""})),
+        ("SendTaskHeartbeat", json!({})),
+        (
+            "SendTaskFailure",
+            json!({"taskToken": "x", "error": "e".repeat(300)}),
+        ),
+    ])
     .await;
     for (token, name) in tokens.iter().zip(["TOKEN1", "TOKEN2"]) {
         s.transcript = s.transcript.replace(token.as_str(), name);
@@ -533,65 +415,45 @@ async fn activity_tasks(s: &mut Session) {
 }
 
 async fn definitions(s: &mut Session) {
-    s.call("TestState", json!({"definition": json!({"Type": "Pass", "Result": {"b": 2}, "ResultPath": "$.r", "End": true}).to_string(), "input": "{\"a\": 1}", "inspectionLevel": "DEBUG"}))
-        .await;
-    s.call(
-        "TestState",
-        json!({"definition": json!({"Type": "Fail", "Error": "E", "Cause": "C"}).to_string()}),
-    )
-    .await;
-    s.call("TestState", json!({"definition": json!({"Type": "Choice", "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Next": "Yes"}], "Default": "No"}).to_string(), "input": "{\"a\": 1}"}))
-        .await;
-    s.call(
-        "TestState",
-        json!({"definition": "", "inspectionLevel": "ALL", "mock": {"fieldValidationMode": "X"}}),
-    )
-    .await;
-    s.call(
-        "ValidateStateMachineDefinition",
-        json!({"definition": pass()}),
-    )
-    .await;
-    s.call("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}}}).to_string()}))
-        .await;
-    s.call("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}}}).to_string(), "maxResults": 1, "severity": "ERROR"}))
-        .await;
-    s.call("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}, "Q": {"Type": "Wait"}}}).to_string(), "maxResults": 1}))
-        .await;
-    s.call(
-        "ValidateStateMachineDefinition",
-        json!({"definition": "", "type": "X", "severity": "Y", "maxResults": 101}),
-    )
+    s.calls([
+        ("TestState", json!({"definition": json!({"Type": "Pass", "Result": {"b": 2}, "ResultPath": "$.r", "End": true}).to_string(), "input": "{\"a\": 1}", "inspectionLevel": "DEBUG"})),
+        ("TestState", json!({"definition": json!({"Type": "Fail", "Error": "E", "Cause": "C"}).to_string()})),
+        ("TestState", json!({"definition": json!({"Type": "Choice", "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Next": "Yes"}], "Default": "No"}).to_string(), "input": "{\"a\": 1}"})),
+        ("TestState", json!({"definition": "", "inspectionLevel": "ALL", "mock": {"fieldValidationMode": "X"}})),
+        ("ValidateStateMachineDefinition", json!({"definition": pass()})),
+        ("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}}}).to_string()})),
+        ("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}}}).to_string(), "maxResults": 1, "severity": "ERROR"})),
+        ("ValidateStateMachineDefinition", json!({"definition": json!({"StartAt": "X", "States": {"P": {"Type": "Pass"}, "Q": {"Type": "Wait"}}}).to_string(), "maxResults": 1})),
+        ("ValidateStateMachineDefinition", json!({"definition": "", "type": "X", "severity": "Y", "maxResults": 101})),
+    ])
     .await;
 }
 
 async fn deletions(s: &mut Session) {
     let sm = format!("{MACHINES}:sm");
-    s.call(
-        "DeleteStateMachineAlias",
-        json!({"stateMachineAliasArn": format!("{sm}:PROD")}),
-    )
+    s.calls([
+        (
+            "DeleteStateMachineAlias",
+            json!({"stateMachineAliasArn": format!("{sm}:PROD")}),
+        ),
+        (
+            "DeleteStateMachineVersion",
+            json!({"stateMachineVersionArn": format!("{sm}:1")}),
+        ),
+        (
+            "DeleteActivity",
+            json!({"activityArn": format!("{ACTIVITIES}:act2")}),
+        ),
+        ("DeleteActivity", json!({})),
+        (
+            "DeleteStateMachine",
+            json!({"stateMachineArn": format!("{MACHINES}:sm2")}),
+        ),
+        ("DeleteStateMachine", json!({"stateMachineArn": "x"})),
+        ("ListStateMachines", json!({})),
+        ("Nope", json!({})),
+    ])
     .await;
-    s.call(
-        "DeleteStateMachineVersion",
-        json!({"stateMachineVersionArn": format!("{sm}:1")}),
-    )
-    .await;
-    s.call(
-        "DeleteActivity",
-        json!({"activityArn": format!("{ACTIVITIES}:act2")}),
-    )
-    .await;
-    s.call("DeleteActivity", json!({})).await;
-    s.call(
-        "DeleteStateMachine",
-        json!({"stateMachineArn": format!("{MACHINES}:sm2")}),
-    )
-    .await;
-    s.call("DeleteStateMachine", json!({"stateMachineArn": "x"}))
-        .await;
-    s.call("ListStateMachines", json!({})).await;
-    s.call("Nope", json!({})).await;
 }
 
 /// `text` with each UUID (revision ids, EXPRESS execution names) written `UUID`.

@@ -1,7 +1,6 @@
 //! PublishStateMachineVersion, ListStateMachineVersions, DeleteStateMachineVersion.
 
 use engine::service::Service;
-use serde::Serialize;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
@@ -9,33 +8,27 @@ use super::{Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
-pub struct PublishStateMachineVersionInput {
-    pub state_machine_arn: String,
-    pub revision_id: Option<String>,
-    pub description: Option<String>,
-}
-
-impl Request for PublishStateMachineVersionInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct PublishStateMachineVersionInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub revision_id: Option<String> = revision_id.map(str::to_string),
+        pub description: Option<String> = description.map(str::to_string),
+    }
+    read(input) {
         let mut v = Violations::default();
         let state_machine_arn = required_string(input, "stateMachineArn", ARN_MAX, &mut v)?;
         let revision_id = input.opt_str("revisionId")?;
         let description = input.opt_str("description")?;
         v.sensitive_length("description", description, 0, DESCRIPTION_MAX);
         v.check()?;
-        Ok(PublishStateMachineVersionInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            revision_id: revision_id.map(str::to_string),
-            description: description.map(str::to_string),
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PublishStateMachineVersionOutput {
-    pub creation_date: Timestamp,
-    pub state_machine_version_arn: String,
+response! {
+    pub struct PublishStateMachineVersionOutput {
+        pub creation_date: Timestamp,
+        pub state_machine_version_arn: String,
+    }
 }
 
 pub fn publish_state_machine_version(
@@ -55,34 +48,27 @@ pub fn publish_state_machine_version(
     })
 }
 
-pub struct ListStateMachineVersionsInput {
-    pub state_machine_arn: String,
-    pub page: PageRequest,
-}
-
-impl Request for ListStateMachineVersionsInput {
-    fn read(input: &Input) -> Result<Self> {
+request! {
+    pub struct ListStateMachineVersionsInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
         let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-        Ok(ListStateMachineVersionsInput {
-            state_machine_arn: state_machine_arn.to_string(),
-            page,
-        })
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineVersionListItem {
-    pub state_machine_version_arn: String,
-    pub creation_date: Timestamp,
+response! {
+    pub struct StateMachineVersionListItem {
+        pub state_machine_version_arn: String,
+        pub creation_date: Timestamp,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListStateMachineVersionsOutput {
-    pub state_machine_versions: Vec<StateMachineVersionListItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+list_output! {
+    pub struct ListStateMachineVersionsOutput {
+        pub state_machine_versions: Vec<StateMachineVersionListItem>,
+    }
 }
 
 pub fn list_state_machine_versions(
@@ -91,34 +77,25 @@ pub fn list_state_machine_versions(
     request: ListStateMachineVersionsInput,
 ) -> Result<ListStateMachineVersionsOutput> {
     let versions = service.list_state_machine_versions(&ctx.region, &request.state_machine_arn)?;
-    let (versions, next_token) = request.page.apply(versions)?;
-    Ok(ListStateMachineVersionsOutput {
-        state_machine_versions: versions
-            .into_iter()
-            .map(|version| StateMachineVersionListItem {
-                state_machine_version_arn: version.arn,
-                creation_date: Timestamp(version.creation_ms),
-            })
-            .collect(),
-        next_token,
-    })
+    let page = request
+        .page
+        .apply_map(versions, |version| StateMachineVersionListItem {
+            state_machine_version_arn: version.arn,
+            creation_date: Timestamp(version.creation_ms),
+        })?;
+    Ok(page.into())
 }
 
-pub struct DeleteStateMachineVersionInput {
-    pub state_machine_version_arn: String,
-}
-
-impl Request for DeleteStateMachineVersionInput {
-    fn read(input: &Input) -> Result<Self> {
-        Ok(DeleteStateMachineVersionInput {
-            state_machine_version_arn: read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)?
-                .to_string(),
-        })
+request! {
+    pub struct DeleteStateMachineVersionInput {
+        pub state_machine_version_arn: String = read_arn(input, "stateMachineVersionArn", LONG_ARN_MAX)? .to_string(),
     }
+    read(input)
 }
 
-#[derive(Serialize)]
-pub struct DeleteStateMachineVersionOutput {}
+response! {
+    pub struct DeleteStateMachineVersionOutput {}
+}
 
 pub fn delete_state_machine_version(
     service: &Service,
