@@ -81,7 +81,10 @@ fn event_types(service: &Service, arn: &str) -> Vec<String> {
     for (i, e) in events.iter().enumerate() {
         assert_eq!(e.id, i as u64 + 1, "event ids run on without gaps");
     }
-    events.into_iter().map(|e| e.event_type).collect()
+    events
+        .into_iter()
+        .map(|e| e.event_type.to_string())
+        .collect()
 }
 
 async fn wait_for_status(service: &Service, arn: &str, status: &str) -> ExecutionRecord {

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use engine::history::{self, EventType};
+use engine::history::{self, HistoryEvent};
 use engine::service::status::{status_of, ExecutionKinds, RedriveStatus};
 use engine::service::{self, configuration, Service};
-use engine::{EventRecord, ExecutionRecord};
+use engine::ExecutionRecord;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -484,7 +484,7 @@ response! {
     pub struct HistoryEventOutput {
         pub timestamp: Timestamp,
         #[serde(rename = "type")]
-        pub event_type: String,
+        pub event_type: &'static str,
         pub id: u64,
         pub previous_event_id: u64,
         /// The details member (`stateEnteredEventDetails` …), when the event shows one.
@@ -494,11 +494,11 @@ response! {
 }
 
 impl HistoryEventOutput {
-    fn new(event: EventRecord, include_execution_data: bool) -> HistoryEventOutput {
-        let kind = EventType::parse(&event.event_type);
+    fn new(event: HistoryEvent, include_execution_data: bool) -> HistoryEventOutput {
+        let kind = event.event_type;
         let mut details = Map::new();
-        if let Some(member) = kind.and_then(EventType::details_member) {
-            let mut shown = event.details;
+        if let Some(member) = kind.details_member() {
+            let mut shown = event.details.to_map();
             if !include_execution_data {
                 for (data, companion) in history::DATA_MEMBERS {
                     if shown.shift_remove(data).is_some() {
@@ -507,13 +507,13 @@ impl HistoryEventOutput {
                 }
             }
             // These keep their (possibly empty) details member, as AWS shows them.
-            if !shown.is_empty() || kind.is_some_and(EventType::keeps_empty_details) {
+            if !shown.is_empty() || kind.keeps_empty_details() {
                 details.insert(member.into(), Value::Object(shown));
             }
         }
         HistoryEventOutput {
             timestamp: Timestamp(event.timestamp_ms),
-            event_type: event.event_type,
+            event_type: kind.as_str(),
             id: event.id,
             previous_event_id: event.previous_event_id,
             details,

@@ -2,11 +2,12 @@
 //! GetActivityTask and answers with SendTask*; recorded as the Activity* events.
 
 use asl::StatesError;
-use serde_json::{json, Map, Value};
 use store::{ActivityTaskRecord, Write};
 
 use super::{Integration, Observe, TaskCall, TaskEvents, TaskRequest};
-use crate::history::{error_cause_details, EventType};
+use crate::history::{
+    ActivityScheduled, ActivityStarted, DataDetails, ErrorCause, EventDetails, EventType, Succeeded,
+};
 
 #[derive(Debug)]
 pub struct Activities;
@@ -39,43 +40,34 @@ impl Integration for Activities {
         )))
     }
 
-    fn scheduled_details(&self, call: &TaskCall) -> Map<String, Value> {
-        let mut d = Map::new();
-        d.insert("input".into(), Value::String(call.input.clone()));
-        d.insert("inputDetails".into(), json!({"truncated": false}));
-        d.insert("resource".into(), Value::String(call.resource.clone()));
-        if let Some(t) = call.timeout_seconds {
-            d.insert("timeoutInSeconds".into(), json!(t));
+    fn scheduled_details(&self, call: &TaskCall) -> EventDetails {
+        ActivityScheduled {
+            input: call.input.clone(),
+            input_details: DataDetails::default(),
+            resource: call.resource.clone(),
+            timeout_in_seconds: call.timeout_seconds,
+            heartbeat_in_seconds: call.heartbeat_seconds,
         }
-        if let Some(h) = call.heartbeat_seconds {
-            d.insert("heartbeatInSeconds".into(), json!(h));
+        .into()
+    }
+
+    fn started_details(&self, worker_name: Option<&str>) -> EventDetails {
+        ActivityStarted {
+            worker_name: worker_name.map(str::to_string),
         }
-        d
+        .into()
     }
 
-    fn started_details(&self, worker_name: Option<&str>) -> Map<String, Value> {
-        let mut d = Map::new();
-        if let Some(w) = worker_name {
-            d.insert("workerName".into(), Value::String(w.to_string()));
-        }
-        d
+    fn succeeded_details(&self, output: &str) -> EventDetails {
+        Succeeded::new(output.to_string()).into()
     }
 
-    fn succeeded_details(&self, output: &str) -> Map<String, Value> {
-        let mut d = Map::new();
-        d.insert("output".into(), Value::String(output.to_string()));
-        d.insert("outputDetails".into(), json!({"truncated": false}));
-        d
+    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> EventDetails {
+        ErrorCause::new(error.clone(), cause.clone()).into()
     }
 
-    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> Map<String, Value> {
-        error_cause_details(error, cause)
-    }
-
-    fn timed_out_details(&self, error: &str) -> Map<String, Value> {
-        let mut d = Map::new();
-        d.insert("error".into(), Value::String(error.into()));
-        d
+    fn timed_out_details(&self, error: &str) -> EventDetails {
+        ErrorCause::new(Some(error.to_string()), None).into()
     }
 
     fn offer(&self, execution_arn: &str, request: TaskRequest) -> Option<Write> {

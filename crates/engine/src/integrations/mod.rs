@@ -9,11 +9,10 @@
 
 pub mod activity;
 
-use crate::history::EventType;
+use crate::history::{EventDetails, EventType};
 use asl::resource::{ResourceKind, TaskResource};
 use asl::StatesError;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// What the engine asks of the world outside the language while it runs: for now, whether an
 /// activity exists. Answers are recorded with the event they lead to, so replays see the same.
@@ -68,11 +67,11 @@ pub trait Integration: std::fmt::Debug + Sync {
     /// through `observe`.
     fn check(&self, resource: &str, observe: &mut Observe) -> Result<(), StatesError>;
     /// The details of the scheduled event.
-    fn scheduled_details(&self, call: &TaskCall) -> Map<String, Value>;
-    fn started_details(&self, worker_name: Option<&str>) -> Map<String, Value>;
-    fn succeeded_details(&self, output: &str) -> Map<String, Value>;
-    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> Map<String, Value>;
-    fn timed_out_details(&self, error: &str) -> Map<String, Value>;
+    fn scheduled_details(&self, call: &TaskCall) -> EventDetails;
+    fn started_details(&self, worker_name: Option<&str>) -> EventDetails;
+    fn succeeded_details(&self, output: &str) -> EventDetails;
+    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> EventDetails;
+    fn timed_out_details(&self, error: &str) -> EventDetails;
     /// What the store keeps of a scheduled task so the world can take it up.
     fn offer(&self, execution_arn: &str, request: TaskRequest) -> Option<store::Write>;
 }

@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use asl::model::{StateKind, StateMachine};
 use asl::StatesError;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::frame::{Frame, MapProgress, Phase, Running, Step};
 use super::map::item_input;
 use super::Execution;
-use crate::history::EventType;
+use crate::history::{
+    ErrorCause, EventDetails, EventType, MapIteration, MapRunStarted, MapStateStarted,
+};
 
 impl Execution {
     pub(super) fn new_child(
@@ -37,7 +39,7 @@ impl Execution {
     }
 
     pub(super) fn start_parallel(&mut self, f: u32, mut run: Box<Running>, effective_input: Value) {
-        self.emit(f, EventType::ParallelStateStarted, |_| Map::new());
+        self.emit(f, EventType::ParallelStateStarted, |_| EventDetails::None);
         let StateKind::Parallel { branches } = &run.state.kind else {
             return;
         };
@@ -66,9 +68,7 @@ impl Execution {
     ) {
         let length = progress.items.len();
         self.emit(f, EventType::MapStateStarted, |_| {
-            let mut d = Map::new();
-            d.insert("length".into(), json!(length));
-            d
+            MapStateStarted { length }.into()
         });
         let StateKind::Map(spec) = &run.state.kind else {
             return;
@@ -87,9 +87,7 @@ impl Execution {
             );
             let shown = map_run.clone();
             self.emit(f, EventType::MapRunStarted, |_| {
-                let mut d = Map::new();
-                d.insert("mapRunArn".into(), Value::String(shown));
-                d
+                MapRunStarted { map_run_arn: shown }.into()
             });
             progress.map_run = Some(map_run);
         }
@@ -305,7 +303,9 @@ impl Execution {
                             };
                             self.cancel_children(parent, &run);
                             let err = if distributed {
-                                self.emit(parent, EventType::MapRunFailed, |_| Map::new());
+                                self.emit(parent, EventType::MapRunFailed, |_| {
+                                    ErrorCause::default().into()
+                                });
                                 StatesError::new(
                                     asl::error::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                                     "The specified tolerated failure threshold was exceeded",
@@ -346,7 +346,7 @@ impl Execution {
         // and hide it, so ids and the visible events both match the recordings; the exit's
         // previousEventId is the succeeded event's, as for Map states.
         let prev = self.frames[f as usize].last_event;
-        self.emit(f, EventType::ParallelStateSucceeded, |_| Map::new());
+        self.emit(f, EventType::ParallelStateSucceeded, |_| EventDetails::None);
         if let Some(e) = self.events.last_mut() {
             if e.event_type == EventType::ParallelStateSucceeded {
                 e.hidden = true;
@@ -366,20 +366,21 @@ impl Execution {
             return;
         };
         if progress.map_run.is_some() {
-            self.emit(f, EventType::MapRunSucceeded, |_| Map::new());
+            self.emit(f, EventType::MapRunSucceeded, |_| EventDetails::None);
         }
         // MapStateExited names the same previous event as MapStateSucceeded.
         let prev = self.frames[f as usize].last_event;
-        self.emit(f, EventType::MapStateSucceeded, |_| Map::new());
+        self.emit(f, EventType::MapStateSucceeded, |_| EventDetails::None);
         self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(progress.results));
     }
 }
 
 /// The details of a Map iteration's events: which item, of which Map state.
-fn iteration_details(index: usize, state_name: String) -> Map<String, Value> {
-    let mut d = Map::new();
-    d.insert("index".into(), json!(index));
-    d.insert("name".into(), Value::String(state_name));
-    d
+fn iteration_details(index: usize, state_name: String) -> EventDetails {
+    MapIteration {
+        index,
+        name: state_name,
+    }
+    .into()
 }

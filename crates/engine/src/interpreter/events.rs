@@ -2,10 +2,9 @@
 //! event against the record during a replay.
 
 use asl::model::{State, StateKind};
-use serde_json::{Map, Value};
 
 use super::Execution;
-use crate::history::{EventType, HistoryEvent};
+use crate::history::{EventDetails, EventType, HistoryEvent};
 
 /// Why a replay could not rebuild an execution.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +29,7 @@ impl Execution {
         frame: u32,
         event_type: EventType,
         hidden: bool,
-        details: impl FnOnce(&Self) -> Map<String, Value>,
+        details: impl FnOnce(&Self) -> EventDetails,
     ) -> u64 {
         let prev = self.frames.get(frame as usize).map_or(0, |f| f.last_event);
         self.emit_with_prev(frame, event_type, hidden, prev, details)
@@ -42,7 +41,7 @@ impl Execution {
         event_type: EventType,
         hidden: bool,
         prev: u64,
-        details: impl FnOnce(&Self) -> Map<String, Value>,
+        details: impl FnOnce(&Self) -> EventDetails,
     ) -> u64 {
         let id = if hidden {
             0
@@ -71,6 +70,7 @@ impl Execution {
         }
         if self.record {
             let details = details(self);
+            debug_assert_eq!(details.shape(), event_type.shape(), "{event_type}");
             let event = HistoryEvent {
                 id,
                 previous_event_id: prev,
@@ -93,7 +93,7 @@ impl Execution {
         &mut self,
         frame: u32,
         event_type: EventType,
-        details: impl FnOnce(&Self) -> Map<String, Value>,
+        details: impl FnOnce(&Self) -> EventDetails,
     ) -> u64 {
         let hidden = self.frames.get(frame as usize).is_some_and(|f| f.hidden);
         self.emit_raw(frame, event_type, hidden, details)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use asl::model::{State, StateKind, StateMachine};
 use asl::StatesError;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::context::{Ctx, RecordingEnv};
 use super::data_flow::{compact, exceeds_payload_limit, result_exit};
@@ -17,7 +17,9 @@ use super::frame::{
 };
 use super::work::Work;
 use super::Execution;
-use crate::history::EventType;
+use crate::history::{
+    self, DataDetails, ErrorCause, EventType, StateEntered, StateExited, Succeeded,
+};
 use crate::integrations::TaskResolver;
 
 /// AWS's limit on the number of events in one execution's history.
@@ -93,17 +95,14 @@ impl Execution {
         let alias_arn = self.info.alias_arn.clone();
         let version_arn = self.info.version_arn.clone();
         self.emit_raw(0, EventType::ExecutionStarted, false, |_| {
-            let mut d = Map::new();
-            d.insert("input".into(), Value::String(input_text.to_string()));
-            d.insert("inputDetails".into(), json!({"truncated": false}));
-            d.insert("roleArn".into(), Value::String(role));
-            if let Some(alias) = alias_arn {
-                d.insert("stateMachineAliasArn".into(), Value::String(alias));
+            history::ExecutionStarted {
+                input: input_text.to_string(),
+                input_details: DataDetails::default(),
+                role_arn: role,
+                state_machine_alias_arn: alias_arn,
+                state_machine_version_arn: version_arn,
             }
-            if let Some(version) = version_arn {
-                d.insert("stateMachineVersionArn".into(), Value::String(version));
-            }
-            d
+            .into()
         });
         let machine = self.machine.clone();
         let start = machine.start_at.clone();
@@ -238,11 +237,12 @@ impl Execution {
             _ => compact(&input),
         };
         let entered_id = self.emit(f, event_type, |_| {
-            let mut d = Map::new();
-            d.insert("input".into(), Value::String(shown_input));
-            d.insert("inputDetails".into(), json!({"truncated": false}));
-            d.insert("name".into(), Value::String(state.name.clone()));
-            d
+            StateEntered {
+                input: shown_input,
+                input_details: DataDetails::default(),
+                name: state.name.clone(),
+            }
+            .into()
         });
         let run = Box::new(Running {
             retry_counts: vec![0; state.retry.len()],
@@ -298,14 +298,13 @@ impl Execution {
                         hidden,
                         run.entered_prev,
                         |_| {
-                            let mut d = Map::new();
-                            d.insert("cause".into(), Value::String(err.cause.clone()));
-                            d.insert("error".into(), Value::String(err.error.clone()));
-                            if let Some(location) = evaluation_location(&err.cause) {
-                                d.insert("location".into(), Value::String(location.to_string()));
+                            history::EvaluationFailed {
+                                cause: err.cause.clone(),
+                                error: err.error.clone(),
+                                location: evaluation_location(&err.cause).map(str::to_string),
+                                state: name,
                             }
-                            d.insert("state".into(), Value::String(name));
-                            d
+                            .into()
                         },
                     );
                 }
@@ -370,22 +369,21 @@ impl Execution {
         };
         let name = state.name.clone();
         self.emit(f, event_type, |_| {
-            let mut d = Map::new();
-            if let Some(vars) = assigned.as_ref().filter(|v| !v.is_empty()) {
-                let shown: Map<String, Value> = vars
-                    .iter()
+            let assigned_variables = assigned.as_ref().filter(|v| !v.is_empty()).map(|vars| {
+                vars.iter()
                     .map(|(k, v)| (k.clone(), Value::String(compact(v))))
-                    .collect();
-                d.insert("assignedVariables".into(), Value::Object(shown));
-                d.insert(
-                    "assignedVariablesDetails".into(),
-                    json!({"truncated": false}),
-                );
+                    .collect::<Map<String, Value>>()
+            });
+            StateExited {
+                assigned_variables_details: assigned_variables
+                    .as_ref()
+                    .map(|_| DataDetails::default()),
+                assigned_variables,
+                name,
+                output: compact(&output),
+                output_details: DataDetails::default(),
             }
-            d.insert("name".into(), Value::String(name));
-            d.insert("output".into(), Value::String(compact(&output)));
-            d.insert("outputDetails".into(), json!({"truncated": false}));
-            d
+            .into()
         });
         if let Some(vars) = assigned {
             let frame = &mut self.frames[f as usize];
@@ -412,10 +410,7 @@ impl Execution {
             None => {
                 frame.step = Step::Done(output.clone());
                 self.emit(f, EventType::ExecutionSucceeded, |_| {
-                    let mut d = Map::new();
-                    d.insert("output".into(), Value::String(compact(&output)));
-                    d.insert("outputDetails".into(), json!({"truncated": false}));
-                    d
+                    Succeeded::new(compact(&output)).into()
                 });
                 self.status = Status::Succeeded;
                 self.output = Some(output);
@@ -433,14 +428,7 @@ impl Execution {
             None => {
                 frame.step = Step::Failed;
                 self.emit(f, EventType::ExecutionFailed, |_| {
-                    let mut d = Map::new();
-                    if !err.cause.is_empty() {
-                        d.insert("cause".into(), Value::String(err.cause.clone()));
-                    }
-                    if !err.error.is_empty() {
-                        d.insert("error".into(), Value::String(err.error.clone()));
-                    }
-                    d
+                    ErrorCause::of_error(&err).into()
                 });
                 self.finish_failed(Status::Failed, err);
             }

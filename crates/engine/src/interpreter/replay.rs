@@ -25,12 +25,7 @@ impl Execution {
         if first.event_type != EventType::ExecutionStarted {
             return Err(ReplayError::NoStart);
         }
-        let input_text = first
-            .details
-            .get("input")
-            .and_then(Value::as_str)
-            .unwrap_or("{}")
-            .to_string();
+        let input_text = first.details.input().unwrap_or("{}").to_string();
         let input = serde_json::from_str(&input_text).unwrap_or(Value::Null);
         let mut exec = Execution::new(info, machine, input, true, first.timestamp_ms);
         exec.replay_values = history
@@ -61,8 +56,8 @@ impl Execution {
     pub(super) fn explain(&self, event: &HistoryEvent) -> Option<Signal> {
         match event.event_type {
             EventType::ExecutionAborted => Some(Signal::Stop {
-                error: detail_text(event, "error"),
-                cause: detail_text(event, "cause"),
+                error: event.details.error().map(str::to_string),
+                cause: event.details.cause().map(str::to_string),
             }),
             EventType::ExecutionTimedOut => Some(Signal::TimedOut),
             EventType::ExecutionRedriven => Some(Signal::Redrive),
@@ -95,43 +90,28 @@ impl Execution {
             Some(Signal::TaskStarted {
                 frame,
                 token,
-                worker_name: detail_text(event, "workerName"),
+                worker_name: event.details.worker_name().map(str::to_string),
             })
         } else if kind == events.succeeded {
             Some(Signal::TaskSucceeded {
                 frame,
                 token,
-                output: event
-                    .details
-                    .get("output")
-                    .and_then(Value::as_str)
-                    .unwrap_or("null")
-                    .to_string(),
+                output: event.details.output().unwrap_or("null").to_string(),
             })
         } else if kind == events.failed {
             Some(Signal::TaskFailed {
                 frame,
                 token,
-                error: detail_text(event, "error"),
-                cause: detail_text(event, "cause"),
+                error: event.details.error().map(str::to_string),
+                cause: event.details.cause().map(str::to_string),
             })
         } else if kind == events.timed_out {
             Some(Signal::TaskTimedOut {
                 frame,
-                heartbeat: event.details.get("error").and_then(Value::as_str)
-                    == Some(asl::error::HEARTBEAT_TIMEOUT),
+                heartbeat: event.details.error() == Some(asl::error::HEARTBEAT_TIMEOUT),
             })
         } else {
             None
         }
     }
-}
-
-/// A text member of a recorded event's details.
-pub(super) fn detail_text(event: &HistoryEvent, member: &str) -> Option<String> {
-    event
-        .details
-        .get(member)
-        .and_then(Value::as_str)
-        .map(str::to_string)
 }

@@ -9,7 +9,7 @@ use super::context::Ctx;
 use super::data_flow::{apply_result_path, evaluate_assign, states_of};
 use super::frame::{Phase, Running, Step, TimerRequest};
 use super::Execution;
-use crate::history::EventType;
+use crate::history::{EventDetails, EventType};
 
 impl Execution {
     /// A state failed: retry it, catch the error, or fail the frame.
@@ -37,7 +37,7 @@ impl Execution {
             _ => None,
         };
         if let Some(t) = failed_type {
-            self.emit(f, t, |_| Map::new());
+            self.emit(f, t, |_| EventDetails::None);
         }
         if let Some((_, catcher)) = matching_catcher(&state, &err.error) {
             let catcher = catcher.clone();

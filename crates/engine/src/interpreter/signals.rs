@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::frame::{Phase, Status, Step, TimerRequest, EXECUTION_TIMEOUT_FRAME};
 use super::Execution;
-use crate::history::{error_cause_details, EventType};
+use crate::history::{ErrorCause, EventType, ExecutionRedriven};
 
 /// Something the outside world tells a running execution. Signals for an execution another
 /// node drives are queued in the store in this form (`{"signal": "TaskSucceeded", ...}`).
@@ -72,11 +72,10 @@ impl Execution {
             .rev()
             .find(|e| e.frame == 0 && e.event_type.is_state_entered())
             .and_then(|e| {
-                let name = e.details.get("name")?.as_str()?.to_string();
+                let name = e.details.name()?.to_string();
                 let input = e
                     .details
-                    .get("input")
-                    .and_then(Value::as_str)
+                    .input()
                     .and_then(|t| serde_json::from_str(t).ok())
                     .unwrap_or(Value::Null);
                 Some((name, input))
@@ -93,9 +92,10 @@ impl Execution {
         let count = self.info.redrive_count + 1;
         Arc::make_mut(&mut self.info).redrive_count = count;
         self.emit(0, EventType::ExecutionRedriven, |_| {
-            let mut d = Map::new();
-            d.insert("redriveCount".into(), json!(count));
-            d
+            ExecutionRedriven {
+                redrive_count: count,
+            }
+            .into()
         });
         self.status = Status::Running;
         self.output = None;
@@ -174,7 +174,7 @@ impl Execution {
             Signal::Stop { error, cause } => {
                 // AWS records ExecutionAborted with previousEventId 0.
                 self.emit_with_prev(0, EventType::ExecutionAborted, false, 0, |_| {
-                    error_cause_details(&error, &cause)
+                    ErrorCause::new(error.clone(), cause.clone()).into()
                 });
                 self.cancel_frame(0);
                 self.status = Status::Aborted;
@@ -197,7 +197,9 @@ impl Execution {
             Signal::Redrive => {}
             Signal::TimedOut => {
                 // AWS records no error or cause for an execution that timed out.
-                self.emit(0, EventType::ExecutionTimedOut, |_| Map::new());
+                self.emit(0, EventType::ExecutionTimedOut, |_| {
+                    ErrorCause::default().into()
+                });
                 self.cancel_frame(0);
                 self.status = Status::TimedOut;
                 self.work.clear();

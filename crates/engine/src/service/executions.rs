@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use asl::validate::MachineType;
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord};
+use store::ExecutionRecord;
 
 use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
 use super::runtime::NewExecution;
 use super::status::{machine_type_of, ExecutionKinds};
 use super::{ErrorCode, ExecutionTarget, Result, Service, ServiceError, StartExecution};
+use crate::history::HistoryEvent;
 use crate::interpreter::{ExecutionInfo, Status, PAYLOAD_LIMIT_BYTES};
 
 impl Service {
@@ -227,7 +228,7 @@ impl Service {
         self.runtime.executions(state_machine_arn, status, express)
     }
 
-    pub fn get_execution_history(&self, arn: &str) -> Result<Vec<EventRecord>> {
+    pub fn get_execution_history(&self, arn: &str) -> Result<Vec<HistoryEvent>> {
         let record = self.describe_execution(arn)?;
         let express = record.state_machine_type() == MachineType::Express;
         let mut events = self.runtime.events(arn, express)?;

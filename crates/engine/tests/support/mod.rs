@@ -78,13 +78,13 @@ pub fn event_types(exec: &Execution) -> Vec<&'static str> {
 }
 
 /// The details of the first visible event of this type.
-pub fn details<'e>(exec: &'e Execution, event_type: &str) -> &'e serde_json::Map<String, Value> {
-    &exec
-        .events
+pub fn details(exec: &Execution, event_type: &str) -> serde_json::Map<String, Value> {
+    exec.events
         .iter()
         .find(|e| !e.hidden && e.event_type.as_str() == event_type)
         .unwrap_or_else(|| panic!("no {event_type}"))
         .details
+        .to_map()
 }
 
 /// Asserts the execution failed with a cause that ends so (the runtime puts where the state

@@ -30,8 +30,9 @@ use std::sync::{Arc, Mutex};
 
 use asl::model::StateMachine;
 use serde_json::Value;
-use store::{EventRecord, ExecutionRecord, MemoryStore, Store};
+use store::{ExecutionRecord, MemoryStore, Store};
 
+use crate::history::HistoryEvent;
 use crate::interpreter::{Execution, ExecutionInfo};
 use crate::service::catalog::Catalog;
 use crate::service::{lock, Clock, Result};
@@ -112,8 +113,12 @@ impl Runtime {
     }
 
     /// An execution's stored history, hidden events included (EXPRESS executions keep none).
-    pub(crate) fn events(&self, arn: &str, express: bool) -> Result<Vec<EventRecord>> {
-        Ok(self.records(express).get_events(arn)?)
+    pub(crate) fn events(&self, arn: &str, express: bool) -> Result<Vec<HistoryEvent>> {
+        self.records(express)
+            .get_events(arn)?
+            .into_iter()
+            .map(from_record)
+            .collect()
     }
 
     /// Whether this node drives the execution.

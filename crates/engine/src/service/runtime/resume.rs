@@ -48,8 +48,8 @@ impl Runtime {
             .store
             .get_events(&record.arn)?
             .into_iter()
-            .filter_map(from_record)
-            .collect();
+            .map(from_record)
+            .collect::<Result<_>>()?;
         let recorded = events.len();
         let mut exec = if events.is_empty() {
             // Started but nothing recorded yet: it starts now, as it would have.

@@ -1,17 +1,23 @@
 //! Execution history events, as GetExecutionHistory returns them.
 
-use serde_json::{Map, Value};
+mod details;
 
-/// One history event. `details` holds the members of the event's details object (for example
-/// `name`, `input`, `output` of `stateEnteredEventDetails`), with inputs and outputs already
-/// serialised to JSON text as AWS returns them.
+pub use details::{
+    ActivityScheduled, ActivityStarted, DataDetails, ErrorCause, EvaluationFailed, EventDetails,
+    ExecutionRedriven, ExecutionStarted, MapIteration, MapRunStarted, MapStateStarted, Shape,
+    StateEntered, StateExited, Succeeded,
+};
+
+use serde_json::Value;
+
+/// One history event: its type and the details of that type's shape.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEvent {
     pub id: u64,
     pub previous_event_id: u64,
     pub timestamp_ms: i64,
     pub event_type: EventType,
-    pub details: Map<String, Value>,
+    pub details: EventDetails,
     /// Internal: which frame of the execution (top level, a Parallel branch, a Map iteration)
     /// produced the event. Never shown by the API; replay uses it.
     pub frame: u32,
@@ -210,11 +216,6 @@ impl std::fmt::Display for EventType {
     }
 }
 
-/// The member of a HistoryEvent that holds the details of the event type of this name.
-pub fn details_member(event_type: &str) -> Option<&'static str> {
-    EventType::parse(event_type)?.details_member()
-}
-
 /// Members of a details object that carry execution data (dropped when the caller asks
 /// GetExecutionHistory for `includeExecutionData: false`), with their `…Details` companion.
 pub const DATA_MEMBERS: [(&str, &str); 3] = [
@@ -222,18 +223,6 @@ pub const DATA_MEMBERS: [(&str, &str); 3] = [
     ("output", "outputDetails"),
     ("assignedVariables", "assignedVariablesDetails"),
 ];
-
-/// The `{cause, error}` details of ExecutionAborted and ActivityFailed, members only when given.
-pub fn error_cause_details(error: &Option<String>, cause: &Option<String>) -> Map<String, Value> {
-    let mut d = Map::new();
-    if let Some(c) = cause {
-        d.insert("cause".into(), Value::String(c.clone()));
-    }
-    if let Some(e) = error {
-        d.insert("error".into(), Value::String(e.clone()));
-    }
-    d
-}
 
 #[cfg(test)]
 mod tests {
@@ -257,7 +246,8 @@ mod tests {
             ("LambdaFunctionStarted", None),
             ("MapStateSucceeded", None),
         ] {
-            assert_eq!(details_member(name), member, "{name}");
+            let kind = EventType::parse(name).unwrap();
+            assert_eq!(kind.details_member(), member, "{name}");
         }
         assert!(EventType::ActivityStarted.keeps_empty_details());
         assert!(!EventType::ActivityScheduled.keeps_empty_details());
