@@ -190,8 +190,9 @@ pub(crate) fn item_input(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{assert_failed_with, details, event_types, start};
-    use crate::interpreter::Status;
+    use crate::interpreter::test_support::{
+        assert_failed_with, assert_succeeded, details, event_types, start,
+    };
 
     fn pass_map(extra: serde_json::Value) -> serde_json::Value {
         let mut map = json!({"Type": "Map", "End": true, "ItemProcessor": {
@@ -209,11 +210,7 @@ mod tests {
                 "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"}})),
             json!({"xs": ["a", "b"]}),
         );
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(
-            exec.output,
-            Some(json!([{"v": "a", "i": 0}, {"v": "b", "i": 1}]))
-        );
+        assert_succeeded(&exec, json!([{"v": "a", "i": 0}, {"v": "b", "i": 1}]));
         assert_eq!(details(&exec, "MapStateStarted")["length"], json!(2));
         let types = event_types(&exec);
         assert_eq!(
@@ -247,8 +244,7 @@ mod tests {
                     "S": {"Type": "Succeed"}}}}}}),
             json!([0, 1]),
         );
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(exec.output, Some(json!([null, 1])));
+        assert_succeeded(&exec, json!([null, 1]));
         assert!(event_types(&exec).contains(&"MapIterationFailed"));
     }
 }

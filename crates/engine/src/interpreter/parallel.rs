@@ -25,7 +25,7 @@ pub(super) fn evaluate(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{event_types, start};
+    use crate::interpreter::test_support::{assert_succeeded, event_types, start};
     use crate::interpreter::Status;
 
     #[test]
@@ -37,8 +37,7 @@ mod tests {
             ]}}}),
             json!({"x": "b"}),
         );
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(exec.output, Some(json!([1, "b"])));
+        assert_succeeded(&exec, json!([1, "b"]));
         let types = event_types(&exec);
         assert_eq!(
             types[1..3],

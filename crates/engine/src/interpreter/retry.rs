@@ -134,7 +134,7 @@ pub(crate) fn catch_output(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{event_types, run_timers, start};
+    use crate::interpreter::test_support::{assert_succeeded, event_types, run_timers, start};
     use crate::interpreter::Status;
 
     fn failing_parallel(handlers: serde_json::Value) -> serde_json::Value {
@@ -175,11 +175,7 @@ mod tests {
                 {"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Done"}]})),
             json!({"k": 1}),
         );
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(
-            exec.output,
-            Some(json!({"k": 1, "err": {"Error": "E", "Cause": "c"}}))
-        );
+        assert_succeeded(&exec, json!({"k": 1, "err": {"Error": "E", "Cause": "c"}}));
     }
 
     #[test]

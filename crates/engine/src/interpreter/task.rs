@@ -274,7 +274,7 @@ mod tests {
     use serde_json::json;
 
     use crate::interpreter::test_support::{
-        after_activity_task, assert_failed_with, details, event_types, start,
+        after_activity_task, assert_failed_with, assert_succeeded, details, event_types, start,
     };
     use crate::interpreter::{Signal, Status};
 
@@ -329,8 +329,7 @@ mod tests {
             token,
             output: r#"{"ok":true}"#.into(),
         });
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(exec.output, Some(json!({"a": 1, "r": {"ok": true}})));
+        assert_succeeded(&exec, json!({"a": 1, "r": {"ok": true}}));
         assert_eq!(
             event_types(&exec),
             after_activity_task(&["ExecutionSucceeded"])

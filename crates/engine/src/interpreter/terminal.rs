@@ -58,7 +58,7 @@ pub(super) fn evaluate_fail(
 mod tests {
     use serde_json::json;
 
-    use crate::interpreter::test_support::{event_types, start};
+    use crate::interpreter::test_support::{assert_succeeded, event_types, start};
     use crate::interpreter::Status;
 
     #[test]
@@ -84,7 +84,6 @@ mod tests {
                 "Type": "Succeed", "InputPath": "$.a", "OutputPath": "$.b"}}}),
             json!({"a": {"b": 2}}),
         );
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(exec.output, Some(json!(2)));
+        assert_succeeded(&exec, json!(2));
     }
 }

@@ -5,5 +5,6 @@
 mod shared;
 
 pub(super) use shared::{
-    after_activity_task, assert_failed_with, details, event_types, info, run_timers, start,
+    after_activity_task, assert_failed_with, assert_succeeded, details, event_types, info,
+    run_timers, start, through_one_state,
 };

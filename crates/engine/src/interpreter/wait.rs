@@ -136,9 +136,9 @@ mod tests {
     use serde_json::json;
 
     use crate::interpreter::test_support::{
-        assert_failed_with, event_types, info, run_timers, start,
+        assert_failed_with, assert_succeeded, event_types, info, run_timers, start,
+        through_one_state,
     };
-    use crate::interpreter::Status;
 
     #[test]
     fn seconds_set_a_timer_and_the_state_ends_when_it_fires() {
@@ -152,17 +152,8 @@ mod tests {
         assert_eq!(timers[0].due_ms, info().start_ms + 5_000);
         exec.timers = timers;
         run_timers(&mut exec);
-        assert_eq!(exec.status, Status::Succeeded);
-        assert_eq!(exec.output, Some(json!({"k": 1})));
-        assert_eq!(
-            event_types(&exec),
-            [
-                "ExecutionStarted",
-                "WaitStateEntered",
-                "WaitStateExited",
-                "ExecutionSucceeded"
-            ]
-        );
+        assert_succeeded(&exec, json!({"k": 1}));
+        assert_eq!(event_types(&exec), through_one_state("Wait"));
     }
 
     #[test]

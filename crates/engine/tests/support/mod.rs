@@ -77,6 +77,28 @@ pub fn event_types(exec: &Execution) -> Vec<&'static str> {
         .collect()
 }
 
+/// Asserts the execution succeeded with this output.
+pub fn assert_succeeded(exec: &Execution, output: Value) {
+    assert_eq!(
+        exec.status,
+        Status::Succeeded,
+        "{:?}: {:?}",
+        exec.error,
+        exec.cause
+    );
+    assert_eq!(exec.output, Some(output));
+}
+
+/// The events of a machine whose one state, of this type (`Pass`), ran and ended it.
+pub fn through_one_state(kind: &str) -> Vec<String> {
+    vec![
+        "ExecutionStarted".to_string(),
+        format!("{kind}StateEntered"),
+        format!("{kind}StateExited"),
+        "ExecutionSucceeded".to_string(),
+    ]
+}
+
 /// The details of the first visible event of this type.
 pub fn details(exec: &Execution, event_type: &str) -> serde_json::Map<String, Value> {
     exec.events
