@@ -8,18 +8,17 @@ use super::context::Ctx;
 use super::data_flow::{
     apply_output_path, effective_input, evaluate_assign, states_of, unexpected_result_type,
 };
+use super::evaluate::At;
 use super::frame::Running;
 use super::work::Work;
 
 pub(super) fn evaluate(
     ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-    jsonata: bool,
+    at: &At,
     choices: &[ChoiceBranch],
     default: &Option<String>,
 ) -> Result<Work, StatesError> {
+    let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
     let effective = effective_input(ctx, run, state, context, jsonata)?;
     for branch in choices {
         let matched = match &branch.condition {

@@ -2,6 +2,7 @@
 
 use asl::model::{State, StateKind};
 use asl::{QueryLanguage, StatesError};
+use serde_json::Value;
 
 use super::context::Ctx;
 use super::frame::Running;
@@ -17,23 +18,34 @@ pub(super) fn evaluate_state(ctx: &mut Ctx, run: &Running) -> Work {
     }
 }
 
+/// What every state's evaluation is given: the running state, its definition, the context
+/// object, and whether the state's query language is JSONata.
+pub(super) struct At<'a> {
+    pub run: &'a Running,
+    pub state: &'a State,
+    pub context: Value,
+    pub jsonata: bool,
+}
+
 pub(crate) fn evaluate_state_inner(
     ctx: &mut Ctx,
     run: &Running,
     state: &State,
 ) -> Result<Work, StatesError> {
-    let context = ctx.context(run, None);
-    let jsonata = state.query_language == QueryLanguage::Jsonata;
+    let at = At {
+        run,
+        state,
+        context: ctx.context(run, None),
+        jsonata: state.query_language == QueryLanguage::Jsonata,
+    };
     match &state.kind {
-        StateKind::Pass { result } => pass::evaluate(ctx, run, state, &context, jsonata, result),
-        StateKind::Succeed => terminal::evaluate_succeed(ctx, run, state, &context, jsonata),
-        StateKind::Fail(spec) => terminal::evaluate_fail(ctx, run, &context, jsonata, spec),
-        StateKind::Choice { choices, default } => {
-            choice::evaluate(ctx, run, state, &context, jsonata, choices, default)
-        }
-        StateKind::Wait(spec) => wait::evaluate(ctx, run, state, &context, jsonata, spec),
-        StateKind::Parallel { .. } => parallel::evaluate(ctx, run, state, &context),
-        StateKind::Map(spec) => map::evaluate(ctx, run, state, context, jsonata, spec),
-        StateKind::Task(spec) => task::evaluate(ctx, run, state, &context, spec),
+        StateKind::Pass { result } => pass::evaluate(ctx, &at, result),
+        StateKind::Succeed => terminal::evaluate_succeed(ctx, &at),
+        StateKind::Fail(spec) => terminal::evaluate_fail(ctx, &at, spec),
+        StateKind::Choice { choices, default } => choice::evaluate(ctx, &at, choices, default),
+        StateKind::Wait(spec) => wait::evaluate(ctx, &at, spec),
+        StateKind::Parallel { .. } => parallel::evaluate(ctx, &at),
+        StateKind::Map(spec) => map::evaluate(ctx, &at, spec),
+        StateKind::Task(spec) => task::evaluate(ctx, &at, spec),
     }
 }

@@ -7,18 +7,13 @@ use serde_json::{json, Value};
 
 use super::context::Ctx;
 use super::data_flow::{effective_input, evaluate_field, states_of};
+use super::evaluate::At;
 use super::frame::{MapProgress, Phase, Running};
 use super::work::Work;
 
-pub(super) fn evaluate(
-    ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: Value,
-    jsonata: bool,
-    spec: &MapSpec,
-) -> Result<Work, StatesError> {
-    let effective = effective_input(ctx, run, state, &context, jsonata)?;
+pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, StatesError> {
+    let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
+    let effective = effective_input(ctx, run, state, context, jsonata)?;
     // TestState supplies what an ItemReader would have read.
     let read_items = spec
         .item_reader
@@ -31,7 +26,7 @@ pub(super) fn evaluate(
         match &spec.items {
             Some(t) => {
                 let vars = ctx.vars();
-                let states = states_of(&effective, &context);
+                let states = states_of(&effective, context);
                 t.eval_as(
                     &states,
                     &vars,
@@ -46,7 +41,7 @@ pub(super) fn evaluate(
         let vars = ctx.vars();
         match &spec.items_path {
             PathField::Path(p) => {
-                let scope = Scope::new(&effective, &context, &vars);
+                let scope = Scope::new(&effective, context, &vars);
                 asl::template::select_items(p, &scope)?.into_owned()
             }
             _ => effective.clone(),
@@ -78,18 +73,18 @@ pub(super) fn evaluate(
     }
     let max_concurrency = match &spec.max_concurrency {
         Some(f) => {
-            let v = evaluate_field(f, &effective, &context, ctx, "MaxConcurrency")?;
+            let v = evaluate_field(f, &effective, context, ctx, "MaxConcurrency")?;
             v.as_u64().unwrap_or(0) as usize
         }
         None => 0,
     };
     let tolerated_count = match &spec.tolerated_failure_count {
-        Some(f) => evaluate_field(f, &effective, &context, ctx, "ToleratedFailureCount")?.as_u64(),
+        Some(f) => evaluate_field(f, &effective, context, ctx, "ToleratedFailureCount")?.as_u64(),
         None => None,
     };
     let tolerated_percentage = match &spec.tolerated_failure_percentage {
         Some(f) => {
-            evaluate_field(f, &effective, &context, ctx, "ToleratedFailurePercentage")?.as_f64()
+            evaluate_field(f, &effective, context, ctx, "ToleratedFailurePercentage")?.as_f64()
         }
         None => None,
     };
@@ -118,7 +113,7 @@ pub(super) fn evaluate(
         first_failure: None,
         map_run: None,
         item_context: if state.uses_context {
-            let mut c = context;
+            let mut c = context.clone();
             if let Value::Object(m) = &mut c {
                 m.insert("Map".into(), Value::Null);
             }

@@ -1,20 +1,14 @@
 //! Parallel: its branches run as child frames (see `children`).
 
-use asl::model::State;
 use asl::StatesError;
-use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::effective_task_input;
-use super::frame::Running;
+use super::evaluate::At;
 use super::work::Work;
 
-pub(super) fn evaluate(
-    ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-) -> Result<Work, StatesError> {
+pub(super) fn evaluate(ctx: &mut Ctx, at: &At) -> Result<Work, StatesError> {
+    let (run, state, context) = (at.run, at.state, &at.context);
     let effective = effective_task_input(ctx, run, state, context)?;
     Ok(Work::StartParallel {
         effective_input: effective,

@@ -2,23 +2,20 @@
 
 use std::borrow::Cow;
 
-use asl::model::State;
 use asl::{Scope, StatesError};
 use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::{apply_input_path, jsonata_exit, jsonpath_exit};
-use super::frame::Running;
+use super::evaluate::At;
 use super::work::Work;
 
 pub(super) fn evaluate(
     ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-    jsonata: bool,
+    at: &At,
     result: &Option<Value>,
 ) -> Result<Work, StatesError> {
+    let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
     if jsonata {
         return jsonata_exit(ctx, run, state, context, None, None);
     }

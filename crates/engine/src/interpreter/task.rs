@@ -2,24 +2,20 @@
 //! `crate::integrations`), and the wait for the answer. Nothing here knows which integration
 //! it is: the integration names the events and their details.
 
-use asl::model::{NumberField, State, TaskSpec};
+use asl::model::{NumberField, TaskSpec};
 use asl::StatesError;
 use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::{compact, effective_task_input, evaluate_field};
+use super::evaluate::At;
 use super::frame::{Phase, Running, Step, TaskWait, TimerRequest};
 use super::work::Work;
 use super::Execution;
 use crate::integrations::{integration_for, Integration, TaskCall, TaskRequest, TaskResolver};
 
-pub(super) fn evaluate(
-    ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-    spec: &TaskSpec,
-) -> Result<Work, StatesError> {
+pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, StatesError> {
+    let (run, state, context) = (at.run, at.state, &at.context);
     let effective = effective_task_input(ctx, run, state, context)?;
     let Some(integration) = integration_for(&spec.target) else {
         return Ok(Work::Fail(StatesError::runtime(format!(

@@ -1,23 +1,17 @@
 //! Succeed and Fail: the states that end their frame.
 
-use asl::model::{FailSpec, State};
+use asl::model::FailSpec;
 use asl::StatesError;
-use serde_json::Value;
 
 use super::context::Ctx;
 use super::data_flow::{
     apply_input_path, apply_output_path, evaluate_field, jsonata_exit, value_to_text,
 };
-use super::frame::Running;
+use super::evaluate::At;
 use super::work::Work;
 
-pub(super) fn evaluate_succeed(
-    ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-    jsonata: bool,
-) -> Result<Work, StatesError> {
+pub(super) fn evaluate_succeed(ctx: &mut Ctx, at: &At) -> Result<Work, StatesError> {
+    let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
     if jsonata {
         return jsonata_exit(ctx, run, state, context, None, None);
     }
@@ -32,13 +26,8 @@ pub(super) fn evaluate_succeed(
     })
 }
 
-pub(super) fn evaluate_fail(
-    ctx: &mut Ctx,
-    run: &Running,
-    context: &Value,
-    jsonata: bool,
-    spec: &FailSpec,
-) -> Result<Work, StatesError> {
+pub(super) fn evaluate_fail(ctx: &mut Ctx, at: &At, spec: &FailSpec) -> Result<Work, StatesError> {
+    let (run, context, jsonata) = (at.run, &at.context, at.jsonata);
     if !jsonata {
         // A Fail state has no InputPath: its effective input is its input.
         ctx.inspect(|i| i.after_input_path = Some(run.input.clone()));

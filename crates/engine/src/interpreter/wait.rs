@@ -9,18 +9,13 @@ use super::data_flow::{
     apply_output_path, effective_input, evaluate_assign, evaluate_field, jsonata_exit, next_of,
     states_of, unexpected_result_type,
 };
+use super::evaluate::At;
 use super::frame::Running;
 use super::work::Work;
 use super::Execution;
 
-pub(super) fn evaluate(
-    ctx: &mut Ctx,
-    run: &Running,
-    state: &State,
-    context: &Value,
-    jsonata: bool,
-    spec: &WaitSpec,
-) -> Result<Work, StatesError> {
+pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &WaitSpec) -> Result<Work, StatesError> {
+    let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
     let effective = effective_input(ctx, run, state, context, jsonata)?;
     let due_ms = wait_due(ctx, run, spec, &effective, context)?;
     Ok(Work::Wait {
