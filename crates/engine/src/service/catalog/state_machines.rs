@@ -6,7 +6,7 @@ use store::{Configurations, StateMachineRecord, StateMachineVersionRecord, Tag};
 
 use asl::validate::MachineType;
 
-use super::{aliases, tags, Catalog};
+use super::{aliases, check_not_deleting, tags, Catalog};
 use crate::interpreter::Status;
 use crate::service::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
@@ -99,14 +99,6 @@ pub struct ExecutionTarget {
     pub alias_arn: Option<String>,
 }
 
-fn state_machine_deleting(arn: &str) -> ServiceError {
-    // Our wording: no recorded case shows AWS's message for this error.
-    ServiceError::new(
-        ErrorCode::StateMachineDeleting,
-        format!("State Machine Is Being Deleted: '{arn}'"),
-    )
-}
-
 impl StateMachineDescription {
     fn of_state_machine(machine: &StateMachineRecord) -> Self {
         StateMachineDescription {
@@ -158,9 +150,7 @@ impl Catalog {
 
         let _catalog = self.lock();
         if let Some(existing) = self.store.get_state_machine(&arn)? {
-            if StateMachineStatus::of(&existing) == StateMachineStatus::Deleting {
-                return Err(state_machine_deleting(&arn));
-            }
+            check_not_deleting(&existing)?;
             // The idempotency check covers everything but the role and the tags.
             let same = existing.definition == req.definition
                 && machine_type_of(&existing.machine_type) == req.machine_type
@@ -282,9 +272,7 @@ impl Catalog {
         let scope = self.scope(&req.region);
         let _catalog = self.lock();
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
-        if StateMachineStatus::of(&record) == StateMachineStatus::Deleting {
-            return Err(state_machine_deleting(&record.arn));
-        }
+        check_not_deleting(&record)?;
         if let Some(role_arn) = &req.role_arn {
             check_role_arn(role_arn)?;
         }
@@ -431,9 +419,7 @@ impl Catalog {
             .store
             .get_state_machine(&parsed.base_arn)?
             .ok_or_else(|| state_machine_does_not_exist(arn))?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(state_machine_deleting(&machine.arn));
-        }
+        check_not_deleting(&machine)?;
         let Some(version_arn) = version_arn else {
             return Ok(ExecutionTarget {
                 definition: machine.definition.clone(),

@@ -2,9 +2,8 @@
 
 use store::{StateMachineRecord, StateMachineVersionRecord};
 
-use super::Catalog;
+use super::{check_not_deleting, Catalog};
 use crate::service::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
-use crate::service::status::StateMachineStatus;
 use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of versions per state machine.
@@ -66,12 +65,7 @@ impl Catalog {
         let scope = self.scope(region);
         let _catalog = self.lock();
         let mut machine = self.scoped_state_machine(&scope, arn)?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(ServiceError::new(
-                ErrorCode::StateMachineDeleting,
-                format!("State Machine Is Being Deleted: '{arn}'"),
-            ));
-        }
+        check_not_deleting(&machine)?;
         if let Some(expected) = revision_id {
             if machine.revision_id.as_deref() != Some(expected) {
                 return Err(ServiceError::new(
