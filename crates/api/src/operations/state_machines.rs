@@ -12,7 +12,7 @@ use super::shapes::{
     read_arn, read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
     DEFINITION_MAX, DESCRIPTION_MAX,
 };
-use super::{check_name, Request, Result, Timestamp};
+use super::{check_name, EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
@@ -252,17 +252,13 @@ request! {
     read(input)
 }
 
-response! {
-    pub struct DeleteStateMachineOutput {}
-}
-
 pub fn delete_state_machine(
     service: &Service,
     ctx: &RequestContext,
     request: DeleteStateMachineInput,
-) -> Result<DeleteStateMachineOutput> {
+) -> Result<EmptyOutput> {
     service.delete_state_machine(&ctx.region, &request.state_machine_arn)?;
-    Ok(DeleteStateMachineOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {
