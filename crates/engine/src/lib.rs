@@ -12,6 +12,6 @@ pub mod tasks;
 pub mod test_state;
 
 pub use store::{
-    ActivityRecord, AliasRoute, EventRecord, ExecutionRecord, StateMachineAliasRecord,
-    StateMachineRecord, StateMachineVersionRecord, Tag,
+    ActivityRecord, AliasRoute, Configurations, EventRecord, ExecutionRecord,
+    StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Tag,
 };

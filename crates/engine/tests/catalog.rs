@@ -9,7 +9,7 @@ use asl::validate::MachineType;
 use engine::service::{
     Clock, Config, CreateStateMachine, Service, ServiceError, UpdateStateMachine,
 };
-use engine::AliasRoute;
+use engine::{AliasRoute, Configurations};
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
@@ -534,7 +534,10 @@ fn configurations_are_checked_and_described_with_their_defaults() {
         definition: definition("v0"),
         role_arn: ROLE.into(),
         machine_type: MachineType::Standard,
-        logging_configuration: Some(json!({"level": "ALL"})),
+        configurations: Configurations {
+            logging: Some(json!({"level": "ALL"})),
+            ..Default::default()
+        },
         ..Default::default()
     });
     assert_eq!(
@@ -547,13 +550,12 @@ fn configurations_are_checked_and_described_with_their_defaults() {
     let arn = create(&svc, "m", false);
     let described = svc.describe_state_machine(REGION, &arn).unwrap();
     assert_eq!(
-        described.logging_configuration,
-        json!({"level": "OFF", "includeExecutionData": false})
-    );
-    assert_eq!(described.tracing_configuration, json!({"enabled": false}));
-    assert_eq!(
-        described.encryption_configuration,
-        json!({"type": "AWS_OWNED_KEY"})
+        described.configurations,
+        Configurations {
+            logging: json!({"level": "OFF", "includeExecutionData": false}),
+            tracing: json!({"enabled": false}),
+            encryption: json!({"type": "AWS_OWNED_KEY"}),
+        }
     );
     assert_eq!(described.status, "ACTIVE");
     assert_eq!(described.variable_references, None);
@@ -562,7 +564,10 @@ fn configurations_are_checked_and_described_with_their_defaults() {
         .update_state_machine(UpdateStateMachine {
             region: REGION.into(),
             arn: arn.clone(),
-            tracing_configuration: Some(json!({"enabled": true})),
+            configurations: Configurations {
+                tracing: Some(json!({"enabled": true})),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .unwrap();

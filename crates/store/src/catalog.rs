@@ -14,6 +14,32 @@ use crate::Result;
 /// A resource tag, in the order it was first set.
 pub type Tag = (String, String);
 
+/// The logging, tracing and encryption configurations of a state machine revision: they travel
+/// together from the request to the record and its versions. `T` is `Option<Value>` where each may
+/// be missing (a request; a record, where they are always filled in but may predate that) and
+/// `Value` once the defaults are filled in. A record keeps them as its own members (flattened:
+/// the stored JSON names `logging_configuration`, … beside the record's other members).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Configurations<T = Option<Value>> {
+    #[serde(rename = "logging_configuration")]
+    pub logging: T,
+    #[serde(rename = "tracing_configuration")]
+    pub tracing: T,
+    #[serde(rename = "encryption_configuration")]
+    pub encryption: T,
+}
+
+impl<T> Configurations<T> {
+    /// Each configuration through `f`, in the order logging, tracing, encryption.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Configurations<U> {
+        Configurations {
+            logging: f(self.logging),
+            tracing: f(self.tracing),
+            encryption: f(self.encryption),
+        }
+    }
+}
+
 /// A state machine (its current revision) as DescribeStateMachine shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateMachineRecord {
@@ -29,9 +55,8 @@ pub struct StateMachineRecord {
     /// ACTIVE, or DELETING while executions still run after DeleteStateMachine.
     pub status: String,
     /// The configurations as DescribeStateMachine returns them (defaults filled in).
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
+    #[serde(flatten)]
+    pub configurations: Configurations,
     /// None until an update changes something: AWS's first revision has no id.
     pub revision_id: Option<String>,
     pub tags: Vec<Tag>,
@@ -53,9 +78,8 @@ pub struct StateMachineVersionRecord {
     pub definition: String,
     pub role_arn: String,
     pub machine_type: String,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
+    #[serde(flatten)]
+    pub configurations: Configurations,
     /// The revision the version was published from.
     pub revision_id: Option<String>,
     pub description: Option<String>,
@@ -290,5 +314,35 @@ mod tests {
             Some(("123456789012", "eu-west-1"))
         );
         assert_eq!(account_and_region("not-an-arn"), None);
+    }
+
+    /// The stored JSON of a record keeps its configurations as members of its own, in their
+    /// place (the SQL stores keep this text).
+    #[test]
+    fn configurations_are_stored_as_members_of_the_record() {
+        let machine = crate::suite::machine("arn:aws:states:us-east-1:123456789012:stateMachine:m");
+        let text = serde_json::to_string(&machine).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"arn":"arn:aws:states:us-east-1:123456789012:stateMachine:m","name":"m","#,
+                r#""definition":"{\"StartAt\":\"P\"}","role_arn":"arn:aws:iam::123456789012:role/r","#,
+                r#""machine_type":"STANDARD","creation_ms":1,"update_ms":2,"status":"ACTIVE","#,
+                r#""logging_configuration":{"level":"OFF"},"tracing_configuration":null,"#,
+                r#""encryption_configuration":null,"revision_id":null,"tags":[["k","v"]],"#,
+                r#""last_version_number":0,"published_at_creation":false,"#,
+                r#""creation_version_description":null}"#
+            )
+        );
+        let read: StateMachineRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(read, machine);
+        // A record stored without a configuration reads it as missing.
+        let mut without = serde_json::to_value(&machine).unwrap();
+        without
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("tracing_configuration");
+        let read: StateMachineRecord = serde_json::from_value(without).unwrap();
+        assert_eq!(read.configurations.tracing, None);
     }
 }

@@ -16,8 +16,8 @@ mod sqlite;
 pub mod suite;
 
 pub use catalog::{
-    ActivityRecord, AliasRoute, CatalogStore, StateMachineAliasRecord, StateMachineRecord,
-    StateMachineVersionRecord, Tag,
+    ActivityRecord, AliasRoute, CatalogStore, Configurations, StateMachineAliasRecord,
+    StateMachineRecord, StateMachineVersionRecord, Tag,
 };
 pub use memory::MemoryStore;
 pub use postgres::PostgresStore;

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::{
-    ActivityRecord, ActivityTaskRecord, AliasRoute, EventRecord, ExecutionRecord,
+    ActivityRecord, ActivityTaskRecord, AliasRoute, Configurations, EventRecord, ExecutionRecord,
     StateMachineAliasRecord, StateMachineRecord, StateMachineVersionRecord, Store, StoreError,
     Write,
 };
@@ -88,9 +88,10 @@ pub fn machine(arn: &str) -> StateMachineRecord {
         creation_ms: 1,
         update_ms: 2,
         status: "ACTIVE".into(),
-        logging_configuration: Some(json!({"level": "OFF"})),
-        tracing_configuration: None,
-        encryption_configuration: None,
+        configurations: Configurations {
+            logging: Some(json!({"level": "OFF"})),
+            ..Default::default()
+        },
         revision_id: None,
         tags: vec![("k".into(), "v".into())],
         last_version_number: 0,
@@ -107,9 +108,7 @@ fn version(machine_arn: &str, number: u64) -> StateMachineVersionRecord {
         definition: "{}".into(),
         role_arn: "r".into(),
         machine_type: "STANDARD".into(),
-        logging_configuration: None,
-        tracing_configuration: None,
-        encryption_configuration: None,
+        configurations: Configurations::default(),
         revision_id: Some("rev".into()),
         description: Some("d".into()),
         creation_ms: 0,

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::pagination::PageRequest;
 use super::shapes::{read_arn, read_encryption, read_tags, required_string, ARN_MAX};
-use super::{check_name, Request, Result, Timestamp};
+use super::{check_name, EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
@@ -88,17 +88,13 @@ request! {
     read(input)
 }
 
-response! {
-    pub struct DeleteActivityOutput {}
-}
-
 pub fn delete_activity(
     service: &Service,
     ctx: &RequestContext,
     request: DeleteActivityInput,
-) -> Result<DeleteActivityOutput> {
+) -> Result<EmptyOutput> {
     service.delete_activity(&ctx.region, &request.activity_arn)?;
-    Ok(DeleteActivityOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {

@@ -3,7 +3,7 @@
 use engine::service::Service;
 
 use super::shapes::{optional_string, read_error_and_cause, required_string, ARN_MAX};
-use super::{Request, Result};
+use super::{EmptyOutput, Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
@@ -68,16 +68,9 @@ request! {
     }
 }
 
-response! {
-    pub struct SendTaskSuccessOutput {}
-}
-
-pub fn send_task_success(
-    service: &Service,
-    request: SendTaskSuccessInput,
-) -> Result<SendTaskSuccessOutput> {
+pub fn send_task_success(service: &Service, request: SendTaskSuccessInput) -> Result<EmptyOutput> {
     service.send_task_success(&request.task_token, &request.output)?;
-    Ok(SendTaskSuccessOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {
@@ -94,16 +87,9 @@ request! {
     }
 }
 
-response! {
-    pub struct SendTaskFailureOutput {}
-}
-
-pub fn send_task_failure(
-    service: &Service,
-    request: SendTaskFailureInput,
-) -> Result<SendTaskFailureOutput> {
+pub fn send_task_failure(service: &Service, request: SendTaskFailureInput) -> Result<EmptyOutput> {
     service.send_task_failure(&request.task_token, request.error, request.cause)?;
-    Ok(SendTaskFailureOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {
@@ -117,14 +103,10 @@ request! {
     }
 }
 
-response! {
-    pub struct SendTaskHeartbeatOutput {}
-}
-
 pub fn send_task_heartbeat(
     service: &Service,
     request: SendTaskHeartbeatInput,
-) -> Result<SendTaskHeartbeatOutput> {
+) -> Result<EmptyOutput> {
     service.send_task_heartbeat(&request.task_token)?;
-    Ok(SendTaskHeartbeatOutput {})
+    Ok(EmptyOutput {})
 }

@@ -4,9 +4,9 @@
 use engine::service::{ErrorCode, Service};
 use engine::AliasRoute;
 
-use super::pagination::{read_arn_and_page, PageRequest};
+use super::pagination::StateMachineChildrenInput;
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX};
-use super::{Request, Result, Timestamp};
+use super::{EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
@@ -225,27 +225,13 @@ request! {
     read(input)
 }
 
-response! {
-    pub struct DeleteStateMachineAliasOutput {}
-}
-
 pub fn delete_state_machine_alias(
     service: &Service,
     ctx: &RequestContext,
     request: DeleteStateMachineAliasInput,
-) -> Result<DeleteStateMachineAliasOutput> {
+) -> Result<EmptyOutput> {
     service.delete_state_machine_alias(&ctx.region, &request.state_machine_alias_arn)?;
-    Ok(DeleteStateMachineAliasOutput {})
-}
-
-request! {
-    pub struct ListStateMachineAliasesInput {
-        pub state_machine_arn: String = state_machine_arn.to_string(),
-        pub page: PageRequest = page,
-    }
-    read(input) {
-        let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-    }
+    Ok(EmptyOutput {})
 }
 
 response! {
@@ -264,7 +250,7 @@ list_output! {
 pub fn list_state_machine_aliases(
     service: &Service,
     ctx: &RequestContext,
-    request: ListStateMachineAliasesInput,
+    request: StateMachineChildrenInput,
 ) -> Result<ListStateMachineAliasesOutput> {
     let aliases = service.list_state_machine_aliases(&ctx.region, &request.state_machine_arn)?;
     let page = request

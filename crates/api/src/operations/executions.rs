@@ -269,7 +269,7 @@ pub fn describe_state_machine_for_execution(
         logging_configuration: configuration::default_logging(),
         tracing_configuration: configuration::default_tracing(),
         encryption_configuration: machine
-            .map(|m| m.encryption_configuration)
+            .map(|m| m.configurations.encryption)
             .unwrap_or_else(configuration::default_encryption),
         revision_id: rec.revision_id,
     })

@@ -6,7 +6,7 @@ use engine::service::Service;
 
 use super::pagination::{read_arn_and_page, PageRequest};
 use super::shapes::{read_arn, required_string, ARN_MAX, LONG_ARN_MAX};
-use super::{Request, Result, Timestamp};
+use super::{EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
@@ -96,11 +96,7 @@ request! {
     }
 }
 
-response! {
-    pub struct UpdateMapRunOutput {}
-}
-
 /// UpdateMapRun's answer: always a refusal while no map run exists.
-pub fn update_map_run(service: &Service, request: UpdateMapRunInput) -> Result<UpdateMapRunOutput> {
+pub fn update_map_run(service: &Service, request: UpdateMapRunInput) -> Result<EmptyOutput> {
     Err(service.no_such_map_run(&request.map_run_arn).into())
 }

@@ -182,6 +182,12 @@ fn answer<T: Serialize>(output: Result<T>) -> Result<Value> {
     })
 }
 
+response! {
+    /// The answer of the operations whose response has no members (Delete*, TagResource,
+    /// UntagResource, SendTask*, UpdateMapRun).
+    pub struct EmptyOutput {}
+}
+
 /// A timestamp member: epoch milliseconds, sent as epoch seconds with milliseconds (as the JSON
 /// protocol sends timestamps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use base64::Engine as _;
 
-use super::shapes::required_string;
-use super::Result;
+use super::shapes::{required_string, ARN_MAX};
+use super::{Request, Result};
 use crate::input::{Input, Violations};
 use crate::ApiError;
 use engine::service::ErrorCode;
@@ -21,6 +21,18 @@ pub fn read_arn_and_page<'a>(
     let page = PageRequest::read_into(input, MAX_TOKEN_LENGTH, &mut v)?;
     v.check()?;
     Ok((arn, page))
+}
+
+request! {
+    /// The request of ListStateMachineVersions and of ListStateMachineAliases (their members are
+    /// the same): the state machine and the page.
+    pub struct StateMachineChildrenInput {
+        pub state_machine_arn: String = state_machine_arn.to_string(),
+        pub page: PageRequest = page,
+    }
+    read(input) {
+        let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
+    }
 }
 
 const DEFAULT_PAGE_SIZE: usize = 100;

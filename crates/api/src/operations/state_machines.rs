@@ -4,6 +4,7 @@
 use asl::validate::MachineType;
 use engine::service::status::{machine_type_name, machine_type_of};
 use engine::service::{self, ErrorCode, Service, StateMachineDescription};
+use engine::Configurations;
 use serde_json::{Map, Value};
 
 use super::pagination::PageRequest;
@@ -11,7 +12,7 @@ use super::shapes::{
     read_arn, read_encryption, read_logging, read_tags, read_tracing, required_string, ARN_MAX,
     DEFINITION_MAX, DESCRIPTION_MAX,
 };
-use super::{check_name, Request, Result, Timestamp};
+use super::{check_name, EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::{ApiError, RequestContext};
 
@@ -21,9 +22,8 @@ request! {
         pub definition: String = definition.unwrap_or_default().to_string(),
         pub role_arn: String = role_arn.to_string(),
         pub machine_type: MachineType = machine_type.map_or(MachineType::Standard, machine_type_of),
-        pub logging_configuration: Option<Value> = logging_configuration,
         pub tags: Vec<(String, String)> = tags.unwrap_or_default(),
-        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub configurations: Configurations = Configurations { logging, tracing, encryption },
         pub revision: Revision = revision,
     }
     read(input) {
@@ -35,10 +35,11 @@ request! {
         let role_arn = required_string(input, "roleArn", ARN_MAX, &mut v)?;
         let machine_type = input.opt_str("type")?;
         v.one_of("type", machine_type, &["STANDARD", "EXPRESS"]);
-        let logging_configuration = read_logging(input, &mut v)?;
+        let logging = read_logging(input, &mut v)?;
         let tags = read_tags(input, "tags", &mut v)?;
-        let tracing_configuration = read_tracing(input)?;
+        let tracing = read_tracing(input)?;
         let revision = Revision::read(input, &mut v)?;
+        let encryption = read_encryption(input, &mut v)?;
         v.check()?;
         check_name(name)?;
     }
@@ -63,9 +64,7 @@ pub fn create_state_machine(
         definition: request.definition,
         role_arn: request.role_arn,
         machine_type: request.machine_type,
-        logging_configuration: request.logging_configuration,
-        tracing_configuration: request.tracing_configuration,
-        encryption_configuration: request.revision.encryption_configuration,
+        configurations: request.configurations,
         tags: request.tags,
         publish: request.revision.publish,
         version_description: request.revision.version_description,
@@ -112,22 +111,21 @@ impl DescribeStateMachineOutput {
             role_arn: description.role_arn,
             machine_type: machine_type_name(description.machine_type),
             creation_date: Timestamp(description.creation_ms),
-            logging_configuration: description.logging_configuration,
-            tracing_configuration: description.tracing_configuration,
+            logging_configuration: description.configurations.logging,
+            tracing_configuration: description.configurations.tracing,
             revision_id: description.revision_id,
             description: description.description,
-            encryption_configuration: description.encryption_configuration,
+            encryption_configuration: description.configurations.encryption,
             variable_references: description.variable_references.filter(|_| !metadata_only),
         }
     }
 }
 
-/// The members CreateStateMachine and UpdateStateMachine end with (in the order they are
-/// checked): whether to publish a version, its description, the encryption configuration.
+/// The members CreateStateMachine and UpdateStateMachine end with, before the encryption
+/// configuration (in the order they are checked): whether to publish a version, its description.
 pub struct Revision {
     pub publish: bool,
     pub version_description: Option<String>,
-    pub encryption_configuration: Option<Value>,
 }
 
 impl Revision {
@@ -143,7 +141,6 @@ impl Revision {
         Ok(Revision {
             publish,
             version_description: version_description.map(str::to_string),
-            encryption_configuration: read_encryption(input, v)?,
         })
     }
 }
@@ -189,8 +186,7 @@ request! {
         pub state_machine_arn: String = arn.to_string(),
         pub definition: Option<String> = definition.map(str::to_string),
         pub role_arn: Option<String> = role_arn.map(str::to_string),
-        pub logging_configuration: Option<Value> = logging_configuration,
-        pub tracing_configuration: Option<Value> = tracing_configuration,
+        pub configurations: Configurations = Configurations { logging, tracing, encryption },
         pub revision: Revision = revision,
     }
     read(input) {
@@ -200,15 +196,16 @@ request! {
         v.sensitive_length("definition", definition, 1, DEFINITION_MAX);
         let role_arn = input.opt_str("roleArn")?;
         v.length("roleArn", role_arn, 1, ARN_MAX);
-        let logging_configuration = read_logging(input, &mut v)?;
-        let tracing_configuration = read_tracing(input)?;
+        let logging = read_logging(input, &mut v)?;
+        let tracing = read_tracing(input)?;
         let revision = Revision::read(input, &mut v)?;
+        let encryption = read_encryption(input, &mut v)?;
         v.check()?;
         if definition.is_none()
             && role_arn.is_none()
-            && logging_configuration.is_none()
-            && tracing_configuration.is_none()
-            && revision.encryption_configuration.is_none()
+            && logging.is_none()
+            && tracing.is_none()
+            && encryption.is_none()
         {
             // AWS's recorded wording (it predates encryption configurations, which also count).
             return Err(ApiError::new(
@@ -237,9 +234,7 @@ pub fn update_state_machine(
         arn: request.state_machine_arn,
         definition: request.definition,
         role_arn: request.role_arn,
-        logging_configuration: request.logging_configuration,
-        tracing_configuration: request.tracing_configuration,
-        encryption_configuration: request.revision.encryption_configuration,
+        configurations: request.configurations,
         publish: request.revision.publish,
         version_description: request.revision.version_description,
     })?;
@@ -257,17 +252,13 @@ request! {
     read(input)
 }
 
-response! {
-    pub struct DeleteStateMachineOutput {}
-}
-
 pub fn delete_state_machine(
     service: &Service,
     ctx: &RequestContext,
     request: DeleteStateMachineInput,
-) -> Result<DeleteStateMachineOutput> {
+) -> Result<EmptyOutput> {
     service.delete_state_machine(&ctx.region, &request.state_machine_arn)?;
-    Ok(DeleteStateMachineOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {

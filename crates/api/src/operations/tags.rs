@@ -4,7 +4,7 @@ use engine::service::Service;
 use serde::Serialize;
 
 use super::shapes::{read_arn, read_tag_keys, read_tags, required_string, Tag, ARN_MAX};
-use super::{Request, Result};
+use super::{EmptyOutput, Request, Result};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
@@ -22,17 +22,13 @@ request! {
     }
 }
 
-response! {
-    pub struct TagResourceOutput {}
-}
-
 pub fn tag_resource(
     service: &Service,
     ctx: &RequestContext,
     request: TagResourceInput,
-) -> Result<TagResourceOutput> {
+) -> Result<EmptyOutput> {
     service.tag_resource(&ctx.region, &request.resource_arn, request.tags)?;
-    Ok(TagResourceOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {
@@ -49,17 +45,13 @@ request! {
     }
 }
 
-response! {
-    pub struct UntagResourceOutput {}
-}
-
 pub fn untag_resource(
     service: &Service,
     ctx: &RequestContext,
     request: UntagResourceInput,
-) -> Result<UntagResourceOutput> {
+) -> Result<EmptyOutput> {
     service.untag_resource(&ctx.region, &request.resource_arn, &request.tag_keys)?;
-    Ok(UntagResourceOutput {})
+    Ok(EmptyOutput {})
 }
 
 request! {

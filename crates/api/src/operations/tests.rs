@@ -527,7 +527,7 @@ fn timestamps_are_written_as_the_seconds_helper_wrote_them() {
 fn answers_without_members_are_empty_objects() {
     let text = |v: Value| v.to_string();
     assert_eq!(
-        text(super::answer(Ok(super::tags::TagResourceOutput {})).unwrap()),
+        text(super::answer(Ok(super::EmptyOutput {})).unwrap()),
         "{}"
     );
     let no_task = super::activity_tasks::GetActivityTaskOutput {

@@ -2,9 +2,9 @@
 
 use engine::service::Service;
 
-use super::pagination::{read_arn_and_page, PageRequest};
+use super::pagination::StateMachineChildrenInput;
 use super::shapes::{read_arn, required_string, ARN_MAX, DESCRIPTION_MAX, LONG_ARN_MAX};
-use super::{Request, Result, Timestamp};
+use super::{EmptyOutput, Request, Result, Timestamp};
 use crate::input::{Input, Violations};
 use crate::RequestContext;
 
@@ -48,16 +48,6 @@ pub fn publish_state_machine_version(
     })
 }
 
-request! {
-    pub struct ListStateMachineVersionsInput {
-        pub state_machine_arn: String = state_machine_arn.to_string(),
-        pub page: PageRequest = page,
-    }
-    read(input) {
-        let (state_machine_arn, page) = read_arn_and_page(input, "stateMachineArn", ARN_MAX)?;
-    }
-}
-
 response! {
     pub struct StateMachineVersionListItem {
         pub state_machine_version_arn: String,
@@ -74,7 +64,7 @@ list_output! {
 pub fn list_state_machine_versions(
     service: &Service,
     ctx: &RequestContext,
-    request: ListStateMachineVersionsInput,
+    request: StateMachineChildrenInput,
 ) -> Result<ListStateMachineVersionsOutput> {
     let versions = service.list_state_machine_versions(&ctx.region, &request.state_machine_arn)?;
     let page = request
@@ -93,15 +83,11 @@ request! {
     read(input)
 }
 
-response! {
-    pub struct DeleteStateMachineVersionOutput {}
-}
-
 pub fn delete_state_machine_version(
     service: &Service,
     ctx: &RequestContext,
     request: DeleteStateMachineVersionInput,
-) -> Result<DeleteStateMachineVersionOutput> {
+) -> Result<EmptyOutput> {
     service.delete_state_machine_version(&ctx.region, &request.state_machine_version_arn)?;
-    Ok(DeleteStateMachineVersionOutput {})
+    Ok(EmptyOutput {})
 }

@@ -25,7 +25,7 @@ impl ResourceScope {
 
     /// Whether `arn` belongs to this account and region.
     pub fn owns(&self, arn: &StatesArn) -> bool {
-        arn.region == self.region && arn.account == self.account
+        arn.parts.region == self.region && arn.parts.account == self.account
     }
 }
 
@@ -33,9 +33,8 @@ impl ResourceScope {
 /// [`Arn::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatesArn<'a> {
-    pub partition: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
+    /// The parts of any ARN (the service is `states`, the region and account are not empty).
+    pub parts: Arn<'a>,
     pub resource_type: &'a str,
     /// Everything after the resource type (it may hold further colons: `name:1`, `name:alias`).
     pub resource: &'a str,
@@ -52,9 +51,7 @@ impl<'a> StatesArn<'a> {
         }
         let (resource_type, resource) = arn.resource_type_and_rest();
         Some(StatesArn {
-            partition: arn.partition,
-            region: arn.region,
-            account: arn.account,
+            parts: arn,
             resource_type,
             resource: resource?,
         })
@@ -69,9 +66,10 @@ impl<'a> StatesArn<'a> {
     /// `arn:PARTITION:states:REGION:ACCOUNT:KIND:NAME` in this ARN's partition, region and
     /// account.
     pub fn sibling(&self, kind: &str, name: &str) -> String {
+        let parts = &self.parts;
         format!(
             "arn:{}:states:{}:{}:{kind}:{name}",
-            self.partition, self.region, self.account
+            parts.partition, parts.region, parts.account
         )
     }
 }
@@ -295,7 +293,7 @@ mod tests {
     fn execution_arns_with_an_empty_resource_are_read_but_name_nothing() {
         let arn = StatesArn::read("arn:aws-cn:states:cn-north-1:1:execution:").unwrap();
         assert_eq!(
-            (arn.partition, arn.resource_type, arn.resource),
+            (arn.parts.partition, arn.resource_type, arn.resource),
             ("aws-cn", "execution", "")
         );
         assert!(parse_states_arn("arn:aws-cn:states:cn-north-1:1:execution:").is_err());

@@ -3,6 +3,7 @@
 //! service model; these are the service's own rules.
 
 use serde_json::{json, Map, Value};
+use store::Configurations;
 
 use super::{ErrorCode, Result, ServiceError};
 
@@ -22,6 +23,44 @@ pub fn default_tracing() -> Value {
 /// The encryption of a state machine that names none: an AWS owned key.
 pub fn default_encryption() -> Value {
     json!({"type": "AWS_OWNED_KEY"})
+}
+
+/// The configurations a request names, checked, with the defaults filled in for those it leaves
+/// out (what a new state machine keeps).
+pub fn checked(given: &Configurations) -> Result<Configurations<Value>> {
+    Ok(Configurations {
+        logging: logging(given.logging.as_ref())?,
+        tracing: tracing(given.tracing.as_ref()),
+        encryption: encryption(given.encryption.as_ref())?,
+    })
+}
+
+/// Only the configurations a request names, checked and filled in (an update leaves the others
+/// as they are).
+pub fn checked_given(given: &Configurations) -> Result<Configurations> {
+    Ok(Configurations {
+        logging: given
+            .logging
+            .as_ref()
+            .map(|given| logging(Some(given)))
+            .transpose()?,
+        tracing: given.tracing.as_ref().map(|given| tracing(Some(given))),
+        encryption: given
+            .encryption
+            .as_ref()
+            .map(|given| encryption(Some(given)))
+            .transpose()?,
+    })
+}
+
+/// The configurations of a record as Describe* returns them: they are filled in before they are
+/// stored, and the defaults stand in for any a record lacks.
+pub fn described(stored: &Configurations) -> Configurations<Value> {
+    Configurations {
+        logging: stored.logging.clone().unwrap_or_else(default_logging),
+        tracing: stored.tracing.clone().unwrap_or_else(default_tracing),
+        encryption: stored.encryption.clone().unwrap_or_else(default_encryption),
+    }
 }
 
 /// `{"level": …, "includeExecutionData": …, "destinations": […]?}` with AWS's defaults (level OFF,

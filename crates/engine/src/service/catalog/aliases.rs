@@ -2,12 +2,11 @@
 
 use store::{AliasRoute, StateMachineAliasRecord};
 
-use super::Catalog;
+use super::{check_not_deleting, Catalog};
 use crate::service::arns::{
     parse_state_machine_arn, referenced_resource_not_found, state_machine_does_not_exist,
     validation, ResourceScope, StateMachineQualifier,
 };
-use crate::service::status::StateMachineStatus;
 use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of aliases per state machine.
@@ -101,12 +100,7 @@ impl Catalog {
         let machine = self
             .scoped_state_machine(scope, &machine_arn)
             .map_err(|_| referenced_resource_not_found())?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(ServiceError::new(
-                ErrorCode::StateMachineDeleting,
-                format!("State Machine Is Being Deleted: '{machine_arn}'"),
-            ));
-        }
+        check_not_deleting(&machine)?;
         for route in routing {
             if self
                 .store
@@ -245,12 +239,7 @@ impl Catalog {
             return Err(state_machine_does_not_exist(state_machine_arn));
         }
         let machine = self.scoped_state_machine(&scope, state_machine_arn)?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(ServiceError::new(
-                ErrorCode::StateMachineDeleting,
-                format!("State Machine Is Being Deleted: '{state_machine_arn}'"),
-            ));
-        }
+        check_not_deleting(&machine)?;
         Ok(self.store.list_state_machine_aliases(state_machine_arn)?)
     }
 }

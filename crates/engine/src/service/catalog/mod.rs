@@ -20,9 +20,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use asl::arn::partition_for_region;
 use asl::model::StateMachine;
 use asl::validate::{self, MachineType};
-use store::Store;
+use store::{StateMachineRecord, Store};
 
 use super::arns::ResourceScope;
+use super::status::StateMachineStatus;
 use super::{lock, Clock, Config, ErrorCode, Result, ServiceError};
 
 pub struct Catalog {
@@ -33,6 +34,19 @@ pub struct Catalog {
     compiled: Mutex<HashMap<String, Arc<StateMachine>>>,
     /// Serialises read-modify-write changes of the catalog (see `state_machines`).
     changes: Mutex<()>,
+}
+
+/// A state machine DeleteStateMachine marked DELETING (its executions still run) takes no
+/// updates, versions, aliases or executions: `StateMachineDeleting`.
+fn check_not_deleting(machine: &StateMachineRecord) -> Result<()> {
+    if StateMachineStatus::of(machine) == StateMachineStatus::Deleting {
+        // Our wording: no recorded case shows AWS's message for this error.
+        return Err(ServiceError::new(
+            ErrorCode::StateMachineDeleting,
+            format!("State Machine Is Being Deleted: '{}'", machine.arn),
+        ));
+    }
+    Ok(())
 }
 
 impl Catalog {

@@ -2,18 +2,17 @@
 //! machine, version or alias ARN to what StartExecution runs.
 
 use serde_json::{Map, Value};
-use store::{StateMachineRecord, StateMachineVersionRecord, Tag};
+use store::{Configurations, StateMachineRecord, StateMachineVersionRecord, Tag};
 
 use asl::validate::MachineType;
 
-use super::{aliases, tags, Catalog};
+use super::{aliases, check_not_deleting, tags, Catalog};
 use crate::interpreter::Status;
 use crate::service::arns::{
     check_role_arn, parse_state_machine_arn, state_machine_does_not_exist, validation,
     ResourceScope, StateMachineQualifier,
 };
 use crate::service::configuration;
-use crate::service::configuration::{default_encryption, default_logging, default_tracing};
 use crate::service::status::{machine_type_name, machine_type_of, StateMachineStatus};
 use crate::service::variable_references::variable_references;
 use crate::service::{ErrorCode, Result, ServiceError};
@@ -27,9 +26,7 @@ pub struct CreateStateMachine {
     pub definition: String,
     pub role_arn: String,
     pub machine_type: MachineType,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
+    pub configurations: Configurations,
     pub tags: Vec<Tag>,
     pub publish: bool,
     pub version_description: Option<String>,
@@ -50,9 +47,8 @@ pub struct UpdateStateMachine {
     pub arn: String,
     pub definition: Option<String>,
     pub role_arn: Option<String>,
-    pub logging_configuration: Option<Value>,
-    pub tracing_configuration: Option<Value>,
-    pub encryption_configuration: Option<Value>,
+    /// Those given replace the state machine's.
+    pub configurations: Configurations,
     pub publish: bool,
     pub version_description: Option<String>,
 }
@@ -77,9 +73,7 @@ pub struct StateMachineDescription {
     pub role_arn: String,
     pub machine_type: MachineType,
     pub creation_ms: i64,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    pub encryption_configuration: Value,
+    pub configurations: Configurations<Value>,
     pub revision_id: Option<String>,
     /// A version's description.
     pub description: Option<String>,
@@ -96,28 +90,13 @@ pub struct ExecutionTarget {
     pub definition: String,
     pub role_arn: String,
     pub revision_id: Option<String>,
-    pub logging_configuration: Value,
-    pub tracing_configuration: Value,
-    pub encryption_configuration: Value,
+    pub configurations: Configurations<Value>,
     /// When that revision was made (DescribeStateMachineForExecution's `updateDate`).
     pub update_ms: i64,
     /// The version run, when the ARN named a version or an alias.
     pub version_arn: Option<String>,
     /// The alias, when the ARN named one.
     pub alias_arn: Option<String>,
-}
-
-/// A configuration as stored: always filled in by `configuration::*` before it is stored.
-fn stored(configuration: &Option<Value>, default: impl FnOnce() -> Value) -> Value {
-    configuration.clone().unwrap_or_else(default)
-}
-
-fn state_machine_deleting(arn: &str) -> ServiceError {
-    // Our wording: no recorded case shows AWS's message for this error.
-    ServiceError::new(
-        ErrorCode::StateMachineDeleting,
-        format!("State Machine Is Being Deleted: '{arn}'"),
-    )
 }
 
 impl StateMachineDescription {
@@ -130,9 +109,7 @@ impl StateMachineDescription {
             role_arn: machine.role_arn.clone(),
             machine_type: machine_type_of(&machine.machine_type),
             creation_ms: machine.creation_ms,
-            logging_configuration: stored(&machine.logging_configuration, default_logging),
-            tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
-            encryption_configuration: stored(&machine.encryption_configuration, default_encryption),
+            configurations: configuration::described(&machine.configurations),
             revision_id: machine.revision_id.clone(),
             description: None,
             variable_references: variable_references(&machine.definition),
@@ -148,9 +125,7 @@ impl StateMachineDescription {
             role_arn: version.role_arn.clone(),
             machine_type: machine_type_of(&version.machine_type),
             creation_ms: version.creation_ms,
-            logging_configuration: stored(&version.logging_configuration, default_logging),
-            tracing_configuration: stored(&version.tracing_configuration, default_tracing),
-            encryption_configuration: stored(&version.encryption_configuration, default_encryption),
+            configurations: configuration::described(&version.configurations),
             revision_id: version.revision_id.clone(),
             description: version.description.clone(),
             variable_references: variable_references(&version.definition),
@@ -169,23 +144,17 @@ impl Catalog {
         let tags = tags::merge_tags(Vec::new(), req.tags);
         tags::check_tag_count(tags.len())?;
         self.validate(&req.definition, req.machine_type)?;
-        let logging = configuration::logging(req.logging_configuration.as_ref())?;
-        let tracing = configuration::tracing(req.tracing_configuration.as_ref());
-        let encryption = configuration::encryption(req.encryption_configuration.as_ref())?;
+        let configurations = configuration::checked(&req.configurations)?.map(Some);
         let scope = self.scope(&req.region);
         let arn = scope.arn("stateMachine", &req.name);
 
         let _catalog = self.lock();
         if let Some(existing) = self.store.get_state_machine(&arn)? {
-            if StateMachineStatus::of(&existing) == StateMachineStatus::Deleting {
-                return Err(state_machine_deleting(&arn));
-            }
+            check_not_deleting(&existing)?;
             // The idempotency check covers everything but the role and the tags.
             let same = existing.definition == req.definition
                 && machine_type_of(&existing.machine_type) == req.machine_type
-                && existing.logging_configuration.as_ref() == Some(&logging)
-                && existing.tracing_configuration.as_ref() == Some(&tracing)
-                && existing.encryption_configuration.as_ref() == Some(&encryption)
+                && existing.configurations == configurations
                 && existing.published_at_creation == req.publish
                 && existing.creation_version_description == req.version_description;
             if !same {
@@ -214,9 +183,7 @@ impl Catalog {
             creation_ms: now,
             update_ms: now,
             status: StateMachineStatus::Active.as_str().into(),
-            logging_configuration: Some(logging),
-            tracing_configuration: Some(tracing),
-            encryption_configuration: Some(encryption),
+            configurations,
             revision_id: None,
             tags,
             last_version_number: 0,
@@ -305,29 +272,14 @@ impl Catalog {
         let scope = self.scope(&req.region);
         let _catalog = self.lock();
         let mut record = self.scoped_state_machine(&scope, &req.arn)?;
-        if StateMachineStatus::of(&record) == StateMachineStatus::Deleting {
-            return Err(state_machine_deleting(&record.arn));
-        }
+        check_not_deleting(&record)?;
         if let Some(role_arn) = &req.role_arn {
             check_role_arn(role_arn)?;
         }
         if let Some(definition) = &req.definition {
             self.validate(definition, machine_type_of(&record.machine_type))?;
         }
-        let logging = req
-            .logging_configuration
-            .as_ref()
-            .map(|given| configuration::logging(Some(given)))
-            .transpose()?;
-        let tracing = req
-            .tracing_configuration
-            .as_ref()
-            .map(|given| configuration::tracing(Some(given)));
-        let encryption = req
-            .encryption_configuration
-            .as_ref()
-            .map(|given| configuration::encryption(Some(given)))
-            .transpose()?;
+        let given = configuration::checked_given(&req.configurations)?;
 
         let mut changed = false;
         if let Some(definition) = req.definition {
@@ -338,10 +290,11 @@ impl Catalog {
             changed |= role_arn != record.role_arn;
             record.role_arn = role_arn;
         }
+        let current = &mut record.configurations;
         for (given, current) in [
-            (logging, &mut record.logging_configuration),
-            (tracing, &mut record.tracing_configuration),
-            (encryption, &mut record.encryption_configuration),
+            (given.logging, &mut current.logging),
+            (given.tracing, &mut current.tracing),
+            (given.encryption, &mut current.encryption),
         ] {
             if let Some(given) = given {
                 changed |= current.as_ref() != Some(&given);
@@ -466,20 +419,13 @@ impl Catalog {
             .store
             .get_state_machine(&parsed.base_arn)?
             .ok_or_else(|| state_machine_does_not_exist(arn))?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(state_machine_deleting(&machine.arn));
-        }
+        check_not_deleting(&machine)?;
         let Some(version_arn) = version_arn else {
             return Ok(ExecutionTarget {
                 definition: machine.definition.clone(),
                 role_arn: machine.role_arn.clone(),
                 revision_id: machine.revision_id.clone(),
-                logging_configuration: stored(&machine.logging_configuration, default_logging),
-                tracing_configuration: stored(&machine.tracing_configuration, default_tracing),
-                encryption_configuration: stored(
-                    &machine.encryption_configuration,
-                    default_encryption,
-                ),
+                configurations: configuration::described(&machine.configurations),
                 update_ms: machine.update_ms,
                 version_arn: None,
                 alias_arn: None,
@@ -494,9 +440,7 @@ impl Catalog {
             definition: version.definition,
             role_arn: version.role_arn,
             revision_id: version.revision_id,
-            logging_configuration: stored(&version.logging_configuration, default_logging),
-            tracing_configuration: stored(&version.tracing_configuration, default_tracing),
-            encryption_configuration: stored(&version.encryption_configuration, default_encryption),
+            configurations: configuration::described(&version.configurations),
             update_ms: version.creation_ms,
             version_arn: Some(version_arn),
             alias_arn,

@@ -2,9 +2,8 @@
 
 use store::{StateMachineRecord, StateMachineVersionRecord};
 
-use super::Catalog;
+use super::{check_not_deleting, Catalog};
 use crate::service::arns::{parse_state_machine_arn, validation, StateMachineQualifier};
-use crate::service::status::StateMachineStatus;
 use crate::service::{ErrorCode, Result, ServiceError};
 
 /// AWS's quota of versions per state machine.
@@ -43,9 +42,7 @@ impl Catalog {
             definition: machine.definition.clone(),
             role_arn: machine.role_arn.clone(),
             machine_type: machine.machine_type.clone(),
-            logging_configuration: machine.logging_configuration.clone(),
-            tracing_configuration: machine.tracing_configuration.clone(),
-            encryption_configuration: machine.encryption_configuration.clone(),
+            configurations: machine.configurations.clone(),
             revision_id: machine.revision_id.clone(),
             description,
             creation_ms: self.clock.now_ms(),
@@ -68,12 +65,7 @@ impl Catalog {
         let scope = self.scope(region);
         let _catalog = self.lock();
         let mut machine = self.scoped_state_machine(&scope, arn)?;
-        if StateMachineStatus::of(&machine) == StateMachineStatus::Deleting {
-            return Err(ServiceError::new(
-                ErrorCode::StateMachineDeleting,
-                format!("State Machine Is Being Deleted: '{arn}'"),
-            ));
-        }
+        check_not_deleting(&machine)?;
         if let Some(expected) = revision_id {
             if machine.revision_id.as_deref() != Some(expected) {
                 return Err(ServiceError::new(
