@@ -4,11 +4,11 @@ use asl::model::{Assign, ChoiceBranch, ChoiceCondition, State};
 use asl::{Scope, StatesError};
 use serde_json::Value;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{
     apply_output_path, effective_input, evaluate_assign, states_of, unexpected_result_type,
 };
-use super::evaluate::At;
 use super::frame::Running;
 use super::work::Work;
 

@@ -2,8 +2,8 @@
 
 use asl::model::{State, StateKind};
 use asl::{QueryLanguage, StatesError};
-use serde_json::Value;
 
+use super::at::At;
 use super::context::Ctx;
 use super::frame::Running;
 use super::work::Work;
@@ -16,15 +16,6 @@ pub(super) fn evaluate_state(ctx: &mut Ctx, run: &Running) -> Work {
         Ok(w) => w,
         Err(e) => Work::EvalError(e),
     }
-}
-
-/// What every state's evaluation is given: the running state, its definition, the context
-/// object, and whether the state's query language is JSONata.
-pub(super) struct At<'a> {
-    pub run: &'a Running,
-    pub state: &'a State,
-    pub context: Value,
-    pub jsonata: bool,
 }
 
 pub(crate) fn evaluate_state_inner(

@@ -5,9 +5,9 @@ use asl::model::{MapSpec, PathField, State, StateKind};
 use asl::{Scope, StatesError};
 use serde_json::{json, Value};
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{effective_input, evaluate_field, states_of};
-use super::evaluate::At;
 use super::frame::{MapProgress, Phase, Running};
 use super::work::Work;
 

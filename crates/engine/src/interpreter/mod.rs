@@ -7,6 +7,7 @@
 //! its history alone by running the interpreter again and feeding it, in order, the outside
 //! inputs the recorded events show, and checks every event it produces against the record.
 
+mod at;
 mod children;
 mod choice;
 mod context;

@@ -2,9 +2,9 @@
 
 use asl::StatesError;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::effective_task_input;
-use super::evaluate::At;
 use super::work::Work;
 
 pub(super) fn evaluate(ctx: &mut Ctx, at: &At) -> Result<Work, StatesError> {

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use asl::{Scope, StatesError};
 use serde_json::Value;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{apply_input_path, jsonata_exit, jsonpath_exit};
-use super::evaluate::At;
 use super::work::Work;
 
 pub(super) fn evaluate(

@@ -6,9 +6,9 @@ use asl::model::{NumberField, TaskSpec};
 use asl::StatesError;
 use serde_json::Value;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{compact, effective_task_input, evaluate_field};
-use super::evaluate::At;
 use super::frame::{Phase, Running, Step, TaskWait, TimerRequest};
 use super::work::Work;
 use super::Execution;

@@ -3,11 +3,11 @@
 use asl::model::FailSpec;
 use asl::StatesError;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{
     apply_input_path, apply_output_path, evaluate_field, jsonata_exit, value_to_text,
 };
-use super::evaluate::At;
 use super::work::Work;
 
 pub(super) fn evaluate_succeed(ctx: &mut Ctx, at: &At) -> Result<Work, StatesError> {

@@ -4,12 +4,12 @@ use asl::model::{NumberField, State, WaitSpec};
 use asl::StatesError;
 use serde_json::Value;
 
+use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{
     apply_output_path, effective_input, evaluate_assign, evaluate_field, jsonata_exit, next_of,
     states_of, unexpected_result_type,
 };
-use super::evaluate::At;
 use super::frame::Running;
 use super::work::Work;
 use super::Execution;
