@@ -70,6 +70,12 @@ impl Execution {
         self.emit(f, EventType::MapStateStarted, |_| {
             MapStateStarted { length }.into()
         });
+        if let Some(err) = progress.start_error.take() {
+            // Not a failure of the state (no MapStateFailed, no Catch): the execution fails.
+            let err = self.prefixed(&run, err);
+            self.fail_frame(f, err);
+            return;
+        }
         let StateKind::Map(spec) = &run.state.kind else {
             return;
         };

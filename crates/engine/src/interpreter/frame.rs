@@ -146,6 +146,8 @@ pub(crate) struct MapProgress {
     pub(super) tolerated_count: Option<u64>,
     pub(super) tolerated_percentage: Option<f64>,
     pub(super) first_failure: Option<StatesError>,
+    /// A value a `…Path` field read that the map run refuses when it starts.
+    pub(crate) start_error: Option<StatesError>,
     pub(super) map_run: Option<String>,
     /// The Map state's context object (when its fields use one), shared by its items.
     pub(crate) item_context: Value,

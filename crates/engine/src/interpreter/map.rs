@@ -1,7 +1,7 @@
 //! Map: its items, MaxConcurrency and failure tolerance; the iterations run as child frames
 //! (see `children`).
 
-use asl::model::{MapSpec, PathField, State, StateKind};
+use asl::model::{MapSpec, NumberField, PathField, State, StateKind};
 use asl::{Scope, StatesError};
 use serde_json::{json, Value};
 
@@ -71,20 +71,65 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, S
     if !jsonata {
         ctx.inspect(|i| i.after_items_path = Some(Value::Array(items.clone())));
     }
+    // Values a `…Path` field reads at run time are checked when the map run starts (after
+    // MapStateStarted); one that is not a number in range fails the execution.
+    let mut start_error = None;
     let max_concurrency = match &spec.max_concurrency {
         Some(f) => {
             let v = evaluate_field(f, &effective, context, ctx, "MaxConcurrency")?;
-            v.as_u64().unwrap_or(0) as usize
+            match path_count(f, &v, "MaxConcurrency") {
+                Ok(Some(n)) if n < 0 => {
+                    start_error.get_or_insert(StatesError::runtime(format!(
+                        "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
+                    )));
+                    0
+                }
+                Ok(n) => n.map_or_else(|| v.as_u64().unwrap_or(0), |n| n as u64) as usize,
+                Err(e) => {
+                    start_error.get_or_insert(e);
+                    0
+                }
+            }
         }
         None => 0,
     };
     let tolerated_count = match &spec.tolerated_failure_count {
-        Some(f) => evaluate_field(f, &effective, context, ctx, "ToleratedFailureCount")?.as_u64(),
+        Some(f) => {
+            let v = evaluate_field(f, &effective, context, ctx, "ToleratedFailureCount")?;
+            match path_count(f, &v, "ToleratedFailureCount") {
+                Ok(Some(n)) if n < 0 => {
+                    start_error.get_or_insert(StatesError::runtime(
+                        "ToleratedFailureCount cannot be negative.",
+                    ));
+                    None
+                }
+                Ok(n) => n.map(|n| n as u64).or_else(|| v.as_u64()),
+                Err(e) => {
+                    start_error.get_or_insert(e);
+                    None
+                }
+            }
+        }
         None => None,
     };
     let tolerated_percentage = match &spec.tolerated_failure_percentage {
         Some(f) => {
-            evaluate_field(f, &effective, context, ctx, "ToleratedFailurePercentage")?.as_f64()
+            let v = evaluate_field(f, &effective, context, ctx, "ToleratedFailurePercentage")?;
+            match path_percentage(f, &v) {
+                Ok(p) => {
+                    let p = p.or_else(|| v.as_f64());
+                    if p.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+                        start_error.get_or_insert(StatesError::runtime(
+                            "ToleratedFailurePercentage must be between 0 and 100.",
+                        ));
+                    }
+                    p
+                }
+                Err(e) => {
+                    start_error.get_or_insert(e);
+                    None
+                }
+            }
         }
         None => None,
     };
@@ -111,6 +156,7 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, S
         tolerated_count,
         tolerated_percentage,
         first_failure: None,
+        start_error,
         map_run: None,
         item_context: if state.uses_context {
             let mut c = context.clone();
@@ -181,6 +227,58 @@ pub(crate) fn item_input(
     Ok(item)
 }
 
+/// A `…Path` field's value as shown in an error: text as it is, anything else as JSON.
+fn shown_value(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// The integer a `…Path` count field refers to: an integral number, or text that reads as one.
+/// Ok(None) for a field that is not a path (its value was checked when the machine was made).
+fn path_count(field: &NumberField, value: &Value, name: &str) -> Result<Option<i64>, StatesError> {
+    let NumberField::Path(path) = field else {
+        return Ok(None);
+    };
+    let count = match value {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(text) => text.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match count {
+        Some(n) => Ok(Some(n)),
+        None => Err(StatesError::runtime(format!(
+            "The {name}Path field refers to value \"{}\" which is not a valid integer: {}",
+            shown_value(value),
+            path.text()
+        ))),
+    }
+}
+
+/// The percentage a ToleratedFailurePercentagePath refers to: a number, or text that reads
+/// as one.
+fn path_percentage(field: &NumberField, value: &Value) -> Result<Option<f64>, StatesError> {
+    let NumberField::Path(path) = field else {
+        return Ok(None);
+    };
+    let percentage = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok().filter(|p| p.is_finite()),
+        _ => None,
+    };
+    match percentage {
+        Some(p) => Ok(Some(p)),
+        None => Err(StatesError::runtime(format!(
+            "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}",
+            shown_value(value),
+            path.text()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -241,5 +339,81 @@ mod tests {
         );
         assert_succeeded(&exec, json!([null, 1]));
         assert!(event_types(&exec).contains(&"MapIterationFailed"));
+    }
+
+    #[test]
+    fn path_values_out_of_range_fail_the_execution_once_the_map_started() {
+        for (field, value, cause) in [
+            (
+                "ToleratedFailurePercentagePath",
+                json!(-1.1),
+                "ToleratedFailurePercentage must be between 0 and 100.",
+            ),
+            (
+                "ToleratedFailurePercentagePath",
+                json!("NoNumber"),
+                "The ToleratedFailurePercentagePath field refers to value \"NoNumber\" which is not a valid float: $.v",
+            ),
+            (
+                "ToleratedFailureCountPath",
+                json!({}),
+                "The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: $.v",
+            ),
+            (
+                "ToleratedFailureCountPath",
+                json!(-2),
+                "ToleratedFailureCount cannot be negative.",
+            ),
+            (
+                "MaxConcurrencyPath",
+                json!(-1),
+                "Expected non-negative integer for MaxConcurrency, got '-1' instead.",
+            ),
+            (
+                "MaxConcurrencyPath",
+                json!([1]),
+                "The MaxConcurrencyPath field refers to value \"[1]\" which is not a valid integer: $.v",
+            ),
+        ] {
+            let exec = start(
+                pass_map(json!({"ItemsPath": "$.xs", field: "$.v"})),
+                json!({"xs": [1], "v": value}),
+            );
+            assert_failed_with(&exec, cause);
+            assert_eq!(
+                exec.cause.as_deref().unwrap(),
+                format!("An error occurred while executing the state 'M' (entered at the event id #2). {cause}")
+            );
+            assert_eq!(
+                event_types(&exec),
+                ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "ExecutionFailed"],
+                "{field} {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_values_may_be_numbers_written_as_text() {
+        let exec = start(
+            pass_map(json!({"ItemsPath": "$.xs", "MaxConcurrencyPath": "$.c",
+                "ToleratedFailurePercentagePath": "$.p"})),
+            json!({"xs": [1, 2], "c": "1", "p": "50"}),
+        );
+        assert_succeeded(&exec, json!([1, 2]));
+        // One at a time: the second iteration starts after the first succeeded.
+        let types = event_types(&exec);
+        assert_eq!(
+            types[3..11],
+            [
+                "MapIterationStarted",
+                "PassStateEntered",
+                "PassStateExited",
+                "MapIterationSucceeded",
+                "MapIterationStarted",
+                "PassStateEntered",
+                "PassStateExited",
+                "MapIterationSucceeded"
+            ]
+        );
     }
 }

@@ -627,7 +627,10 @@ impl Test<'_> {
                 self.finish(ctx, run, end)
             }
             Work::StartParallel { .. } => self.mocked_iterations(ctx, run, None),
-            Work::StartMap(progress) => {
+            Work::StartMap(mut progress) => {
+                if let Some(error) = progress.start_error.take() {
+                    return self.handle_error(ctx, run, error);
+                }
                 run.phase = Phase::Map(progress);
                 if let Err(error) = self.select_items(ctx, run) {
                     return self.handle_error(ctx, run, error);
