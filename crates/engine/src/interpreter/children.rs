@@ -347,17 +347,10 @@ impl Execution {
                 _ => Value::Null,
             })
             .collect();
-        // AWS records ParallelStateSucceeded here, but every recorded history we are judged by
-        // leaves it out while keeping its id (the ids jump over it). We record it under its id
-        // and hide it, so ids and the visible events both match the recordings; the exit's
-        // previousEventId is the succeeded event's, as for Map states.
+        // ParallelStateExited names the same previous event as ParallelStateSucceeded, as for
+        // Map states.
         let prev = self.frames[f as usize].last_event;
         self.emit(f, EventType::ParallelStateSucceeded, |_| EventDetails::None);
-        if let Some(e) = self.events.last_mut() {
-            if e.event_type == EventType::ParallelStateSucceeded {
-                e.hidden = true;
-            }
-        }
         self.frames[f as usize].last_event = prev;
         self.finish_with_result(f, run, Value::Array(results));
     }

@@ -37,9 +37,15 @@ mod tests {
             types[1..3],
             ["ParallelStateEntered", "ParallelStateStarted"]
         );
-        // The recordings show no ParallelStateSucceeded: it is recorded hidden.
-        assert!(!types.contains(&"ParallelStateSucceeded"));
-        assert_eq!(types[types.len() - 2], "ParallelStateExited");
+        assert_eq!(
+            types[types.len() - 3..types.len() - 1],
+            ["ParallelStateSucceeded", "ParallelStateExited"]
+        );
+        // The exit names the same previous event as the success, as AWS records them.
+        let succeeded = &exec.events[exec.events.len() - 3];
+        let exited = &exec.events[exec.events.len() - 2];
+        assert_eq!(exited.previous_event_id, succeeded.previous_event_id);
+        assert_eq!(exited.id, succeeded.id + 1);
     }
 
     #[test]
