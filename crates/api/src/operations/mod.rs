@@ -281,7 +281,7 @@ pub fn dispatch_blocking(
     }
 }
 
-/// Epoch seconds with milliseconds, as the JSON protocol sends timestamps (see [`Timestamp`]).
+/// An ARN member of a request: present, and 1 to 256 characters long.
 fn arn_member<'a>(input: &Input<'a>, name: &str) -> Result<&'a str> {
     let arn = input.str(name)?;
     let mut v = Violations::default();

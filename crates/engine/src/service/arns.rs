@@ -17,10 +17,7 @@ pub struct ResourceScope {
 impl ResourceScope {
     /// `arn:PARTITION:states:REGION:ACCOUNT:KIND:NAME`.
     pub fn arn(&self, kind: &str, name: &str) -> String {
-        format!(
-            "arn:{}:states:{}:{}:{kind}:{name}",
-            self.partition, self.region, self.account
-        )
+        states_arn(self.partition, &self.region, &self.account, kind, name)
     }
 
     /// Whether `arn` belongs to this account and region.
@@ -67,11 +64,13 @@ impl<'a> StatesArn<'a> {
     /// account.
     pub fn sibling(&self, kind: &str, name: &str) -> String {
         let parts = &self.parts;
-        format!(
-            "arn:{}:states:{}:{}:{kind}:{name}",
-            parts.partition, parts.region, parts.account
-        )
+        states_arn(parts.partition, parts.region, parts.account, kind, name)
     }
+}
+
+/// `arn:PARTITION:states:REGION:ACCOUNT:KIND:NAME`.
+fn states_arn(partition: &str, region: &str, account: &str, kind: &str, name: &str) -> String {
+    format!("arn:{partition}:states:{region}:{account}:{kind}:{name}")
 }
 
 /// Reads a Step Functions ARN; anything else is AWS's `Invalid ARN prefix`.
