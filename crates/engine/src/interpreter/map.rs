@@ -77,10 +77,11 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, S
     let max_concurrency = match &spec.max_concurrency {
         Some(f) => {
             let v = evaluate_field(f, &effective, context, ctx, "MaxConcurrency")?;
-            match path_count(f, &v, "MaxConcurrency") {
-                Ok(Some(n)) if n < 0 => {
+            match path_number(f, &v, "MaxConcurrency", Expected::Integer) {
+                Ok(Some(n)) if n < 0.0 => {
                     start_error.get_or_insert(StatesError::runtime(format!(
-                        "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
+                        "Expected non-negative integer for MaxConcurrency, got '{}' instead.",
+                        n as i64
                     )));
                     0
                 }
@@ -96,8 +97,8 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, S
     let tolerated_count = match &spec.tolerated_failure_count {
         Some(f) => {
             let v = evaluate_field(f, &effective, context, ctx, "ToleratedFailureCount")?;
-            match path_count(f, &v, "ToleratedFailureCount") {
-                Ok(Some(n)) if n < 0 => {
+            match path_number(f, &v, "ToleratedFailureCount", Expected::Integer) {
+                Ok(Some(n)) if n < 0.0 => {
                     start_error.get_or_insert(StatesError::runtime(
                         "ToleratedFailureCount cannot be negative.",
                     ));
@@ -115,7 +116,7 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &MapSpec) -> Result<Work, S
     let tolerated_percentage = match &spec.tolerated_failure_percentage {
         Some(f) => {
             let v = evaluate_field(f, &effective, context, ctx, "ToleratedFailurePercentage")?;
-            match path_percentage(f, &v) {
+            match path_number(f, &v, "ToleratedFailurePercentage", Expected::Float) {
                 Ok(p) => {
                     let p = p.or_else(|| v.as_f64());
                     if p.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
@@ -235,48 +236,42 @@ fn shown_value(value: &Value) -> String {
     }
 }
 
-/// The integer a `…Path` count field refers to: an integral number, or text that reads as one.
-/// Ok(None) for a field that is not a path (its value was checked when the machine was made).
-fn path_count(field: &NumberField, value: &Value, name: &str) -> Result<Option<i64>, StatesError> {
-    let NumberField::Path(path) = field else {
-        return Ok(None);
-    };
-    let count = match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(text) => text.trim().parse::<i64>().ok(),
-        _ => None,
-    };
-    match count {
-        Some(n) => Ok(Some(n)),
-        None => Err(StatesError::runtime(format!(
-            "The {name}Path field refers to value \"{}\" which is not a valid integer: {}",
-            shown_value(value),
-            path.text()
-        ))),
-    }
+/// What a `…Path` number field must refer to.
+#[derive(Clone, Copy)]
+enum Expected {
+    Integer,
+    Float,
 }
 
-/// The percentage a ToleratedFailurePercentagePath refers to: a number, or text that reads
-/// as one.
-fn path_percentage(field: &NumberField, value: &Value) -> Result<Option<f64>, StatesError> {
+/// The number a `…Path` field refers to: a number, or text that reads as one (integral for
+/// counts). Ok(None) for a field that is not a path (its value was checked when the machine
+/// was made).
+fn path_number(
+    field: &NumberField,
+    value: &Value,
+    name: &str,
+    expected: Expected,
+) -> Result<Option<f64>, StatesError> {
     let NumberField::Path(path) = field else {
         return Ok(None);
     };
-    let percentage = match value {
+    let number = match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok().filter(|p| p.is_finite()),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
         _ => None,
+    }
+    .filter(|n| n.is_finite() && (matches!(expected, Expected::Float) || n.fract() == 0.0));
+    let kind = match expected {
+        Expected::Integer => "integer",
+        Expected::Float => "float",
     };
-    match percentage {
-        Some(p) => Ok(Some(p)),
-        None => Err(StatesError::runtime(format!(
-            "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}",
+    number.map(Some).ok_or_else(|| {
+        StatesError::runtime(format!(
+            "The {name}Path field refers to value \"{}\" which is not a valid {kind}: {}",
             shown_value(value),
             path.text()
-        ))),
-    }
+        ))
+    })
 }
 
 #[cfg(test)]
