@@ -11,7 +11,6 @@ use std::time::Duration;
 use serde_json::Value;
 use store::{ExecutionRecord, Notice};
 
-use super::records::from_record;
 use super::Runtime;
 use crate::interpreter::{Execution, ExecutionInfo};
 use crate::service::arns::StatesArn;
@@ -44,12 +43,8 @@ impl Runtime {
     pub(super) fn rebuild(&self, record: &ExecutionRecord) -> Result<(Execution, usize)> {
         let compiled = self.catalog.compile(&record.definition)?;
         let info = self.info_for(record);
-        let events: Vec<_> = self
-            .store
-            .get_events(&record.arn)?
-            .into_iter()
-            .map(from_record)
-            .collect::<Result<_>>()?;
+        // Only STANDARD executions are durable, so the history is the store's.
+        let events = self.events(&record.arn, false)?;
         let recorded = events.len();
         let mut exec = if events.is_empty() {
             // Started but nothing recorded yet: it starts now, as it would have.
