@@ -108,7 +108,17 @@ fn region_from_headers(headers: &HeaderMap) -> Option<String> {
     scope.get(2).map(|s| s.to_string())
 }
 
-async fn handle(State(service): State<Arc<Service>>, headers: HeaderMap, body: Bytes) -> Response {
+/// Every answer carries a request id, as AWS's do (`x-amzn-RequestId`; SDKs show it in
+/// their response metadata and errors).
+async fn handle(state: State<Arc<Service>>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut response = answer(state, headers, body).await;
+    if let Ok(id) = axum::http::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        response.headers_mut().insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+async fn answer(State(service): State<Arc<Service>>, headers: HeaderMap, body: Bytes) -> Response {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
