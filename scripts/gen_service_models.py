@@ -32,9 +32,10 @@ def main():
         data = os.path.join(os.path.dirname(botocore.__file__), "data")
     out = os.path.join(os.path.dirname(__file__), "..", "crates", "aws", "models")
     os.makedirs(out, exist_ok=True)
-    for old in glob.glob(os.path.join(out, "*.json.gz")):
+    for old in glob.glob(os.path.join(out, "*.json*")):
         os.remove(old)
     count = 0
+    ids = {}
     for name in sorted(os.listdir(data)):
         versions = sorted(glob.glob(os.path.join(data, name, "*", "service-2.json*")))
         if not versions:
@@ -46,7 +47,12 @@ def main():
         # mtime=0: the same model gives the same bytes.
         with open(os.path.join(out, name + ".json.gz"), "wb") as f:
             f.write(gzip.compress(text, 9, mtime=0))
+        ids[name] = model.get("metadata", {}).get("serviceId", name)
         count += 1
+    # The index: every service's id (the AWS SDKs name services by it).
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump(ids, f, indent=0, sort_keys=True)
+        f.write("\n")
     print(f"{count} service models written to {os.path.normpath(out)}")
 
 

@@ -600,12 +600,22 @@ fn parse_map(obj: &Map<String, Value>, query_language: QueryLanguage) -> Result<
     })
 }
 
-/// Does `error` match one of a retrier's or catcher's `ErrorEquals` names? `States.ALL` matches
-/// every error but the terminal ones (`States.Runtime`, `States.DataLimitExceeded`);
+/// Does `error` match one of a retrier's or catcher's `ErrorEquals` names? `States.Runtime`
+/// matches none; `States.ALL` matches every other error but `States.DataLimitExceeded`;
 /// `States.TaskFailed` matches the same except `States.Timeout`.
 pub fn error_matches(error_equals: &[String], error: &str) -> bool {
+    error_matches_as(error_equals, error, true)
+}
+
+/// As [`error_matches`]; with `terminal_limit` false, `States.DataLimitExceeded` is an ordinary
+/// error (a task whose answer was too large, as AWS treats it).
+pub fn error_matches_as(error_equals: &[String], error: &str, terminal_limit: bool) -> bool {
     use crate::error::{ALL, DATA_LIMIT_EXCEEDED, RUNTIME, TASK_FAILED, TIMEOUT};
-    let terminal = error == RUNTIME || error == DATA_LIMIT_EXCEEDED;
+    if error == RUNTIME {
+        // Never retried nor caught, not even when named (as AWS records it).
+        return false;
+    }
+    let terminal = terminal_limit && error == DATA_LIMIT_EXCEEDED;
     error_equals.iter().any(|name| {
         name == error
             || (name == ALL && !terminal)

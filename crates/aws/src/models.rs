@@ -225,6 +225,24 @@ impl ServiceModel {
         }
     }
 
+    /// The exception shape an error code stands for (by its `error.code`, else its name).
+    pub fn exception_for(&self, code: &str) -> Option<&str> {
+        let is_exception =
+            |def: &Value| def.get("exception").and_then(Value::as_bool) == Some(true);
+        self.shapes
+            .iter()
+            .find(|(_, def)| {
+                is_exception(def)
+                    && def.pointer("/error/code").and_then(Value::as_str) == Some(code)
+            })
+            .or_else(|| {
+                self.shapes
+                    .get_key_value(code)
+                    .filter(|(_, def)| is_exception(def))
+            })
+            .map(|(name, _)| name.as_str())
+    }
+
     /// The error code a modelled exception shape answers with (its `error.code`, else its name).
     pub fn error_code<'a>(&'a self, shape: &'a str) -> &'a str {
         self.shape(shape)
@@ -259,6 +277,21 @@ pub fn service(name: &str) -> Option<Arc<ServiceModel>> {
     let model = load(name).map(Arc::new);
     cache.insert(name.to_string(), model.clone());
     model
+}
+
+/// Every embedded service: botocore's name and the service's id.
+pub fn service_ids() -> &'static [(String, String)] {
+    static IDS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        Embedded::get("index.json")
+            .and_then(|f| serde_json::from_slice::<Map<String, Value>>(&f.data).ok())
+            .map(|m| {
+                m.into_iter()
+                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
 }
 
 /// Whether a model of this name is embedded.

@@ -165,6 +165,7 @@ fn serve(
             store,
             clock,
         );
+        service.set_caller(aws::Client::from_env());
         tokio::spawn(service.clone().run_timers());
         let resumed = {
             let service = service.clone();
@@ -272,7 +273,7 @@ fn run(
         };
         let mut exec = Execution::start(info, machine, &input_text, input, live);
         show_events(&mut exec);
-        service::drive_to_end(&mut exec, &clock).await;
+        service::drive_to_end(&mut exec, &clock, aws::Client::from_env()).await;
         show_events(&mut exec);
         exec
     });

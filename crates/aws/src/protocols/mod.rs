@@ -333,7 +333,11 @@ fn rest_response(
                         "list" => Value::Array(
                             text.split(',')
                                 .map(|p| {
-                                    scalar_from_text(model.inner(m.shape, "member").shape, p.trim())
+                                    scalar_from_text(
+                                        model.inner(m.shape, "member").shape,
+                                        p.trim(),
+                                        pascal,
+                                    )
                                 })
                                 .collect(),
                         ),
@@ -345,7 +349,7 @@ fn rest_response(
                                 .and_then(|b| serde_json::from_slice(&b).ok())
                                 .unwrap_or_else(|| Value::String(text.to_string()))
                         }
-                        _ => scalar_from_text(m.shape, text),
+                        _ => scalar_from_text(m.shape, text, pascal),
                     };
                     out.insert(key, value);
                 }
@@ -361,7 +365,8 @@ fn rest_response(
                             .map(|rest| (rest.to_string(), Value::String(v.clone())))
                     })
                     .collect();
-                if !found.is_empty() {
+                // The SDK for Java 2 (whose names `pascal` gives) shows an empty map.
+                if !found.is_empty() || pascal {
                     out.insert(key, Value::Object(found));
                 }
             }

@@ -112,7 +112,10 @@ pub(super) fn to_json(model: &ServiceModel, shape: Shape, value: &Value) -> Resu
         "structure" => {
             let mut out = Map::new();
             for (m, v) in members_of(model, shape, value)? {
-                out.insert(m.wire_name().to_string(), to_json(model, m.shape, v)?);
+                // A member given as null is not sent, as the SDKs leave out unset members.
+                if !v.is_null() {
+                    out.insert(m.wire_name().to_string(), to_json(model, m.shape, v)?);
+                }
             }
             Value::Object(out)
         }
@@ -182,13 +185,37 @@ pub(super) fn from_json(model: &ServiceModel, shape: Shape, value: &Value, pasca
             Ok(bytes) => blob_text(&bytes),
             Err(_) => value.clone(),
         },
+        ("timestamp", v) if pascal => Value::String(iso_timestamp(v)),
         _ => value.clone(),
     }
 }
 
+/// A timestamp (epoch seconds, ISO 8601 or HTTP-date) as ISO 8601 text, as the AWS SDK for
+/// Java 2 shows it (`2024-05-01T10:00:00Z`, milliseconds only when there are some).
+pub(super) fn iso_timestamp(value: &Value) -> String {
+    let parsed = match value {
+        Value::Number(n) => chrono::DateTime::from_timestamp_millis(
+            (n.as_f64().unwrap_or(0.0) * 1000.0).round() as i64,
+        ),
+        Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .or_else(|_| chrono::DateTime::parse_from_rfc2822(s))
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc)),
+        _ => None,
+    };
+    match parsed {
+        Some(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        None => match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+    }
+}
+
 /// A scalar read from XML or header text, by its shape's type.
-pub(super) fn scalar_from_text(shape: Shape, text: &str) -> Value {
+pub(super) fn scalar_from_text(shape: Shape, text: &str, pascal: bool) -> Value {
     match shape.kind() {
+        "timestamp" if pascal => Value::String(iso_timestamp(&Value::String(text.to_string()))),
         "integer" | "long" | "short" | "byte" => text
             .trim()
             .parse::<i64>()
@@ -250,7 +277,7 @@ pub(super) fn from_xml(model: &ServiceModel, shape: Shape, node: &Node, pascal: 
             let entries: Vec<&Node> = node.children_named("entry").collect();
             map_from_xml(model, shape, &entries, pascal)
         }
-        _ => scalar_from_text(shape, &node.text),
+        _ => scalar_from_text(shape, &node.text, pascal),
     }
 }
 
@@ -299,6 +326,9 @@ pub(super) fn to_xml(
         "structure" => {
             out.push_str(&format!("<{name}>"));
             for (m, v) in members_of(model, shape, value)? {
+                if v.is_null() {
+                    continue;
+                }
                 let flattened = m.flag("flattened") || m.shape.flag("flattened");
                 if flattened && m.shape.kind() == "list" {
                     let inner = model.inner(m.shape, "member").shape;
@@ -347,6 +377,9 @@ pub(super) fn to_query(
     match shape.kind() {
         "structure" => {
             for (m, v) in members_of(model, shape, value)? {
+                if v.is_null() {
+                    continue;
+                }
                 let flat = m.flag("flattened") || m.shape.flag("flattened");
                 to_query(model, m.shape, &join(m.wire_name()), v, flat, out)?;
             }

@@ -142,6 +142,68 @@ pub struct EvaluationFailed {
     pub state: String,
 }
 
+/// A Task state's call scheduled (the Task* family: optimized and SDK integrations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskScheduled {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_in_seconds: Option<i64>,
+    /// The effective parameters, as JSON text.
+    pub parameters: String,
+    pub region: String,
+    /// The action and call pattern (`invoke`, `sendMessage.waitForTaskToken`).
+    pub resource: String,
+    /// The service (`lambda`, `sqs`, `aws-sdk:dynamodb`).
+    pub resource_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_credentials: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_in_seconds: Option<i64>,
+}
+
+/// Which call a Task* event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskNamed {
+    pub resource: String,
+    pub resource_type: String,
+}
+
+/// What a call submitted or answered (TaskSubmitted, TaskSucceeded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskOutput {
+    pub output: String,
+    pub output_details: DataDetails,
+    pub resource: String,
+    pub resource_type: String,
+}
+
+/// How a call failed (TaskFailed, TaskTimedOut, TaskStartFailed, TaskSubmitFailed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub resource: String,
+    pub resource_type: String,
+}
+
+/// A bare Lambda function ARN's call scheduled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaFunctionScheduled {
+    pub input: String,
+    pub input_details: DataDetails,
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_credentials: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_in_seconds: Option<i64>,
+}
+
 macro_rules! shapes {
     ($($shape:ident),* $(,)?) => {
         /// The details of one history event, in the shape its type carries.
@@ -198,6 +260,11 @@ shapes!(
     MapRunStarted,
     ExecutionRedriven,
     EvaluationFailed,
+    TaskScheduled,
+    TaskNamed,
+    TaskOutput,
+    TaskError,
+    LambdaFunctionScheduled,
 );
 
 impl EventType {
@@ -233,6 +300,11 @@ impl EventType {
             | MapIterationAborted => Shape::MapIteration,
             MapRunStarted => Shape::MapRunStarted,
             ExecutionRedriven => Shape::ExecutionRedriven,
+            TaskScheduled => Shape::TaskScheduled,
+            TaskStarted => Shape::TaskNamed,
+            TaskSubmitted | TaskSucceeded => Shape::TaskOutput,
+            TaskFailed | TaskTimedOut | TaskStartFailed | TaskSubmitFailed => Shape::TaskError,
+            LambdaFunctionScheduled => Shape::LambdaFunctionScheduled,
             EvaluationFailed => Shape::EvaluationFailed,
             _ => Shape::None,
         }
@@ -254,6 +326,8 @@ impl EventDetails {
             EventDetails::ExecutionStarted(d) => Some(&d.input),
             EventDetails::StateEntered(d) => Some(&d.input),
             EventDetails::ActivityScheduled(d) => Some(&d.input),
+            EventDetails::TaskScheduled(d) => Some(&d.parameters),
+            EventDetails::LambdaFunctionScheduled(d) => Some(&d.input),
             _ => None,
         }
     }
@@ -263,6 +337,7 @@ impl EventDetails {
         match self {
             EventDetails::Succeeded(d) => Some(&d.output),
             EventDetails::StateExited(d) => Some(&d.output),
+            EventDetails::TaskOutput(d) => Some(&d.output),
             _ => None,
         }
     }
@@ -271,6 +346,7 @@ impl EventDetails {
     pub fn error(&self) -> Option<&str> {
         match self {
             EventDetails::ErrorCause(d) => d.error.as_deref(),
+            EventDetails::TaskError(d) => d.error.as_deref(),
             EventDetails::EvaluationFailed(d) => Some(&d.error),
             _ => None,
         }
@@ -280,6 +356,7 @@ impl EventDetails {
     pub fn cause(&self) -> Option<&str> {
         match self {
             EventDetails::ErrorCause(d) => d.cause.as_deref(),
+            EventDetails::TaskError(d) => d.cause.as_deref(),
             EventDetails::EvaluationFailed(d) => Some(&d.cause),
             _ => None,
         }

@@ -4,8 +4,9 @@ mod details;
 
 pub use details::{
     ActivityScheduled, ActivityStarted, DataDetails, ErrorCause, EvaluationFailed, EventDetails,
-    ExecutionRedriven, ExecutionStarted, MapIteration, MapRunStarted, MapStateStarted, Shape,
-    StateEntered, StateExited, Succeeded,
+    ExecutionRedriven, ExecutionStarted, LambdaFunctionScheduled, MapIteration, MapRunStarted,
+    MapStateStarted, Shape, StateEntered, StateExited, Succeeded, TaskError, TaskNamed, TaskOutput,
+    TaskScheduled,
 };
 
 use serde_json::Value;

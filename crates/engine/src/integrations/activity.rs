@@ -31,6 +31,14 @@ impl Integration for Activities {
         &EVENTS
     }
 
+    fn starts_at_once(&self) -> bool {
+        false
+    }
+
+    fn heartbeat_error(&self) -> &'static str {
+        asl::error::HEARTBEAT_TIMEOUT
+    }
+
     fn check(&self, resource: &str, observe: &mut Observe) -> Result<(), StatesError> {
         if observe(&|resolver| resolver.activity_exists(resource)) {
             return Ok(());
@@ -51,22 +59,27 @@ impl Integration for Activities {
         .into()
     }
 
-    fn started_details(&self, worker_name: Option<&str>) -> EventDetails {
+    fn started_details(&self, _call: &TaskCall, worker_name: Option<&str>) -> EventDetails {
         ActivityStarted {
             worker_name: worker_name.map(str::to_string),
         }
         .into()
     }
 
-    fn succeeded_details(&self, output: &str) -> EventDetails {
+    fn succeeded_details(&self, _call: &TaskCall, output: &str) -> EventDetails {
         Succeeded::new(output.to_string()).into()
     }
 
-    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> EventDetails {
+    fn failed_details(
+        &self,
+        _call: &TaskCall,
+        error: &Option<String>,
+        cause: &Option<String>,
+    ) -> EventDetails {
         ErrorCause::new(error.clone(), cause.clone()).into()
     }
 
-    fn timed_out_details(&self, error: &str) -> EventDetails {
+    fn timed_out_details(&self, _call: &TaskCall, error: &str) -> EventDetails {
         ErrorCause::new(Some(error.to_string()), None).into()
     }
 

@@ -8,11 +8,18 @@
 //! a module of its own here and is named in [`integration_for`].
 
 pub mod activity;
+mod aws_sdk;
+mod calls;
+mod lambda;
+mod services;
 
 use crate::history::{EventDetails, EventType};
 use asl::resource::{ResourceKind, TaskResource};
 use asl::StatesError;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use calls::Outcome;
 
 /// What the engine asks of the world outside the language while it runs: for now, whether an
 /// activity exists. Answers are recorded with the event they lead to, so replays see the same.
@@ -39,15 +46,26 @@ pub struct TaskEvents {
 pub struct TaskCall {
     /// The Task's `Resource` as written; [`TaskCall::target`] reads its kind and call pattern.
     pub resource: String,
-    /// The effective input, as JSON text.
+    /// The effective input (the parameters of a service call), as JSON text.
     pub input: String,
     pub timeout_seconds: Option<i64>,
     pub heartbeat_seconds: Option<i64>,
+    /// The region the execution runs in (calls go to services there).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    /// The Task's `Credentials`, evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Value>,
 }
 
 impl TaskCall {
     pub fn target(&self) -> TaskResource {
         TaskResource::parse(&self.resource)
+    }
+
+    /// The effective input, parsed.
+    pub fn parameters(&self) -> Value {
+        serde_json::from_str(&self.input).unwrap_or(Value::Null)
     }
 }
 
@@ -65,23 +83,77 @@ pub trait Integration: std::fmt::Debug + Sync {
     fn events(&self) -> &'static TaskEvents;
     /// What must hold before the task is scheduled (the activity exists), asked of the world
     /// through `observe`.
-    fn check(&self, resource: &str, observe: &mut Observe) -> Result<(), StatesError>;
+    fn check(&self, _resource: &str, _observe: &mut Observe) -> Result<(), StatesError> {
+        Ok(())
+    }
+    /// Whether the task starts as soon as it is scheduled (a call this server makes) rather
+    /// than when a worker takes it up.
+    fn starts_at_once(&self) -> bool {
+        true
+    }
     /// The details of the scheduled event.
     fn scheduled_details(&self, call: &TaskCall) -> EventDetails;
-    fn started_details(&self, worker_name: Option<&str>) -> EventDetails;
-    fn succeeded_details(&self, output: &str) -> EventDetails;
-    fn failed_details(&self, error: &Option<String>, cause: &Option<String>) -> EventDetails;
-    fn timed_out_details(&self, error: &str) -> EventDetails;
-    /// What the store keeps of a scheduled task so the world can take it up.
-    fn offer(&self, execution_arn: &str, request: TaskRequest) -> Option<store::Write>;
+    fn started_details(&self, call: &TaskCall, worker_name: Option<&str>) -> EventDetails;
+    /// `.waitForTaskToken` and `.sync`: the call was made and the task now waits.
+    fn submitted_details(&self, call: &TaskCall, output: &str) -> EventDetails {
+        self.succeeded_details(call, output)
+    }
+    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails;
+    fn failed_details(
+        &self,
+        call: &TaskCall,
+        error: &Option<String>,
+        cause: &Option<String>,
+    ) -> EventDetails;
+    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails;
+    /// What the store keeps of a scheduled task so the world can take it up (activities).
+    fn offer(&self, _execution_arn: &str, _request: TaskRequest) -> Option<store::Write> {
+        None
+    }
+    /// The call this server makes for the task; None when the world takes the task up
+    /// (activities), an outcome when the parameters cannot make a call.
+    fn call(&self, _task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {
+        None
+    }
+    /// What the service's answer means for the task.
+    fn answered(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Outcome {
+        let _ = (task, answer);
+        Outcome::failed(asl::error::RUNTIME, "this integration makes no calls")
+    }
+    /// `.sync`: the call that asks whether the job a submitted task started has ended.
+    fn poll(&self, _task: &TaskCall, _submitted: &Value) -> Option<aws::Call> {
+        None
+    }
+    /// What the answer to a poll says: None while the job runs.
+    fn polled(
+        &self,
+        _task: &TaskCall,
+        _answer: Result<aws::Reply, aws::Failure>,
+    ) -> Option<Outcome> {
+        None
+    }
+    /// The error of a task whose heartbeat stopped: `States.Timeout` for the calls this server
+    /// makes (as AWS records it), `States.HeartbeatTimeout` for activities.
+    fn heartbeat_error(&self) -> &'static str {
+        asl::error::TIMEOUT
+    }
+    /// How `States.DataLimitExceeded` names the task when its result is too large.
+    fn limit_name(&self, task: &TaskCall) -> String {
+        task.resource.clone()
+    }
 }
 
-/// The integration that serves a resource; None when this server does not call it yet.
+/// The integration that serves a resource; None when this server does not call it.
 pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integration> {
     match &resource.kind {
         ResourceKind::Activity { name, .. } if activity::serves(name) => {
             Some(&activity::Activities)
         }
+        ResourceKind::LambdaFunction { .. } => Some(&lambda::LambdaFunctions),
+        ResourceKind::Service { service, action } => {
+            services::serves(service, action, resource.pattern)
+        }
+        ResourceKind::AwsSdk { service, .. } => aws_sdk::serves(service, resource.pattern),
         _ => None,
     }
 }
@@ -106,6 +178,8 @@ mod tests {
                 input: "{}".into(),
                 timeout_seconds: Some(5),
                 heartbeat_seconds: None,
+                region: "us-east-1".into(),
+                credentials: None,
             },
         }
     }
@@ -126,11 +200,25 @@ mod tests {
     }
 
     #[test]
-    fn other_resources_are_not_served_yet() {
+    fn calls_are_served_and_made_here_not_offered() {
         for resource in [
             "arn:aws:states:::lambda:invoke",
             "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "arn:aws:states:::aws-sdk:dynamodb:getItem",
+        ] {
+            let integration = integration_for(&TaskResource::parse(resource)).expect(resource);
+            assert!(integration.starts_at_once(), "{resource}");
+            assert!(offer("arn:exec", request(resource)).is_none(), "{resource}");
+        }
+    }
+
+    #[test]
+    fn other_resources_are_not_served() {
+        for resource in [
             "arn:aws:states:::http:invoke",
+            "arn:aws:states:::dynamodb:getItem.sync",
+            "arn:aws:states:::aws-sdk:nosuchservice:doIt",
             "arn:aws:states:us-east-1:123456789012:activity:a:b",
         ] {
             assert!(

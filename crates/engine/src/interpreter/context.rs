@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use asl::model::StateKind;
+use asl::resource::CallPattern;
 use asl::{Environment, Variables};
 use serde_json::{json, Map, Value};
 
@@ -103,6 +104,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) inspection: Option<&'a mut Inspection>,
     /// Answers questions about the outside world (executions only).
     pub(super) resolver: Option<&'a dyn TaskResolver>,
+    /// The id the frame's next event gets (0 in hidden frames).
+    pub(super) next_event_id: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -142,8 +145,17 @@ impl<'a> Ctx<'a> {
             "EnteredTime".into(),
             Value::String(format_timestamp(run.entered_ms)),
         );
-        if matches!(run.state.kind, StateKind::Task(_)) {
+        let mut task_token = None;
+        if let StateKind::Task(spec) = &run.state.kind {
             state.insert("RetryCount".into(), json!(run.retry_count));
+            if spec.target.pattern == CallPattern::WaitForTaskToken {
+                // The token names the event that will schedule the task: the next one.
+                task_token = Some(crate::tasks::make_token(
+                    &info.execution_arn,
+                    self.frame,
+                    self.next_event_id,
+                ));
+            }
         }
         let mut ctx = Map::new();
         let mut execution = Map::new();
@@ -161,6 +173,9 @@ impl<'a> Ctx<'a> {
             json!({"Id": info.state_machine_arn, "Name": info.state_machine_name}),
         );
         ctx.insert("State".into(), Value::Object(state));
+        if let Some(token) = task_token {
+            ctx.insert("Task".into(), json!({ "Token": token }));
+        }
         if let Some((index, value)) = map_item {
             ctx.insert(
                 "Map".into(),

@@ -272,6 +272,11 @@ impl Execution {
             supplied: None,
             inspection: None,
             resolver: self.resolver.as_deref(),
+            next_event_id: if self.frames[f as usize].hidden {
+                0
+            } else {
+                self.event_count + 1
+            },
         }
     }
 

@@ -130,6 +130,10 @@ pub(crate) struct TaskWait {
     pub(super) started: bool,
     pub(super) timeout_due: Option<i64>,
     pub(super) heartbeat_due: Option<i64>,
+    /// What the call of a `.waitForTaskToken` or `.sync` task answered, once recorded.
+    pub(super) submitted: Option<serde_json::Value>,
+    /// A token's answer that came before the call was recorded as submitted.
+    pub(super) early: Option<Box<super::Signal>>,
 }
 
 #[derive(Debug)]

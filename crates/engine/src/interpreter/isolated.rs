@@ -91,6 +91,7 @@ impl Isolated {
             supplied: Some(supplied),
             inspection: Some(inspection),
             resolver: None,
+            next_event_id: 0,
         };
         (ctx, &mut self.run)
     }

@@ -1,7 +1,7 @@
 //! Retry and Catch: what follows a state's error.
 
 use asl::jsonata::StatesVar;
-use asl::model::{error_matches, Catcher, Retrier, State, StateKind};
+use asl::model::{error_matches_as, Catcher, Retrier, State, StateKind};
 use asl::{Environment, StatesError};
 use serde_json::{json, Map, Value};
 
@@ -13,9 +13,21 @@ use crate::history::{EventDetails, EventType};
 
 impl Execution {
     /// A state failed: retry it, catch the error, or fail the frame.
-    pub(super) fn state_failed(&mut self, f: u32, mut run: Box<Running>, err: StatesError) {
+    pub(super) fn state_failed(&mut self, f: u32, run: Box<Running>, err: StatesError) {
+        self.state_failed_as(f, run, err, true)
+    }
+
+    /// A state failed; with `terminal_limit` false a `States.DataLimitExceeded` can be retried
+    /// and caught (a task's answer that was too large).
+    pub(super) fn state_failed_as(
+        &mut self,
+        f: u32,
+        mut run: Box<Running>,
+        err: StatesError,
+        terminal_limit: bool,
+    ) {
         let state = run.state.clone();
-        if let Some((i, retrier)) = matching_retrier(&state, &err.error) {
+        if let Some((i, retrier)) = matching_retrier_as(&state, &err.error, terminal_limit) {
             let attempts = run.retry_counts[i];
             if attempts < retrier.max_attempts {
                 run.retry_counts[i] += 1;
@@ -39,7 +51,7 @@ impl Execution {
         if let Some(t) = failed_type {
             self.emit(f, t, |_| EventDetails::None);
         }
-        if let Some((_, catcher)) = matching_catcher(&state, &err.error) {
+        if let Some((_, catcher)) = matching_catcher_as(&state, &err.error, terminal_limit) {
             let catcher = catcher.clone();
             let error_output = json!({"Error": err.error, "Cause": err.cause});
             let work = {
@@ -58,6 +70,14 @@ impl Execution {
             }
             return;
         }
+        let in_branch = self.frames[f as usize].parent.is_some();
+        if in_branch && matches!(state.kind, StateKind::Task(_)) {
+            // A Task whose failure ends a Parallel branch or a Map iteration is aborted with it;
+            // what follows still names the failure as its previous event.
+            let failure = self.frames[f as usize].last_event;
+            self.emit(f, EventType::TaskStateAborted, |_| EventDetails::None);
+            self.frames[f as usize].last_event = failure;
+        }
         self.fail_frame(f, err);
     }
 }
@@ -65,6 +85,14 @@ impl Execution {
 /// The retrier that handles `error` in `state`, with its index: the first whose ErrorEquals
 /// names it. Only Task, Parallel and Map states retry.
 pub(crate) fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Retrier)> {
+    matching_retrier_as(state, error, true)
+}
+
+fn matching_retrier_as<'s>(
+    state: &'s State,
+    error: &str,
+    terminal_limit: bool,
+) -> Option<(usize, &'s Retrier)> {
     let retries = matches!(
         state.kind,
         StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)
@@ -76,7 +104,7 @@ pub(crate) fn matching_retrier<'s>(state: &'s State, error: &str) -> Option<(usi
         .retry
         .iter()
         .enumerate()
-        .find(|(_, retrier)| error_matches(&retrier.error_equals, error))
+        .find(|(_, retrier)| error_matches_as(&retrier.error_equals, error, terminal_limit))
 }
 
 /// The wait before the retry that follows `attempts` earlier ones, in seconds, before jitter:
@@ -92,11 +120,19 @@ pub(crate) fn backoff_seconds(retrier: &Retrier, attempts: u64) -> f64 {
 /// The catcher that handles `error` in `state`, with its index: the first whose ErrorEquals
 /// names it.
 pub(crate) fn matching_catcher<'s>(state: &'s State, error: &str) -> Option<(usize, &'s Catcher)> {
+    matching_catcher_as(state, error, true)
+}
+
+fn matching_catcher_as<'s>(
+    state: &'s State,
+    error: &str,
+    terminal_limit: bool,
+) -> Option<(usize, &'s Catcher)> {
     state
         .catch
         .iter()
         .enumerate()
-        .find(|(_, catcher)| error_matches(&catcher.error_equals, error))
+        .find(|(_, catcher)| error_matches_as(&catcher.error_equals, error, terminal_limit))
 }
 
 /// The output (and variables) of a state whose error a catcher caught.

@@ -44,6 +44,13 @@ pub enum Signal {
     },
     /// SendTaskHeartbeat: the heartbeat timeout starts again.
     TaskHeartbeat { frame: u32, token: String },
+    /// The call of this frame's `.waitForTaskToken` or `.sync` task was made (its answer as
+    /// JSON text); the task now waits for its token or its job.
+    TaskSubmitted {
+        frame: u32,
+        token: String,
+        output: String,
+    },
     /// The task's TimeoutSeconds (or HeartbeatSeconds, when `heartbeat`) passed.
     TaskTimedOut { frame: u32, heartbeat: bool },
     /// RedriveExecution of a FAILED, ABORTED or TIMED_OUT execution: it goes on from the
@@ -58,7 +65,8 @@ impl Signal {
             Signal::TaskStarted { frame, token, .. }
             | Signal::TaskSucceeded { frame, token, .. }
             | Signal::TaskFailed { frame, token, .. }
-            | Signal::TaskHeartbeat { frame, token } => Some((*frame, token)),
+            | Signal::TaskHeartbeat { frame, token }
+            | Signal::TaskSubmitted { frame, token, .. } => Some((*frame, token)),
             _ => None,
         }
     }
@@ -132,6 +140,12 @@ impl Execution {
             self.run();
             return;
         }
+        self.deliver_now(signal);
+        self.run();
+    }
+
+    /// Takes an outside input, without running further.
+    pub(super) fn deliver_now(&mut self, signal: Signal) {
         let signal = match signal {
             Signal::TimerFired {
                 frame: EXECUTION_TIMEOUT_FRAME,
@@ -185,13 +199,18 @@ impl Execution {
             Signal::TaskStarted {
                 frame, worker_name, ..
             } => self.task_started(frame, worker_name),
-            Signal::TaskSucceeded { frame, output, .. } => self.task_succeeded(frame, output),
+            Signal::TaskSucceeded {
+                frame,
+                token,
+                output,
+            } => self.task_succeeded(frame, token, output),
             Signal::TaskFailed {
                 frame,
+                token,
                 error,
                 cause,
-                ..
-            } => self.task_failed(frame, error, cause),
+            } => self.task_failed(frame, token, error, cause),
+            Signal::TaskSubmitted { frame, output, .. } => self.task_submitted(frame, output),
             Signal::TaskHeartbeat { frame, .. } => self.task_heartbeat(frame),
             Signal::TaskTimedOut { frame, heartbeat } => self.task_timed_out(frame, heartbeat),
             Signal::Redrive => {}
@@ -205,7 +224,6 @@ impl Execution {
                 self.work.clear();
             }
         }
-        self.run();
     }
 }
 

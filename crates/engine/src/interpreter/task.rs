@@ -3,6 +3,7 @@
 //! it is: the integration names the events and their details.
 
 use asl::model::{NumberField, TaskSpec};
+use asl::resource::CallPattern;
 use asl::StatesError;
 use serde_json::Value;
 
@@ -11,7 +12,8 @@ use super::context::Ctx;
 use super::data_flow::{compact, effective_task_input, evaluate_field};
 use super::frame::{Phase, Running, Step, TaskWait, TimerRequest};
 use super::work::Work;
-use super::Execution;
+use super::{Execution, Signal};
+use crate::history::EventType;
 use crate::integrations::{integration_for, Integration, TaskCall, TaskRequest, TaskResolver};
 
 pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, StatesError> {
@@ -44,6 +46,9 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, 
         )?),
         None => None,
     };
+    let region = asl::arn::Arn::parse(&ctx.info.execution_arn)
+        .map(|a| a.region.to_string())
+        .unwrap_or_default();
     Ok(Work::StartTask {
         integration,
         call: TaskCall {
@@ -51,6 +56,8 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, 
             input: compact(&effective),
             timeout_seconds,
             heartbeat_seconds,
+            region,
+            credentials: None,
         },
     })
 }
@@ -88,16 +95,41 @@ impl Execution {
 
     /// Every task still waiting for the world to take it up (to offer again after a restart).
     pub fn pending_task_requests(&self) -> Vec<TaskRequest> {
-        self.frames
-            .iter()
-            .filter_map(|f| match &f.step {
-                Step::Run(r) => match &r.phase {
-                    Phase::Task(w) if !w.started => Some(w.request.clone()),
-                    _ => None,
-                },
-                _ => None,
+        self.task_waits()
+            .filter(|w| !w.started)
+            .map(|w| w.request.clone())
+            .collect()
+    }
+
+    /// The calls this server makes that have not come back (to make again after a restart):
+    /// each task whose call was not answered, and each `.sync` task whose job it watches (with
+    /// what its call submitted).
+    pub fn calls_in_flight(&self) -> Vec<(TaskRequest, Option<Value>)> {
+        self.task_waits()
+            .filter(|w| w.integration.starts_at_once())
+            .filter_map(|w| match &w.submitted {
+                None => Some((w.request.clone(), None)),
+                Some(out) if w.request.call.target().pattern.is_sync() => {
+                    Some((w.request.clone(), Some(out.clone())))
+                }
+                Some(_) => None,
             })
             .collect()
+    }
+
+    fn task_waits(&self) -> impl Iterator<Item = &TaskWait> {
+        self.frames.iter().filter_map(|f| match &f.step {
+            Step::Run(r) => match &r.phase {
+                Phase::Task(w) => Some(w.as_ref()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// Whether `frame` still waits on the call of the task named by `token`.
+    pub fn awaits_call(&self, frame: u32, token: &str) -> bool {
+        self.task_status(frame, token).is_some()
     }
 
     /// Whether `frame` waits on the task named by `token`, and whether it started.
@@ -118,19 +150,22 @@ impl Execution {
     }
 
     /// Takes a frame out of its task wait, to end the Task state; with the integration it
-    /// waited on.
+    /// waited on and the call it made.
     pub(super) fn take_task(
         &mut self,
         frame: u32,
-    ) -> Option<(Box<Running>, &'static dyn Integration)> {
+    ) -> Option<(Box<Running>, &'static dyn Integration, TaskCall)> {
         let integration = self.task_wait(frame)?.integration;
         let Step::Run(mut run) =
             std::mem::replace(&mut self.frames[frame as usize].step, Step::Cancelled)
         else {
             return None;
         };
-        run.phase = Phase::Start;
-        Some((run, integration))
+        let call = match std::mem::replace(&mut run.phase, Phase::Start) {
+            Phase::Task(wait) => wait.request.call,
+            _ => return None,
+        };
+        Some((run, integration, call))
     }
 
     pub(super) fn schedule_task(
@@ -143,6 +178,7 @@ impl Execution {
         let scheduled_id = self.emit(f, integration.events().scheduled, |_| {
             integration.scheduled_details(&call)
         });
+
         let token = crate::tasks::make_token(&self.info.execution_arn, f, scheduled_id);
         let timeout_due = call.timeout_seconds.map(|t| self.now_ms + t * 1000);
         if let Some(due_ms) = timeout_due {
@@ -160,8 +196,14 @@ impl Execution {
             started: false,
             timeout_due,
             heartbeat_due: None,
+            submitted: None,
+            early: None,
         }));
         self.frames[f as usize].step = Step::Run(run);
+        if integration.starts_at_once() {
+            // A call this server makes starts as it is scheduled.
+            self.task_started(f, None);
+        }
     }
 
     pub(super) fn task_started(&mut self, frame: u32, worker_name: Option<String>) {
@@ -172,8 +214,10 @@ impl Execution {
         else {
             return;
         };
+        let call = self.task_wait(frame).map(|w| w.request.call.clone());
+        let Some(call) = call else { return };
         self.emit(frame, integration.events().started, |_| {
-            integration.started_details(worker_name.as_deref())
+            integration.started_details(&call, worker_name.as_deref())
         });
         if let Some(w) = self.task_wait_mut(frame) {
             w.started = true;
@@ -181,24 +225,87 @@ impl Execution {
         self.restart_heartbeat(frame);
     }
 
+    /// The call of a `.waitForTaskToken` or `.sync` task was made (its answer as JSON text): the
+    /// task now waits for its token or its job. An answer that came first is taken now.
+    pub(super) fn task_submitted(&mut self, frame: u32, output: String) {
+        let Some(wait) = self.task_wait(frame).filter(|w| w.submitted.is_none()) else {
+            return;
+        };
+        let (integration, call) = (wait.integration, wait.request.call.clone());
+        self.emit(frame, EventType::TaskSubmitted, |_| {
+            integration.submitted_details(&call, &output)
+        });
+        let early = self.task_wait_mut(frame).and_then(|w| {
+            w.submitted = Some(serde_json::from_str(&output).unwrap_or(Value::Null));
+            w.early.take()
+        });
+        if let Some(signal) = early {
+            self.deliver_now(*signal);
+        }
+    }
+
+    /// Whether an answer to this frame's task must wait: a token's answer that came before the
+    /// call that handed out the token was recorded as submitted.
+    fn too_early(&mut self, frame: u32, signal: &Signal) -> bool {
+        let Some(wait) = self.task_wait_mut(frame) else {
+            return false;
+        };
+        let callback = wait.request.call.target().pattern == CallPattern::WaitForTaskToken;
+        if callback && wait.integration.starts_at_once() && wait.submitted.is_none() {
+            wait.early = Some(Box::new(signal.clone()));
+            return true;
+        }
+        false
+    }
+
     /// The task answered with its output (JSON text).
-    pub(super) fn task_succeeded(&mut self, frame: u32, output: String) {
-        if let Some((run, integration)) = self.take_task(frame) {
+    pub(super) fn task_succeeded(&mut self, frame: u32, token: String, output: String) {
+        let signal = Signal::TaskSucceeded {
+            frame,
+            token,
+            output,
+        };
+        if self.too_early(frame, &signal) {
+            return;
+        }
+        let Signal::TaskSucceeded { output, .. } = signal else {
+            return;
+        };
+        if let Some((run, integration, call)) = self.take_task(frame) {
             self.emit(frame, integration.events().succeeded, |_| {
-                integration.succeeded_details(&output)
+                integration.succeeded_details(&call, &output)
             });
             let result = serde_json::from_str(&output).unwrap_or(Value::Null);
             self.finish_with_result(frame, run, result);
         }
     }
 
-    pub(super) fn task_failed(&mut self, frame: u32, error: Option<String>, cause: Option<String>) {
-        if let Some((run, integration)) = self.take_task(frame) {
+    pub(super) fn task_failed(
+        &mut self,
+        frame: u32,
+        token: String,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
+        let signal = Signal::TaskFailed {
+            frame,
+            token,
+            error,
+            cause,
+        };
+        if self.too_early(frame, &signal) {
+            return;
+        }
+        let Signal::TaskFailed { error, cause, .. } = signal else {
+            return;
+        };
+        if let Some((run, integration, call)) = self.take_task(frame) {
             self.emit(frame, integration.events().failed, |_| {
-                integration.failed_details(&error, &cause)
+                integration.failed_details(&call, &error, &cause)
             });
             let err = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
-            self.state_failed(frame, run, err);
+            // A task's answer that was too large can be caught, as any error the task reports.
+            self.state_failed_as(frame, run, err, false);
         }
     }
 
@@ -250,16 +357,16 @@ impl Execution {
     }
 
     pub(super) fn task_timed_out(&mut self, frame: u32, heartbeat: bool) {
-        let Some((run, integration)) = self.take_task(frame) else {
+        let Some((run, integration, call)) = self.take_task(frame) else {
             return;
         };
         let error = if heartbeat {
-            asl::error::HEARTBEAT_TIMEOUT
+            integration.heartbeat_error()
         } else {
             asl::error::TIMEOUT
         };
         self.emit(frame, integration.events().timed_out, |_| {
-            integration.timed_out_details(error)
+            integration.timed_out_details(&call, error)
         });
         self.state_failed(frame, run, StatesError::new(error, ""));
     }
@@ -280,14 +387,102 @@ mod tests {
     fn an_unsupported_resource_fails_as_the_runtime_says() {
         let exec = start(
             json!({"StartAt": "T", "States": {"T": {
-                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}),
+                "Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": true}}}),
             json!({}),
         );
         assert_eq!(exec.status, Status::Failed);
         assert_eq!(exec.error.as_deref(), Some(asl::error::RUNTIME));
         assert_eq!(
             exec.cause.as_deref(),
-            Some("The resource 'arn:aws:states:::sqs:sendMessage' of state 'T' is not supported by this server yet")
+            Some("The resource 'arn:aws:states:::http:invoke' of state 'T' is not supported by this server yet")
+        );
+    }
+
+    const LAMBDA: &str = "arn:aws:states:::lambda:invoke";
+
+    #[test]
+    fn a_call_this_server_makes_starts_as_it_is_scheduled_and_its_answer_ends_it() {
+        let mut exec = start(
+            json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"},
+                "End": true}}}),
+            json!({}),
+        );
+        let offered = exec.take_task_requests();
+        assert_eq!(offered.len(), 1);
+        assert_eq!(offered[0].call.region, "us-east-1");
+        assert_eq!(
+            serde_json::Value::Object(details(&exec, "TaskScheduled")),
+            json!({"parameters": "{\"FunctionName\":\"f\"}", "region": "us-east-1",
+                   "resource": "invoke", "resourceType": "lambda"})
+        );
+        assert_eq!(
+            serde_json::Value::Object(details(&exec, "TaskStarted")),
+            json!({"resource": "invoke", "resourceType": "lambda"})
+        );
+        assert_eq!(exec.calls_in_flight().len(), 1);
+        exec.deliver(Signal::TaskSucceeded {
+            frame: 0,
+            token: offered[0].token.clone(),
+            output: "{\"Payload\":1}".into(),
+        });
+        assert_succeeded(&exec, json!({"Payload": 1}));
+        assert!(exec.calls_in_flight().is_empty());
+    }
+
+    #[test]
+    fn a_callback_task_shows_its_token_and_takes_an_early_answer_after_its_submission() {
+        let mut exec = start(
+            json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"Token.$": "$$.Task.Token"}},
+                "End": true}}}),
+            json!({}),
+        );
+        let offered = exec.take_task_requests();
+        let token = offered[0].token.clone();
+        // The context object showed the token the task is named by.
+        assert_eq!(
+            offered[0].call.input,
+            format!("{{\"QueueUrl\":\"q\",\"MessageBody\":{{\"Token\":\"{token}\"}}}}")
+        );
+        // The worker answered before the call's answer was recorded: it waits for it.
+        exec.deliver(Signal::TaskSucceeded {
+            frame: 0,
+            token: token.clone(),
+            output: "\"done\"".into(),
+        });
+        assert!(exec.is_running());
+        exec.deliver(Signal::TaskSubmitted {
+            frame: 0,
+            token,
+            output: "{\"MessageId\":\"m\"}".into(),
+        });
+        assert_succeeded(&exec, json!("done"));
+        let types = event_types(&exec);
+        let submitted = types.iter().position(|t| *t == "TaskSubmitted").unwrap();
+        assert_eq!(types[submitted + 1], "TaskSucceeded");
+    }
+
+    #[test]
+    fn a_task_whose_answer_was_too_large_can_be_caught() {
+        let mut exec = start(
+            json!({"StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"},
+                      "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C"}], "End": true},
+                "C": {"Type": "Pass", "End": true}}}),
+            json!({}),
+        );
+        let token = exec.take_task_requests()[0].token.clone();
+        exec.deliver(Signal::TaskFailed {
+            frame: 0,
+            token,
+            error: Some(asl::error::DATA_LIMIT_EXCEEDED.into()),
+            cause: Some("too large".into()),
+        });
+        assert_succeeded(
+            &exec,
+            json!({"Error": "States.DataLimitExceeded", "Cause": "too large"}),
         );
     }
 

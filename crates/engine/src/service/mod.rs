@@ -91,7 +91,7 @@ impl Service {
     pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Arc<Service> {
         let catalog = Arc::new(Catalog::new(config.clone(), store.clone(), clock.clone()));
         Arc::new(Service {
-            runtime: Arc::new(Runtime::new(store, clock, catalog.clone())),
+            runtime: Runtime::new(store, clock, catalog.clone()),
             catalog,
             config,
         })
@@ -99,6 +99,12 @@ impl Service {
 
     pub fn now_ms(&self) -> i64 {
         self.runtime.now_ms()
+    }
+
+    /// Sets what makes the calls of Task states (Lambda, AWS services, nested executions);
+    /// without one they fail as unreachable. Set once, before executions run.
+    pub fn set_caller(&self, caller: Arc<dyn aws::Caller>) {
+        self.runtime.set_caller(caller);
     }
 
     /// The catalog the service's executions run state machines of.

@@ -143,6 +143,8 @@ impl Runtime {
     }
 
     pub(crate) fn send_task_success(&self, token: &str, output: &str) -> Result<()> {
+        // A token this server did not make is refused before the output is looked at.
+        parse_token(token).ok_or_else(invalid_token)?;
         if serde_json::from_str::<Value>(output).is_err() {
             return Err(ServiceError::new(
                 ErrorCode::InvalidOutput,

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use serde_json::Value;
 use store::{ExecutionRecord, StoreError, Write};
 
 use super::records::{finish_record, to_record};
@@ -61,7 +62,8 @@ impl Runtime {
             record: Mutex::new(record),
         });
         let guard = lock(&running.execution);
-        writes.extend(self.writes_for(&running, &guard, events, tasks));
+        let (more, calls) = self.writes_for(&running, &guard, events, tasks);
+        writes.extend(more);
         let still_running = guard.is_running();
         let offers = offers_tasks(&writes);
         // Visible before the write commits, so that whoever finds its tasks or signals in the
@@ -76,6 +78,7 @@ impl Runtime {
         if offers {
             self.activity_queues.arrived.notify_waiters();
         }
+        self.start_calls(&arn, calls);
         if still_running {
             self.timers.add(&arn, timers);
         } else {
@@ -85,14 +88,14 @@ impl Runtime {
     }
 
     /// What recording an execution's new events means for the store: the events, the tasks it
-    /// offers, and its final record when it ended.
+    /// offers, and its final record when it ended; with the calls to make once it is recorded.
     fn writes_for(
         &self,
         running: &Running,
         exec: &Execution,
         events: Vec<HistoryEvent>,
         tasks: Vec<TaskRequest>,
-    ) -> Vec<Write> {
+    ) -> (Vec<Write>, Vec<(TaskRequest, Option<Value>)>) {
         let arn = lock(&running.record).arn.clone();
         let mut writes = Vec::with_capacity(3 + tasks.len());
         if !events.is_empty() {
@@ -102,18 +105,23 @@ impl Runtime {
                 events: events.into_iter().map(to_record).collect(),
             });
         }
-        writes.extend(
-            tasks
-                .into_iter()
-                .filter_map(|task| integrations::offer(&arn, task)),
-        );
+        let mut calls = Vec::new();
+        for task in tasks {
+            let made_here = integrations::integration_for(&task.call.target())
+                .is_some_and(|i| i.starts_at_once());
+            if made_here {
+                calls.push((task, None));
+            } else if let Some(write) = integrations::offer(&arn, task) {
+                writes.push(write);
+            }
+        }
         if !exec.is_running() {
             let mut rec = lock(&running.record);
             finish_record(&mut rec, exec, self.clock.now_ms());
             writes.push(Write::UpdateExecution(rec.clone()));
             writes.push(Write::DropActivityTasks { execution_arn: arn });
         }
-        writes
+        (writes, calls)
     }
 
     /// After an execution's end was recorded.
@@ -152,7 +160,7 @@ impl Runtime {
         let events = std::mem::take(&mut exec.events);
         let timers = exec.take_timers();
         let tasks = exec.take_task_requests();
-        let mut writes = self.writes_for(&running, &exec, events, tasks);
+        let (mut writes, calls) = self.writes_for(&running, &exec, events, tasks);
         if let Some(upto_seq) = ack {
             writes.push(Write::AckSignals {
                 execution_arn: arn.to_string(),
@@ -177,6 +185,7 @@ impl Runtime {
         if offers {
             self.activity_queues.arrived.notify_waiters();
         }
+        self.start_calls(arn, calls);
         if done {
             self.ended(&running);
         } else {

@@ -12,6 +12,7 @@
 //! `activity_tasks`, `express` and `redrive`.
 
 mod activity_tasks;
+mod calls;
 mod driving;
 mod express;
 mod records;
@@ -26,7 +27,7 @@ pub use records::from_record;
 pub use resume::LEASE_MS;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use asl::model::StateMachine;
 use serde_json::Value;
@@ -63,6 +64,12 @@ pub(crate) struct Runtime {
     running: Mutex<HashMap<String, Arc<Running>>>,
     timers: TimerQueue,
     activity_queues: ActivityQueues,
+    /// Makes the calls of Task states (Lambda, AWS services, nested executions).
+    caller: OnceLock<Arc<dyn aws::Caller>>,
+    /// The async runtime the calls run on (for deliveries made outside it).
+    handle: OnceLock<tokio::runtime::Handle>,
+    /// This runtime, for the calls it spawns.
+    me: Weak<Runtime>,
 }
 
 impl Runtime {
@@ -70,8 +77,8 @@ impl Runtime {
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         catalog: Arc<Catalog>,
-    ) -> Runtime {
-        Runtime {
+    ) -> Arc<Runtime> {
+        Arc::new_cyclic(|me| Runtime {
             store,
             express: MemoryStore::new(),
             clock,
@@ -79,7 +86,15 @@ impl Runtime {
             running: Mutex::new(HashMap::new()),
             timers: TimerQueue::default(),
             activity_queues: ActivityQueues::default(),
-        }
+            caller: OnceLock::new(),
+            handle: OnceLock::new(),
+            me: me.clone(),
+        })
+    }
+
+    /// Sets what makes the calls of Task states (once, before executions run).
+    pub(crate) fn set_caller(&self, caller: Arc<dyn aws::Caller>) {
+        let _ = self.caller.set(caller);
     }
 
     pub(crate) fn now_ms(&self) -> i64 {

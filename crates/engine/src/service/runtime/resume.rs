@@ -91,7 +91,13 @@ impl Runtime {
                     };
                     let arn = record.arn.clone();
                     match self.adopt_with(record, exec, new_events, Vec::new(), timers) {
-                        Ok(()) => self.deliver_queued(&arn),
+                        Ok(()) => {
+                            if recorded != 0 {
+                                // Its calls that had not come back are made again.
+                                self.resume_calls(&arn);
+                            }
+                            self.deliver_queued(&arn);
+                        }
                         Err(e) => tracing::error!("cannot resume {arn}: {e}"),
                     }
                 }

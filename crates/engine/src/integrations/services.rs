@@ -1,0 +1,529 @@
+//! The optimized integrations (`arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken]`):
+//! Lambda `invoke`, SQS `sendMessage`, SNS `publish`, DynamoDB `getItem` / `putItem` /
+//! `updateItem` / `deleteItem`, EventBridge `putEvents`, Step Functions `startExecution`;
+//! recorded as the Task* events. Each is the service's API call through the generic client with
+//! what Step Functions adds: parameters that take text given as JSON, the response metadata, the
+//! SDK for Java 1's error names, `.sync` polling.
+
+use asl::resource::{CallPattern, ResourceKind};
+use serde_json::{Map, Value};
+
+use super::calls::{sorted, v1_error, with_metadata, Outcome};
+use super::lambda::{function_error_name, invoke, invoked};
+use super::{Integration, TaskCall, TaskEvents};
+use crate::history::{
+    DataDetails, EventDetails, EventType, TaskError, TaskNamed, TaskOutput, TaskScheduled,
+};
+
+/// One action of an optimized integration.
+struct Action {
+    service: &'static str,
+    action: &'static str,
+    /// The service model and operation it calls.
+    model: &'static str,
+    operation: &'static str,
+    patterns: &'static [CallPattern],
+}
+
+const RR: CallPattern = CallPattern::RequestResponse;
+const TOKEN: CallPattern = CallPattern::WaitForTaskToken;
+
+static ACTIONS: &[Action] = &[
+    Action {
+        service: "lambda",
+        action: "invoke",
+        model: "lambda",
+        operation: "Invoke",
+        patterns: &[RR, TOKEN],
+    },
+    Action {
+        service: "sqs",
+        action: "sendMessage",
+        model: "sqs",
+        operation: "SendMessage",
+        patterns: &[RR, TOKEN],
+    },
+    Action {
+        service: "sns",
+        action: "publish",
+        model: "sns",
+        operation: "Publish",
+        patterns: &[RR, TOKEN],
+    },
+    Action {
+        service: "dynamodb",
+        action: "getItem",
+        model: "dynamodb",
+        operation: "GetItem",
+        patterns: &[RR],
+    },
+    Action {
+        service: "dynamodb",
+        action: "putItem",
+        model: "dynamodb",
+        operation: "PutItem",
+        patterns: &[RR],
+    },
+    Action {
+        service: "dynamodb",
+        action: "updateItem",
+        model: "dynamodb",
+        operation: "UpdateItem",
+        patterns: &[RR],
+    },
+    Action {
+        service: "dynamodb",
+        action: "deleteItem",
+        model: "dynamodb",
+        operation: "DeleteItem",
+        patterns: &[RR],
+    },
+    Action {
+        service: "events",
+        action: "putEvents",
+        model: "events",
+        operation: "PutEvents",
+        patterns: &[RR, TOKEN],
+    },
+    Action {
+        service: "states",
+        action: "startExecution",
+        model: "stepfunctions",
+        operation: "StartExecution",
+        patterns: &[RR, CallPattern::Sync, CallPattern::Sync2, TOKEN],
+    },
+];
+
+fn action_of(task: &TaskCall) -> Option<(&'static Action, CallPattern)> {
+    let target = task.target();
+    let ResourceKind::Service { service, action } = &target.kind else {
+        return None;
+    };
+    ACTIONS
+        .iter()
+        .find(|a| a.service == service && a.action == action)
+        .map(|a| (a, target.pattern))
+}
+
+/// The integration of an optimized service action with this pattern, when this server has it.
+pub(super) fn serves(
+    service: &str,
+    action: &str,
+    pattern: CallPattern,
+) -> Option<&'static dyn Integration> {
+    ACTIONS
+        .iter()
+        .any(|a| a.service == service && a.action == action && a.patterns.contains(&pattern))
+        .then_some(&ServiceTasks as &dyn Integration)
+}
+
+#[derive(Debug)]
+pub struct ServiceTasks;
+
+static EVENTS: TaskEvents = TaskEvents {
+    scheduled: EventType::TaskScheduled,
+    started: EventType::TaskStarted,
+    succeeded: EventType::TaskSucceeded,
+    failed: EventType::TaskFailed,
+    timed_out: EventType::TaskTimedOut,
+};
+
+/// `resource` and `resourceType` of the Task* events: the action with its pattern, the service.
+pub(super) fn named(task: &TaskCall) -> TaskNamed {
+    let target = task.target();
+    let (resource_type, action) = match &target.kind {
+        ResourceKind::Service { service, action } => (service.clone(), action.clone()),
+        ResourceKind::AwsSdk { service, action } => (format!("aws-sdk:{service}"), action.clone()),
+        _ => (String::new(), task.resource.clone()),
+    };
+    TaskNamed {
+        resource: format!("{action}{}", target.pattern.suffix()),
+        resource_type,
+    }
+}
+
+pub(super) fn task_scheduled(task: &TaskCall) -> EventDetails {
+    let TaskNamed {
+        resource,
+        resource_type,
+    } = named(task);
+    TaskScheduled {
+        heartbeat_in_seconds: task.heartbeat_seconds,
+        parameters: task.input.clone(),
+        region: task.region.clone(),
+        resource,
+        resource_type,
+        task_credentials: task.credentials.clone(),
+        timeout_in_seconds: task.timeout_seconds,
+    }
+    .into()
+}
+
+pub(super) fn task_output(task: &TaskCall, output: &str) -> EventDetails {
+    let TaskNamed {
+        resource,
+        resource_type,
+    } = named(task);
+    TaskOutput {
+        output: output.to_string(),
+        output_details: DataDetails::default(),
+        resource,
+        resource_type,
+    }
+    .into()
+}
+
+pub(super) fn task_error(
+    task: &TaskCall,
+    error: &Option<String>,
+    cause: &Option<String>,
+) -> EventDetails {
+    let TaskNamed {
+        resource,
+        resource_type,
+    } = named(task);
+    TaskError {
+        cause: cause.clone(),
+        error: error.clone(),
+        resource,
+        resource_type,
+    }
+    .into()
+}
+
+/// Parameters the API takes as text but Step Functions lets one give as any JSON (an SQS
+/// message body, an SNS message, a child execution's input, an event's detail): their JSON text.
+fn text_members(model: &str, operation: &str, parameters: Value) -> Value {
+    let Value::Object(fields) = parameters else {
+        return parameters;
+    };
+    let Some(m) = aws::models::service(model) else {
+        return Value::Object(fields);
+    };
+    let Some(shape) = m.operation(operation).and_then(|op| m.input(op)) else {
+        return Value::Object(fields);
+    };
+    let out = fields
+        .into_iter()
+        .map(|(k, v)| {
+            let member = m.member(shape, &k);
+            let v = match member {
+                Some(mem) if mem.shape.kind() == "string" && !v.is_string() && !v.is_null() => {
+                    Value::String(v.to_string())
+                }
+                Some(mem) if mem.shape.kind() == "list" && k == "Entries" => {
+                    stringify_entries(&m, m.inner(mem.shape, "member").shape, v)
+                }
+                _ => v,
+            };
+            (k, v)
+        })
+        .collect();
+    Value::Object(out)
+}
+
+/// EventBridge entries: each entry's `Detail` given as JSON becomes its text.
+fn stringify_entries(
+    model: &aws::models::ServiceModel,
+    entry: aws::models::Shape,
+    entries: Value,
+) -> Value {
+    let Value::Array(items) = entries else {
+        return entries;
+    };
+    Value::Array(
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(fields) => Value::Object(
+                    fields
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let text = model
+                                .member(entry, &k)
+                                .is_some_and(|m| m.shape.kind() == "string");
+                            if text && !v.is_string() && !v.is_null() {
+                                (k, Value::String(v.to_string()))
+                            } else {
+                                (k, v)
+                            }
+                        })
+                        .collect(),
+                ),
+                other => other,
+            })
+            .collect(),
+    )
+}
+
+/// A JSON protocol's timestamp (epoch seconds) as the SDK for Java 1 shows it: epoch
+/// milliseconds.
+fn epoch_millis(value: &Value) -> Value {
+    match value.as_f64() {
+        Some(seconds) => Value::from((seconds * 1000.0).round() as i64),
+        None => value.clone(),
+    }
+}
+
+impl ServiceTasks {
+    fn lambda_call(&self, task: &TaskCall) -> Result<aws::Call, Outcome> {
+        let Value::Object(mut params) = task.parameters() else {
+            return Err(Outcome::failed(
+                asl::error::RUNTIME,
+                "The Parameters of a lambda:invoke Task must be an object",
+            ));
+        };
+        let function = match params.shift_remove("FunctionName") {
+            Some(Value::String(name)) => name,
+            _ => {
+                return Err(Outcome::failed(
+                    asl::error::RUNTIME,
+                    "The FunctionName parameter is required",
+                ))
+            }
+        };
+        // No payload (or null) invokes the function with an empty object, as AWS does.
+        let payload = match params.shift_remove("Payload") {
+            None | Some(Value::Null) => "{}".to_string(),
+            Some(other) => other.to_string(),
+        };
+        Ok(invoke(task, &function, payload, params))
+    }
+
+    fn lambda_answer(&self, answer: Result<aws::Reply, aws::Failure>) -> Outcome {
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(failure) => return v1_error("lambda", &failure),
+        };
+        let done = invoked(&reply);
+        let payload: Value = serde_json::from_str(&done.payload)
+            .unwrap_or_else(|_| Value::String(done.payload.clone()));
+        if done.function_error {
+            return Outcome::failed(function_error_name(&done.payload), payload.to_string());
+        }
+        let mut fields = match reply.output.clone() {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        fields.shift_remove("FunctionError");
+        fields.insert("Payload".into(), payload);
+        Outcome::succeeded(&with_metadata(Value::Object(fields), &reply))
+    }
+}
+
+impl Integration for ServiceTasks {
+    fn events(&self) -> &'static TaskEvents {
+        &EVENTS
+    }
+
+    fn scheduled_details(&self, call: &TaskCall) -> EventDetails {
+        task_scheduled(call)
+    }
+
+    fn started_details(&self, call: &TaskCall, _worker_name: Option<&str>) -> EventDetails {
+        named(call).into()
+    }
+
+    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails {
+        task_output(call, output)
+    }
+
+    fn failed_details(
+        &self,
+        call: &TaskCall,
+        error: &Option<String>,
+        cause: &Option<String>,
+    ) -> EventDetails {
+        task_error(call, error, cause)
+    }
+
+    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails {
+        task_error(call, &Some(error.to_string()), &None)
+    }
+
+    fn call(&self, task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {
+        let (action, _) = action_of(task)?;
+        if action.model == "lambda" {
+            return Some(self.lambda_call(task));
+        }
+        Some(Ok(aws::Call {
+            service: action.model.into(),
+            operation: action.operation.into(),
+            input: text_members(action.model, action.operation, task.parameters()),
+            region: task.region.clone(),
+            pascal_case: true,
+            timeout: task
+                .timeout_seconds
+                .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
+        }))
+    }
+
+    fn answered(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Outcome {
+        let Some((action, _)) = action_of(task) else {
+            return Outcome::failed(asl::error::RUNTIME, "unknown integration");
+        };
+        if action.model == "lambda" {
+            return self.lambda_answer(answer);
+        }
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(failure) => return v1_error(action.model, &failure),
+        };
+        let mut output = reply.output.clone();
+        if action.model == "events" {
+            let failed = output
+                .get("FailedEntryCount")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            if failed > 0 {
+                return Outcome::failed("EventBridge.FailedEntry", output.to_string());
+            }
+        }
+        if action.model == "stepfunctions" {
+            if let Some(date) = output.get("StartDate").map(epoch_millis) {
+                output["StartDate"] = date;
+            }
+        }
+        Outcome::succeeded(&with_metadata(output, &reply))
+    }
+
+    fn poll(&self, task: &TaskCall, submitted: &Value) -> Option<aws::Call> {
+        let (action, pattern) = action_of(task)?;
+        if action.model != "stepfunctions" || !pattern.is_sync() {
+            return None;
+        }
+        let arn = submitted.get("ExecutionArn")?.as_str()?;
+        Some(aws::Call {
+            service: "stepfunctions".into(),
+            operation: "DescribeExecution".into(),
+            input: serde_json::json!({"executionArn": arn}),
+            region: task.region.clone(),
+            pascal_case: true,
+            timeout: Some(std::time::Duration::from_secs(30)),
+        })
+    }
+
+    fn polled(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Option<Outcome> {
+        let (_, pattern) = action_of(task)?;
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(aws::Failure::Transport(_)) | Err(aws::Failure::TimedOut) => return None,
+            Err(failure) => return Some(v1_error("stepfunctions", &failure)),
+        };
+        let status = reply
+            .output
+            .get("Status")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if status == "RUNNING" || status == "PENDING_REDRIVE" {
+            return None;
+        }
+        const SHOWN: [&str; 12] = [
+            "Cause",
+            "Error",
+            "ExecutionArn",
+            "Input",
+            "InputDetails",
+            "Name",
+            "Output",
+            "OutputDetails",
+            "StartDate",
+            "StateMachineArn",
+            "Status",
+            "StopDate",
+        ];
+        let mut fields = Map::new();
+        for (k, v) in reply.output.as_object().into_iter().flatten() {
+            if !SHOWN.contains(&k.as_str()) {
+                continue;
+            }
+            let v = match k.as_str() {
+                "StartDate" | "StopDate" => epoch_millis(v),
+                "Input" | "Output" if pattern == CallPattern::Sync2 => v
+                    .as_str()
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_else(|| v.clone()),
+                _ => v.clone(),
+            };
+            fields.insert(k.clone(), v);
+        }
+        let shown = sorted(fields);
+        Some(if status == "SUCCEEDED" {
+            Outcome::succeeded(&shown)
+        } else {
+            Outcome::failed("States.TaskFailed", shown.to_string())
+        })
+    }
+
+    fn limit_name(&self, task: &TaskCall) -> String {
+        named(task).resource_type
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(resource: &str, input: &str) -> TaskCall {
+        TaskCall {
+            resource: resource.into(),
+            input: input.into(),
+            timeout_seconds: None,
+            heartbeat_seconds: None,
+            region: "us-east-1".into(),
+            credentials: None,
+        }
+    }
+
+    #[test]
+    fn actions_are_served_with_the_patterns_aws_offers() {
+        assert!(serves("sqs", "sendMessage", TOKEN).is_some());
+        assert!(serves("dynamodb", "getItem", TOKEN).is_none());
+        assert!(serves("states", "startExecution", CallPattern::Sync2).is_some());
+        assert!(serves("sqs", "nope", RR).is_none());
+    }
+
+    #[test]
+    fn a_message_given_as_json_is_sent_as_its_text() {
+        let t = task(
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            r#"{"QueueUrl":"q","MessageBody":{"a":1}}"#,
+        );
+        let call = ServiceTasks.call(&t).unwrap().unwrap();
+        assert_eq!(
+            call.input,
+            serde_json::json!({"QueueUrl": "q", "MessageBody": "{\"a\":1}"})
+        );
+        assert_eq!(
+            named(&t),
+            TaskNamed {
+                resource: "sendMessage.waitForTaskToken".into(),
+                resource_type: "sqs".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_child_execution_that_ended_ends_the_sync_task() {
+        let t = task("arn:aws:states:::states:startExecution.sync:2", "{}");
+        let reply = |status: &str| aws::Reply {
+            status: 200,
+            headers: vec![],
+            output: serde_json::json!({"ExecutionArn": "e", "Status": status, "Output": "{\"x\":1}",
+                "StartDate": 1.5, "RedriveCount": 0}),
+            request_id: None,
+        };
+        assert_eq!(ServiceTasks.polled(&t, Ok(reply("RUNNING"))), None);
+        assert_eq!(
+            ServiceTasks.polled(&t, Ok(reply("SUCCEEDED"))),
+            Some(Outcome::Succeeded(
+                r#"{"ExecutionArn":"e","Output":{"x":1},"StartDate":1500,"Status":"SUCCEEDED"}"#
+                    .into()
+            ))
+        );
+        assert!(matches!(
+            ServiceTasks.polled(&t, Ok(reply("FAILED"))),
+            Some(Outcome::Failed { error, .. }) if error == "States.TaskFailed"
+        ));
+    }
+}
