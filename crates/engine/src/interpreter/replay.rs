@@ -105,6 +105,12 @@ impl Execution {
                 error: event.details.error().map(str::to_string),
                 cause: event.details.cause().map(str::to_string),
             })
+        } else if kind == EventType::TaskSubmitted {
+            Some(Signal::TaskSubmitted {
+                frame,
+                token,
+                output: event.details.output().unwrap_or("null").to_string(),
+            })
         } else if kind == events.timed_out {
             Some(Signal::TaskTimedOut {
                 frame,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::at::At;
 use super::context::Ctx;
 use super::data_flow::{compact, effective_task_input, evaluate_field};
-use super::frame::{Phase, Running, Step, TaskWait, TimerRequest};
+use super::frame::{Phase, Running, Status, Step, TaskWait, TimerRequest};
 use super::work::Work;
 use super::{Execution, Signal};
 use crate::history::EventType;
@@ -127,6 +127,38 @@ impl Execution {
         })
     }
 
+    /// Whether the execution waits only on the world to answer tasks by their tokens (a
+    /// callback whose call was made, an activity), with no timer and no call of this server's
+    /// outstanding: nothing moves it until a worker answers, so it need not stay in memory.
+    pub fn waits_only_on_tokens(&self) -> bool {
+        if self.status != Status::Running || !self.work.is_empty() || !self.timers.is_empty() {
+            return false;
+        }
+        let mut waits = 0;
+        for frame in &self.frames {
+            let Step::Run(run) = &frame.step else {
+                continue;
+            };
+            match &run.phase {
+                Phase::Parallel { .. } | Phase::Map(_) => {}
+                Phase::Task(w) => {
+                    let by_token = if w.integration.starts_at_once() {
+                        w.submitted.is_some()
+                            && w.request.call.target().pattern == CallPattern::WaitForTaskToken
+                    } else {
+                        true
+                    };
+                    if !by_token || w.timeout_due.is_some() || w.heartbeat_due.is_some() {
+                        return false;
+                    }
+                    waits += 1;
+                }
+                _ => return false,
+            }
+        }
+        waits > 0
+    }
+
     /// Whether `frame` still waits on the call of the task named by `token`.
     pub fn awaits_call(&self, frame: u32, token: &str) -> bool {
         self.task_status(frame, token).is_some()
@@ -236,7 +268,14 @@ impl Execution {
             integration.submitted_details(&call, &output)
         });
         let early = self.task_wait_mut(frame).and_then(|w| {
-            w.submitted = Some(serde_json::from_str(&output).unwrap_or(Value::Null));
+            // Only a `.sync` task reads its submission again (to watch its job); a callback
+            // keeps nothing of it, so that many waiting executions stay small.
+            w.submitted = Some(if w.request.call.target().pattern.is_sync() {
+                serde_json::from_str(&output).unwrap_or(Value::Null)
+            } else {
+                w.request.call.input = String::new();
+                Value::Null
+            });
             w.early.take()
         });
         if let Some(signal) = early {
@@ -379,7 +418,9 @@ mod tests {
     use crate::interpreter::test_support::{
         after_activity_task, assert_failed_with, assert_succeeded, details, event_types, start,
     };
-    use crate::interpreter::{Signal, Status};
+    use std::sync::Arc;
+
+    use crate::interpreter::{Execution, Signal, Status};
 
     const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:work";
 
@@ -462,6 +503,38 @@ mod tests {
         let types = event_types(&exec);
         let submitted = types.iter().position(|t| *t == "TaskSubmitted").unwrap();
         assert_eq!(types[submitted + 1], "TaskSucceeded");
+    }
+
+    #[test]
+    fn a_callback_waiting_after_its_submission_is_rebuilt_from_its_history() {
+        let definition = json!({"StartAt": "T", "States": {"T": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "f", "Payload": {"t.$": "$$.Task.Token"}},
+            "End": true}}});
+        let mut exec = start(definition.clone(), json!({}));
+        let token = exec.take_task_requests()[0].token.clone();
+        assert!(!exec.waits_only_on_tokens(), "its call is not answered yet");
+        exec.deliver(Signal::TaskSubmitted {
+            frame: 0,
+            token: token.clone(),
+            output: "{}".into(),
+        });
+        assert!(exec.waits_only_on_tokens());
+        let machine = Arc::new(asl::model::parse_definition(&definition.to_string()).unwrap());
+        let mut rebuilt =
+            Execution::replay(exec.info.clone(), machine, exec.events.clone()).expect("replays");
+        assert!(rebuilt.waits_only_on_tokens());
+        assert!(
+            rebuilt.calls_in_flight().is_empty(),
+            "the call is not made again"
+        );
+        assert_eq!(rebuilt.task_status(0, &token), Some(true));
+        rebuilt.deliver(Signal::TaskSucceeded {
+            frame: 0,
+            token,
+            output: "1".into(),
+        });
+        assert_succeeded(&rebuilt, json!(1));
     }
 
     #[test]

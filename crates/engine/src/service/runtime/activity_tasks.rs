@@ -104,7 +104,7 @@ impl Runtime {
     fn hand_out(&self, task: &ActivityTaskRecord) -> bool {
         if self.drives(&task.execution_arn) {
             self.deliver_queued(&task.execution_arn);
-            let running = lock(&self.running).get(&task.execution_arn).cloned();
+            let running = self.live(&task.execution_arn);
             return running.is_some_and(|r| {
                 lock(&r.execution).task_status(task.frame, &task.token) == Some(true)
             });
@@ -121,7 +121,7 @@ impl Runtime {
     /// Finds the execution waiting on `token`, checking the token as AWS does.
     fn waiting_task(&self, token: &str) -> Result<(String, u32)> {
         let parts = parse_token(token).ok_or_else(invalid_token)?;
-        let running = lock(&self.running).get(&parts.execution_arn).cloned();
+        let running = self.live(&parts.execution_arn);
         let status = match running {
             Some(running) => lock(&running.execution).task_status(parts.frame, token),
             None if self.store.is_shared() => {

@@ -81,6 +81,7 @@ impl Runtime {
         self.start_calls(&arn, calls);
         if still_running {
             self.timers.add(&arn, timers);
+            self.park_if_idle(&arn, &running);
         } else {
             self.ended(&running);
         }
@@ -139,17 +140,26 @@ impl Runtime {
     /// `ack` also acknowledges queued signals up to that sequence number in the same write.
     /// False when this node does not drive the execution.
     pub(super) fn deliver(&self, arn: &str, signals: Vec<Signal>, ack: Option<i64>) -> bool {
-        let Some(running) = lock(&self.running).get(arn).cloned() else {
-            return false;
+        let running = loop {
+            let Some(running) = self.live(arn) else {
+                return false;
+            };
+            // Its adoption may have failed to commit (or it was parked) while this waited for
+            // the lock.
+            let still_here = {
+                let _exec = lock(&running.execution);
+                lock(&self.running)
+                    .get(arn)
+                    .is_some_and(|r| Arc::ptr_eq(r, &running))
+            };
+            if still_here {
+                break running;
+            }
+            if !lock(&self.parked).contains(arn) {
+                return false;
+            }
         };
         let mut exec = lock(&running.execution);
-        // Its adoption may have failed to commit while this waited for the lock.
-        let still_here = lock(&self.running)
-            .get(arn)
-            .is_some_and(|r| Arc::ptr_eq(r, &running));
-        if !still_here {
-            return false;
-        }
         if !exec.is_running() {
             return true;
         }
@@ -190,6 +200,7 @@ impl Runtime {
             self.ended(&running);
         } else {
             self.timers.add(arn, timers);
+            self.park_if_idle(arn, &running);
         }
         true
     }

@@ -15,6 +15,7 @@ mod activity_tasks;
 mod calls;
 mod driving;
 mod express;
+mod parking;
 mod records;
 mod redrive;
 mod resume;
@@ -26,7 +27,7 @@ pub use express::drive_to_end;
 pub use records::from_record;
 pub use resume::LEASE_MS;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use asl::model::StateMachine;
@@ -62,6 +63,9 @@ pub(crate) struct Runtime {
     /// Read for the definitions of rebuilt executions and told when an execution ends.
     catalog: Arc<Catalog>,
     running: Mutex<HashMap<String, Arc<Running>>>,
+    /// Executions this node drives that wait only on task tokens and are not held in memory:
+    /// the first signal for one rebuilds it from its history (`parking`).
+    parked: Mutex<HashSet<String>>,
     timers: TimerQueue,
     activity_queues: ActivityQueues,
     /// Makes the calls of Task states (Lambda, AWS services, nested executions).
@@ -84,6 +88,7 @@ impl Runtime {
             clock,
             catalog,
             running: Mutex::new(HashMap::new()),
+            parked: Mutex::new(HashSet::new()),
             timers: TimerQueue::default(),
             activity_queues: ActivityQueues::default(),
             caller: OnceLock::new(),
@@ -138,6 +143,6 @@ impl Runtime {
 
     /// Whether this node drives the execution.
     fn drives(&self, arn: &str) -> bool {
-        lock(&self.running).contains_key(arn)
+        lock(&self.running).contains_key(arn) || lock(&self.parked).contains(arn)
     }
 }

@@ -46,7 +46,7 @@ impl Runtime {
             Ok(q) if !q.is_empty() => q,
             _ => return,
         };
-        let Some(running) = lock(&self.running).get(arn).cloned() else {
+        let Some(running) = self.live(arn) else {
             if !self.store.is_shared() {
                 // Nobody else could deliver them: the execution is over.
                 let _ = self.store.write(vec![Write::AckSignals {
