@@ -28,6 +28,7 @@ class Call:
     payload: str
     scope: tuple[str, str] | None  # (region, service) signed for
     invocation_type: str
+    key: str | None  # the access key id that signed
 
 
 @dataclass
@@ -44,12 +45,17 @@ class Recorder:
             return [c for c in self.calls if c.function == function]
 
 
-SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
 def signed_scope(environ) -> tuple[str, str] | None:
     m = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-    return (m.group(1), m.group(2)) if m else None
+    return (m.group(2), m.group(3)) if m else None
+
+
+def signing_key(environ) -> str | None:
+    m = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return m.group(1) if m else None
 
 
 class Lambda:
@@ -66,7 +72,8 @@ class Lambda:
             return self.answer(start_response, "404 Not Found", {"message": "unknown path"}, request_id)
         name = m.group(1).split(":function:")[-1].split(":")[0]
         self.recorder.add(
-            Call(path, name, body.decode(), signed_scope(environ), environ.get("HTTP_X_AMZ_INVOCATION_TYPE", ""))
+            Call(path, name, body.decode(), signed_scope(environ), environ.get("HTTP_X_AMZ_INVOCATION_TYPE", ""),
+                 signing_key(environ))
         )
         if name.startswith("echo"):
             return self.answer(start_response, "200 OK", body, request_id, version=True)

@@ -81,6 +81,17 @@ def test_lambda_invoke_answers_with_the_payload_and_aws_metadata_signed_for_lamb
     assert calls[0].scope == ("us-east-1", "lambda"), "signed with SigV4 for Lambda in the region"
 
 
+def test_a_tasks_credentials_name_the_role_whose_credentials_sign_its_call(sfn, fake):
+    name = unique("echo")
+    role = "arn:aws:iam::123456789012:role/stepfn-e2e-task-role"
+    described, events = run(sfn, task("arn:aws:states:::lambda:invoke", Credentials={"RoleArn.$": "$.role"},
+                                       Parameters={"FunctionName": name}), {"role": role})
+    assert described["status"] == "SUCCEEDED", described
+    assert events[2]["taskScheduledEventDetails"]["taskCredentials"] == {"roleArn": role}
+    [call] = fake.recorder.to(name)
+    assert call.key and call.key != KEY, "signed with the assumed role's credentials, not the server's"
+
+
 def test_a_bare_function_arn_records_lambda_function_events(sfn):
     described, events = run(sfn, task(FUNCTION_ARN + unique("echo")), {"b": [1, 2]})
     assert described["status"] == "SUCCEEDED", described

@@ -37,6 +37,9 @@ pub struct Call {
     pub pascal_case: bool,
     /// How long the whole call may take.
     pub timeout: Option<Duration>,
+    /// A role to assume for the call (STS AssumeRole with the chain's credentials); its
+    /// credentials sign the call.
+    pub role_arn: Option<String>,
 }
 
 /// What a service answered to a call that succeeded.
@@ -124,7 +127,11 @@ impl Client {
         let url = format!("{base}{}", request.path);
         let mut headers = request.headers;
         let s3_style = model.protocol() == "rest-xml";
-        if let Some(creds) = self.credentials.get().await {
+        let creds = match &call.role_arn {
+            Some(role) => Some(self.assumed(role, &call.region).await?),
+            None => self.credentials.get().await,
+        };
+        if let Some(creds) = creds {
             let added = signing::signature_headers(
                 &creds,
                 &call.region,
@@ -184,6 +191,48 @@ impl Client {
             output,
             request_id: request_id.or(body_id),
         })
+    }
+}
+
+impl Client {
+    /// The credentials of a role (STS AssumeRole, kept until shortly before they expire).
+    async fn assumed(
+        &self,
+        role: &str,
+        region: &str,
+    ) -> Result<aws_credential_types::Credentials, Failure> {
+        if let Some(c) = self.credentials.assumed(role).await {
+            return Ok(c);
+        }
+        let call = Call {
+            service: "sts".into(),
+            operation: "AssumeRole".into(),
+            input: serde_json::json!({"RoleArn": role, "RoleSessionName": "stepfn"}),
+            region: region.to_string(),
+            pascal_case: false,
+            timeout: Some(Duration::from_secs(30)),
+            role_arn: None,
+        };
+        let reply = Box::pin(self.send(call)).await?;
+        let c = &reply.output["Credentials"];
+        let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_string);
+        let (Some(key), Some(secret)) = (text("AccessKeyId"), text("SecretAccessKey")) else {
+            return Err(Failure::Transport(format!(
+                "AssumeRole of {role} answered no credentials"
+            )));
+        };
+        let expiry = text("Expiration")
+            .and_then(|e| chrono::DateTime::parse_from_rfc3339(&e).ok())
+            .map(|t| std::time::SystemTime::from(t.with_timezone(&chrono::Utc)));
+        let creds = aws_credential_types::Credentials::new(
+            key,
+            secret,
+            text("SessionToken"),
+            expiry,
+            "sts",
+        );
+        self.credentials.keep_assumed(role, creds.clone()).await;
+        Ok(creds)
     }
 }
 

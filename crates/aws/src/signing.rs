@@ -17,6 +17,8 @@ pub struct CredentialSource {
         Option<aws_config::default_provider::credentials::DefaultCredentialsChain>,
     >,
     cached: Mutex<Option<Credentials>>,
+    /// Credentials of roles assumed for Tasks' `Credentials`, by role ARN.
+    roles: Mutex<std::collections::HashMap<String, Credentials>>,
 }
 
 impl Default for CredentialSource {
@@ -24,22 +26,41 @@ impl Default for CredentialSource {
         CredentialSource {
             chain: tokio::sync::OnceCell::new(),
             cached: Mutex::new(None),
+            roles: Mutex::new(std::collections::HashMap::new()),
         }
     }
 }
 
+/// Whether credentials stay good for five minutes more.
+fn fresh(c: &Credentials) -> bool {
+    c.expiry()
+        .is_none_or(|e| e > SystemTime::now() + Duration::from_secs(300))
+}
+
 impl CredentialSource {
+    /// A role's credentials assumed earlier, while they are fresh.
+    pub async fn assumed(&self, role: &str) -> Option<Credentials> {
+        self.roles
+            .lock()
+            .await
+            .get(role)
+            .filter(|c| fresh(c))
+            .cloned()
+    }
+
+    pub async fn keep_assumed(&self, role: &str, credentials: Credentials) {
+        self.roles
+            .lock()
+            .await
+            .insert(role.to_string(), credentials);
+    }
+
     /// The current credentials; None when the chain has none (requests then go unsigned, which
     /// only local emulators accept).
     pub async fn get(&self) -> Option<Credentials> {
         let mut cached = self.cached.lock().await;
-        if let Some(c) = cached.as_ref() {
-            let fresh = c
-                .expiry()
-                .is_none_or(|e| e > SystemTime::now() + Duration::from_secs(300));
-            if fresh {
-                return Some(c.clone());
-            }
+        if let Some(c) = cached.as_ref().filter(|c| fresh(c)) {
+            return Some(c.clone());
         }
         let chain = self
             .chain

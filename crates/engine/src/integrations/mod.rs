@@ -63,6 +63,15 @@ impl TaskCall {
         TaskResource::parse(&self.resource)
     }
 
+    /// The role the Task's `Credentials` name, to assume for its calls.
+    pub fn role_arn(&self) -> Option<String> {
+        self.credentials
+            .as_ref()?
+            .get("roleArn")?
+            .as_str()
+            .map(str::to_string)
+    }
+
     /// The effective input, parsed.
     pub fn parameters(&self) -> Value {
         serde_json::from_str(&self.input).unwrap_or(Value::Null)

@@ -355,6 +355,7 @@ impl Integration for ServiceTasks {
             timeout: task
                 .timeout_seconds
                 .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
+            role_arn: task.role_arn(),
         }))
     }
 
@@ -400,6 +401,7 @@ impl Integration for ServiceTasks {
             region: task.region.clone(),
             pascal_case: true,
             timeout: Some(std::time::Duration::from_secs(30)),
+            role_arn: task.role_arn(),
         })
     }
 

@@ -46,6 +46,10 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, 
         )?),
         None => None,
     };
+    let credentials = match &spec.credentials {
+        Some(template) => Some(task_credentials(ctx, at, template)?),
+        None => None,
+    };
     let region = asl::arn::Arn::parse(&ctx.info.execution_arn)
         .map(|a| a.region.to_string())
         .unwrap_or_default();
@@ -57,9 +61,35 @@ pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, 
             timeout_seconds,
             heartbeat_seconds,
             region,
-            credentials: None,
+            credentials,
         },
     })
+}
+
+/// The Task's `Credentials` (a template, JSONPath or JSONata, over the state's input), as the
+/// history shows them: `{"roleArn": …}`.
+fn task_credentials(ctx: &mut Ctx, at: &At, template: &Value) -> Result<Value, StatesError> {
+    let (run, state, context) = (at.run, at.state, &at.context);
+    let evaluated = if state.is_jsonata() {
+        let compiled = asl::jsonata::JsonataTemplate::compile(template)?;
+        let vars = ctx.vars();
+        let states = super::data_flow::states_of(&run.input, context);
+        compiled.eval(&states, &vars, &mut ctx.env, "Credentials")?
+    } else {
+        let compiled = asl::template::Template::compile(template).map_err(StatesError::runtime)?;
+        let vars = ctx.vars();
+        let input =
+            super::data_flow::apply_input_path(&state.input_path, &run.input, context, &vars)?;
+        let scope = asl::Scope::new(&input, context, &vars);
+        compiled.eval(&scope, &mut ctx.env)?
+    };
+    match evaluated.get("RoleArn") {
+        Some(Value::String(role)) => Ok(serde_json::json!({ "roleArn": role })),
+        other => Err(StatesError::runtime(format!(
+            "The value for the field 'RoleArn' must be a STRING, got {}",
+            other.map_or("nothing".to_string(), compact)
+        ))),
+    }
 }
 
 /// TimeoutSeconds / HeartbeatSeconds (literal, path or JSONata): a positive whole number.
