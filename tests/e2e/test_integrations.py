@@ -284,3 +284,19 @@ def test_kill_9_keeps_callbacks_sync_children_and_calls_in_flight(fake, tmp_path
         assert len(fake.recorder.to(slow_fn)) == 6, "each call in flight was made again after the restart"
     finally:
         s2.stop()
+
+
+def test_test_state_calls_the_service_when_no_mock_is_given(sfn, fake):
+    name = unique("echo")
+    answer = sfn.test_state(
+        definition=json.dumps({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                               "Parameters": {"FunctionName": name, "Payload.$": "$"},
+                               "OutputPath": "$.Payload", "End": True}),
+        roleArn="arn:aws:iam::123456789012:role/stepfn-e2e-role", input='{"x": 1}')
+    assert (answer["status"], json.loads(answer["output"])) == ("SUCCEEDED", {"x": 1}), answer
+    assert len(fake.recorder.to(name)) == 1
+    failed = sfn.test_state(
+        definition=json.dumps({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                               "Parameters": {"FunctionName": unique("fail")}, "End": True}),
+        roleArn="arn:aws:iam::123456789012:role/stepfn-e2e-role", input="{}")
+    assert (failed["status"], failed["error"]) == ("FAILED", "ValueError"), failed

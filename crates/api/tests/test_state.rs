@@ -60,7 +60,9 @@ async fn mistakes_in_nested_members_are_client_errors() {
         json!({"definition": definition, "mock": {"result": "{}"}, "context": "[]"}),
         json!({"definition": definition, "mock": {"result": "{}"}, "variables": "{"}),
         json!({"definition": definition, "mock": {"result": "{}"}, "input": "{"}),
-        json!({"definition": definition, "roleArn": "arn:aws:iam::123456789012:role/r"}),
+        // Without a mock only a request-response call is made for real.
+        json!({"definition": definition.replace("lambda:invoke", "lambda:invoke.waitForTaskToken"),
+               "roleArn": "arn:aws:iam::123456789012:role/r"}),
         json!({"definition": "{\"Type\": \"Map\"}", "mock": {"result": "[]"}}),
         json!({"definition": "[]"}),
     ];

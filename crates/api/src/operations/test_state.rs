@@ -57,6 +57,7 @@ pub(super) fn test_state(
         account_id: service.config.account_id.clone(),
         region: ctx.region.clone(),
         now_ms: service.now_ms(),
+        caller: Some(service.caller()),
     };
     let result = engine::test_state::test_state(&request.0, &surroundings)?;
     Ok(result.into())

@@ -107,6 +107,11 @@ impl Service {
         self.runtime.set_caller(caller);
     }
 
+    /// What makes the calls of Task states (TestState's too).
+    pub fn caller(&self) -> Arc<dyn aws::Caller> {
+        self.runtime.caller()
+    }
+
     /// The catalog the service's executions run state machines of.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog

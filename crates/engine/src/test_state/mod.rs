@@ -98,11 +98,13 @@ pub struct TestStateRequest {
 }
 
 /// Where the test runs: the facts the default context object shows.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Surroundings {
     pub account_id: String,
     pub region: String,
     pub now_ms: i64,
+    /// What makes a Task's call when no mock answers for it.
+    pub caller: Option<Arc<dyn aws::Caller>>,
 }
 
 /// `status` of a TestState response.
@@ -212,6 +214,7 @@ pub fn test_state(
             state: &state,
             mocked: mocked.as_ref(),
             configuration: &request.state_configuration,
+            surroundings,
         };
         test.run(&mut ctx, run)
     };
@@ -322,9 +325,15 @@ fn check_mock(request: &TestStateRequest, state: &State) -> Result<Option<Mocked
                     "RoleArn must be specified when testing a Task state",
                 ));
             }
-            // AWS calls the real service here; this server has none to call.
+            // AWS calls the real service here, as this server does for a call it makes
+            // itself that answers at once (request-response).
+            let called_here = crate::integrations::integration_for(&task.target)
+                .is_some_and(|i| i.starts_at_once());
+            if called_here && task.target.pattern == asl::resource::CallPattern::RequestResponse {
+                return Ok(None);
+            }
             return Err(validation(format!(
-                "This server cannot call the resource '{}' for TestState: give a mock (mock.result or mock.errorOutput) for a Task state",
+                "This server cannot run the resource '{}' for TestState without a mock: give a mock (mock.result or mock.errorOutput) for a Task state",
                 task.resource
             )));
         }
@@ -588,6 +597,7 @@ struct Test<'t> {
     state: &'t State,
     mocked: Option<&'t Mocked>,
     configuration: &'t StateConfiguration,
+    surroundings: &'t Surroundings,
 }
 
 impl Test<'_> {
@@ -652,15 +662,60 @@ impl Test<'_> {
     /// A Task state: its effective input, then the mocked answer in place of the service's.
     fn invoke_task(&self, ctx: &mut Ctx, run: &Running) -> Result<Work, StatesError> {
         let context = ctx.context(run, None);
-        effective_task_input(ctx, run, self.state, &context)?;
+        let effective = effective_task_input(ctx, run, self.state, &context)?;
         match self.mocked {
+            None => {
+                // No mock: the service is called, as an execution would call it.
+                let result = self.call(&effective)?;
+                ctx.inspect(|i| i.result = Some(result.clone()));
+                result_exit(ctx, run, self.state, &context, result)
+            }
             Some(Mocked::Result(result)) => {
                 ctx.inspect(|i| i.result = Some(result.clone()));
                 result_exit(ctx, run, self.state, &context, result.clone())
             }
             Some(Mocked::Error(error)) => Err(error.clone()),
-            // Refused before evaluation: a Task is only tested with a mock.
-            None => Err(StatesError::runtime("no mock for the Task state")),
+        }
+    }
+
+    /// A Task's call made for real (request-response), waited for: its result, or its error.
+    fn call(&self, effective: &Value) -> Result<Value, StatesError> {
+        let StateKind::Task(spec) = &self.state.kind else {
+            return Err(StatesError::runtime("not a Task state"));
+        };
+        let integration = crate::integrations::integration_for(&spec.target)
+            .ok_or_else(|| StatesError::runtime("this resource is not supported"))?;
+        let task = crate::integrations::TaskCall {
+            resource: spec.resource.clone(),
+            input: effective.to_string(),
+            timeout_seconds: None,
+            heartbeat_seconds: None,
+            region: self.surroundings.region.clone(),
+            credentials: None,
+        };
+        let outcome = match integration.call(&task) {
+            None => return Err(StatesError::runtime("this resource makes no call")),
+            Some(Err(outcome)) => outcome,
+            Some(Ok(call)) => {
+                let (Some(caller), Ok(handle)) = (
+                    self.surroundings.caller.clone(),
+                    tokio::runtime::Handle::try_current(),
+                ) else {
+                    return Err(StatesError::runtime("no AWS client to make the call"));
+                };
+                // TestState runs on a blocking thread: it waits for the answer there.
+                let answer = handle.block_on(async move { caller.call(call).await });
+                integration.answered(&task, answer)
+            }
+        };
+        match outcome {
+            crate::integrations::Outcome::Succeeded(text)
+            | crate::integrations::Outcome::Submitted(text) => {
+                Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+            }
+            crate::integrations::Outcome::Failed { error, cause } => {
+                Err(StatesError::new(error, cause))
+            }
         }
     }
 

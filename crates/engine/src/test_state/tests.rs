@@ -12,6 +12,7 @@ fn surroundings() -> Surroundings {
         account_id: "111111111111".into(),
         region: "us-east-1".into(),
         now_ms: 1_700_000_000_000,
+        caller: None,
     }
 }
 

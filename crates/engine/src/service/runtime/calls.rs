@@ -137,7 +137,7 @@ pub(crate) async fn perform(
 }
 
 impl Runtime {
-    pub(super) fn caller(&self) -> Arc<dyn aws::Caller> {
+    pub(crate) fn caller(&self) -> Arc<dyn aws::Caller> {
         self.caller
             .get()
             .cloned()
