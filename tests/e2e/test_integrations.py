@@ -300,3 +300,20 @@ def test_test_state_calls_the_service_when_no_mock_is_given(sfn, fake):
                                "Parameters": {"FunctionName": unique("fail")}, "End": True}),
         roleArn="arn:aws:iam::123456789012:role/stepfn-e2e-role", input="{}")
     assert (failed["status"], failed["error"]) == ("FAILED", "ValueError"), failed
+
+
+def test_sync_jobs_are_watched_until_they_end(sfn, fake):
+    job = unique("job")
+    fake.client("glue").create_job(Name=job, Role="arn:aws:iam::123456789012:role/glue",
+                                   Command={"Name": "glueetl", "ScriptLocation": "s3://b/s.py"})
+    described, events = run(sfn, task("arn:aws:states:::glue:startJobRun.sync", Parameters={"JobName": job}), timeout=60)
+    assert described["status"] == "SUCCEEDED", described
+    out = json.loads(described["output"])
+    assert (out["JobName"], out["JobRunState"]) == (job, "SUCCEEDED"), out
+    submitted = next(e for e in events if e["type"] == "TaskSubmitted")
+    assert json.loads(submitted["taskSubmittedEventDetails"]["output"])["JobName"] == job
+
+    described, _ = run(sfn, task("arn:aws:states:::athena:startQueryExecution.sync", Parameters={
+        "QueryString": "SELECT 1", "ResultConfiguration": {"OutputLocation": "s3://results/"}}), timeout=60)
+    assert described["status"] == "SUCCEEDED", described
+    assert json.loads(described["output"])["QueryExecution"]["Status"]["State"] == "SUCCEEDED"

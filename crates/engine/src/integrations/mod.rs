@@ -10,6 +10,7 @@
 pub mod activity;
 mod aws_sdk;
 mod calls;
+mod jobs;
 mod lambda;
 mod services;
 

@@ -1,6 +1,8 @@
 //! The optimized integrations (`arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken]`):
 //! Lambda `invoke`, SQS `sendMessage`, SNS `publish`, DynamoDB `getItem` / `putItem` /
-//! `updateItem` / `deleteItem`, EventBridge `putEvents`, Step Functions `startExecution`;
+//! `updateItem` / `deleteItem`, EventBridge `putEvents`, Glue `startJobRun`, Batch `submitJob`,
+//! Athena `startQueryExecution`, CodeBuild `startBuild`, ECS `runTask` (their `.sync` in
+//! `jobs`), Step Functions `startExecution`;
 //! recorded as the Task* events. Each is the service's API call through the generic client with
 //! what Step Functions adds: parameters that take text given as JSON, the response metadata, the
 //! SDK for Java 1's error names, `.sync` polling.
@@ -9,6 +11,7 @@ use asl::resource::{CallPattern, ResourceKind};
 use serde_json::{Map, Value};
 
 use super::calls::{sorted, v1_error, with_metadata, Outcome};
+use super::jobs;
 use super::lambda::{function_error_name, invoke, invoked};
 use super::{Integration, TaskCall, TaskEvents};
 use crate::history::{
@@ -27,6 +30,7 @@ struct Action {
 
 const RR: CallPattern = CallPattern::RequestResponse;
 const TOKEN: CallPattern = CallPattern::WaitForTaskToken;
+const SYNC: CallPattern = CallPattern::Sync;
 
 static ACTIONS: &[Action] = &[
     Action {
@@ -84,6 +88,41 @@ static ACTIONS: &[Action] = &[
         model: "events",
         operation: "PutEvents",
         patterns: &[RR, TOKEN],
+    },
+    Action {
+        service: "glue",
+        action: "startJobRun",
+        model: "glue",
+        operation: "StartJobRun",
+        patterns: &[RR, SYNC, TOKEN],
+    },
+    Action {
+        service: "batch",
+        action: "submitJob",
+        model: "batch",
+        operation: "SubmitJob",
+        patterns: &[RR, SYNC, TOKEN],
+    },
+    Action {
+        service: "athena",
+        action: "startQueryExecution",
+        model: "athena",
+        operation: "StartQueryExecution",
+        patterns: &[RR, SYNC],
+    },
+    Action {
+        service: "codebuild",
+        action: "startBuild",
+        model: "codebuild",
+        operation: "StartBuild",
+        patterns: &[RR, SYNC],
+    },
+    Action {
+        service: "ecs",
+        action: "runTask",
+        model: "ecs",
+        operation: "RunTask",
+        patterns: &[RR, SYNC, TOKEN],
     },
     Action {
         service: "states",
@@ -380,6 +419,14 @@ impl Integration for ServiceTasks {
                 return Outcome::failed("EventBridge.FailedEntry", output.to_string());
             }
         }
+        if action.model == "glue" {
+            // The job's name is given back with its run's id, as AWS does.
+            if let (Some(name), Value::Object(fields)) =
+                (task.parameters().get("JobName").cloned(), &mut output)
+            {
+                fields.insert("JobName".into(), name);
+            }
+        }
         if action.model == "stepfunctions" {
             if let Some(date) = output.get("StartDate").map(epoch_millis) {
                 output["StartDate"] = date;
@@ -390,7 +437,21 @@ impl Integration for ServiceTasks {
 
     fn poll(&self, task: &TaskCall, submitted: &Value) -> Option<aws::Call> {
         let (action, pattern) = action_of(task)?;
-        if action.model != "stepfunctions" || !pattern.is_sync() {
+        if !pattern.is_sync() {
+            return None;
+        }
+        if let Some(watch) = jobs::watch(action.model) {
+            return Some(aws::Call {
+                service: action.model.into(),
+                operation: watch.operation.into(),
+                input: (watch.input)(&task.parameters(), submitted)?,
+                region: task.region.clone(),
+                pascal_case: true,
+                timeout: Some(std::time::Duration::from_secs(30)),
+                role_arn: task.role_arn(),
+            });
+        }
+        if action.model != "stepfunctions" {
             return None;
         }
         let arn = submitted.get("ExecutionArn")?.as_str()?;
@@ -406,12 +467,18 @@ impl Integration for ServiceTasks {
     }
 
     fn polled(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Option<Outcome> {
-        let (_, pattern) = action_of(task)?;
+        let (action, pattern) = action_of(task)?;
         let reply = match answer {
             Ok(reply) => reply,
             Err(aws::Failure::Transport(_)) | Err(aws::Failure::TimedOut) => return None,
-            Err(failure) => return Some(v1_error("stepfunctions", &failure)),
+            Err(failure) => return Some(v1_error(action.model, &failure)),
         };
+        if let Some(watch) = jobs::watch(action.model) {
+            return jobs::ended(watch, reply.output).map(|ended| match ended {
+                Ok(result) => Outcome::succeeded(&result),
+                Err(job) => Outcome::failed("States.TaskFailed", job.to_string()),
+            });
+        }
         let status = reply
             .output
             .get("Status")
