@@ -317,3 +317,76 @@ def test_sync_jobs_are_watched_until_they_end(sfn, fake):
         "QueryString": "SELECT 1", "ResultConfiguration": {"OutputLocation": "s3://results/"}}), timeout=60)
     assert described["status"] == "SUCCEEDED", described
     assert json.loads(described["output"])["QueryExecution"]["Status"]["State"] == "SUCCEEDED"
+
+
+class Endpoint:
+    """A local HTTP API for the HTTP Task: answers `{"got": <request>}` (404 under /missing) and
+    keeps each request it was sent."""
+
+    def __init__(self):
+        import http.server
+
+        requests = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_any(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n).decode() if n else ""
+                requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
+                data = json.dumps({"got": {"method": self.command, "path": self.path}}).encode()
+                self.send_response(404 if self.path.startswith("/missing") else 200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_any
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def test_the_http_task_calls_an_api_with_its_connections_authorization(sfn, fake):
+    api = Endpoint()
+    try:
+        events = fake.client("events")
+        connection = events.create_connection(
+            Name=unique("conn"), AuthorizationType="API_KEY",
+            AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "k-123"},
+                            "InvocationHttpParameters": {"HeaderParameters": [
+                                {"Key": "x-from-connection", "Value": "yes", "IsValueSecret": False}]}})["ConnectionArn"]
+        described, events_ = run(sfn, task("arn:aws:states:::http:invoke", Parameters={
+            "ApiEndpoint": f"{api.url}/items", "Method": "POST",
+            "Authentication": {"ConnectionArn": connection},
+            "Headers": {"x-custom": "c"}, "QueryParameters": {"tags": ["a", "b"]},
+            "RequestBody": {"name.$": "$.name"},
+            "Transform": {"RequestBodyEncoding": "URL_ENCODED", "RequestEncodingOptions": {"ArrayFormat": "REPEAT"}}}),
+            {"name": "n 1"})
+        assert described["status"] == "SUCCEEDED", described
+        out = json.loads(described["output"])
+        assert (out["StatusCode"], out["StatusText"]) == (200, "OK"), out
+        assert out["ResponseBody"] == {"got": {"method": "POST", "path": "/items?tags=a&tags=b"}}
+        sent = api.requests[-1]
+        assert sent["headers"]["x-api-key"] == "k-123" and sent["headers"]["x-from-connection"] == "yes"
+        assert sent["headers"]["x-custom"] == "c"
+        assert sent["body"] == "name=n%201"
+        assert events_[2]["taskScheduledEventDetails"]["resourceType"] == "http"
+
+        described, _ = run(sfn, task("arn:aws:states:::http:invoke", Parameters={
+            "ApiEndpoint": f"{api.url}/missing", "Method": "GET", "Authentication": {"ConnectionArn": connection}}))
+        assert described.get("error") == "States.Http.StatusCode.404", described
+        assert json.loads(described["cause"])["StatusCode"] == 404
+
+        closed = free_port()
+        described, _ = run(sfn, task("arn:aws:states:::http:invoke", Parameters={
+            "ApiEndpoint": f"http://127.0.0.1:{closed}/x", "Method": "GET", "Authentication": {"ConnectionArn": connection}}))
+        assert described.get("error") == "States.Http.Socket", described
+    finally:
+        api.stop()

@@ -79,12 +79,44 @@ pub enum Failure {
     TimedOut,
 }
 
+/// A plain HTTP request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub timeout: Duration,
+}
+
+/// What a plain HTTP request was answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 /// Something that makes AWS calls: the [`Client`], or a fake in tests.
 pub trait Caller: Send + Sync {
     fn call<'a>(
         &'a self,
         call: Call,
     ) -> Pin<Box<dyn Future<Output = Result<Reply, Failure>> + Send + 'a>>;
+
+    /// A plain HTTP request to any URL, unsigned (the HTTP Task).
+    fn send_http<'a>(
+        &'a self,
+        request: HttpRequest,
+    ) -> Pin<Box<dyn Future<Output = Result<HttpResponse, Failure>> + Send + 'a>> {
+        let _ = request;
+        Box::pin(async {
+            Err(Failure::Transport(
+                "this caller sends no HTTP requests".into(),
+            ))
+        })
+    }
 }
 
 /// The real client: pooled HTTP connections, endpoints and credentials from the environment.
@@ -248,6 +280,53 @@ impl Caller for Client {
                     .unwrap_or(Err(Failure::TimedOut)),
                 None => self.send(call).await,
             }
+        })
+    }
+
+    fn send_http<'a>(
+        &'a self,
+        request: HttpRequest,
+    ) -> Pin<Box<dyn Future<Output = Result<HttpResponse, Failure>> + Send + 'a>> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes())
+                .map_err(|e| Failure::Invalid(e.to_string()))?;
+            let mut builder = self
+                .http
+                .request(method, &request.url)
+                .timeout(request.timeout)
+                .body(request.body);
+            for (k, v) in &request.headers {
+                builder = builder.header(k, v);
+            }
+            let response = builder.send().await.map_err(|e| {
+                if e.is_timeout() {
+                    Failure::TimedOut
+                } else {
+                    Failure::Transport(transport_message(&e))
+                }
+            })?;
+            let status = response.status();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| Failure::Transport(transport_message(&e)))?
+                .to_vec();
+            Ok(HttpResponse {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or("").to_string(),
+                headers,
+                body,
+            })
         })
     }
 }

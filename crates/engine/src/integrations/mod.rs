@@ -10,6 +10,7 @@
 pub mod activity;
 mod aws_sdk;
 mod calls;
+mod http;
 mod jobs;
 mod lambda;
 mod services;
@@ -19,6 +20,8 @@ use asl::resource::{ResourceKind, TaskResource};
 use asl::StatesError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
 
 pub use calls::Outcome;
 
@@ -89,7 +92,7 @@ pub struct TaskRequest {
 }
 
 /// One kind of thing a Task calls.
-pub trait Integration: std::fmt::Debug + Sync {
+pub trait Integration: std::fmt::Debug + Send + Sync {
     fn events(&self) -> &'static TaskEvents;
     /// What must hold before the task is scheduled (the activity exists), asked of the world
     /// through `observe`.
@@ -130,6 +133,22 @@ pub trait Integration: std::fmt::Debug + Sync {
         let _ = (task, answer);
         Outcome::failed(asl::error::RUNTIME, "this integration makes no calls")
     }
+    /// Makes the task's call with `caller` and says what came of it: by default the one AWS
+    /// call of [`Integration::call`], read by [`Integration::answered`]. None when the world
+    /// takes the task up (activities).
+    fn run<'a>(
+        &'a self,
+        task: &'a TaskCall,
+        caller: &'a dyn aws::Caller,
+    ) -> Option<Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>> {
+        let call = self.call(task)?;
+        Some(Box::pin(async move {
+            match call {
+                Err(outcome) => outcome,
+                Ok(call) => self.answered(task, caller.call(call).await),
+            }
+        }))
+    }
     /// `.sync`: the call that asks whether the job a submitted task started has ended.
     fn poll(&self, _task: &TaskCall, _submitted: &Value) -> Option<aws::Call> {
         None
@@ -164,6 +183,9 @@ pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integrati
             services::serves(service, action, resource.pattern)
         }
         ResourceKind::AwsSdk { service, .. } => aws_sdk::serves(service, resource.pattern),
+        ResourceKind::Http if resource.pattern == asl::resource::CallPattern::RequestResponse => {
+            Some(&http::Http)
+        }
         _ => None,
     }
 }
@@ -226,7 +248,8 @@ mod tests {
     #[test]
     fn other_resources_are_not_served() {
         for resource in [
-            "arn:aws:states:::http:invoke",
+            "arn:aws:states:::apigateway:invoke",
+            "arn:aws:states:::http:invoke.sync",
             "arn:aws:states:::dynamodb:getItem.sync",
             "arn:aws:states:::aws-sdk:nosuchservice:doIt",
             "arn:aws:states:us-east-1:123456789012:activity:a:b",

@@ -173,6 +173,7 @@ pub(super) fn named(task: &TaskCall) -> TaskNamed {
     let (resource_type, action) = match &target.kind {
         ResourceKind::Service { service, action } => (service.clone(), action.clone()),
         ResourceKind::AwsSdk { service, action } => (format!("aws-sdk:{service}"), action.clone()),
+        ResourceKind::Http => ("http".to_string(), "invoke".to_string()),
         _ => (String::new(), task.resource.clone()),
     };
     TaskNamed {

@@ -693,21 +693,17 @@ impl Test<'_> {
             region: self.surroundings.region.clone(),
             credentials: None,
         };
-        let outcome = match integration.call(&task) {
-            None => return Err(StatesError::runtime("this resource makes no call")),
-            Some(Err(outcome)) => outcome,
-            Some(Ok(call)) => {
-                let (Some(caller), Ok(handle)) = (
-                    self.surroundings.caller.clone(),
-                    tokio::runtime::Handle::try_current(),
-                ) else {
-                    return Err(StatesError::runtime("no AWS client to make the call"));
-                };
-                // TestState runs on a blocking thread: it waits for the answer there.
-                let answer = handle.block_on(async move { caller.call(call).await });
-                integration.answered(&task, answer)
-            }
+        let (Some(caller), Ok(handle)) = (
+            self.surroundings.caller.clone(),
+            tokio::runtime::Handle::try_current(),
+        ) else {
+            return Err(StatesError::runtime("no AWS client to make the call"));
         };
+        let Some(running) = integration.run(&task, caller.as_ref()) else {
+            return Err(StatesError::runtime("this resource makes no call"));
+        };
+        // TestState runs on a blocking thread: it waits for the answer there.
+        let outcome = handle.block_on(running);
         match outcome {
             crate::integrations::Outcome::Succeeded(text)
             | crate::integrations::Outcome::Submitted(text) => {

@@ -92,11 +92,10 @@ pub(crate) async fn perform(
     let submitted = match submitted {
         Some(s) => s,
         None => {
-            let outcome = match integration.call(&request.call) {
-                None => return,
-                Some(Err(outcome)) => outcome,
-                Some(Ok(call)) => integration.answered(&request.call, caller.call(call).await),
+            let Some(running) = integration.run(&request.call, caller.as_ref()) else {
+                return;
             };
+            let outcome = running.await;
             let outcome = within_limit(integration.limit_name(&request.call), outcome);
             let outcome = match (pattern, outcome) {
                 (
