@@ -9,20 +9,11 @@ use std::sync::OnceLock;
 use asl::resource::{CallPattern, ResourceKind};
 
 use super::calls::{v2_error, v2_service_name, Outcome};
-use super::services::{named, task_error, task_output, task_scheduled};
-use super::{Integration, TaskCall, TaskEvents};
-use crate::history::{EventDetails, EventType};
+use super::task_family::named;
+use super::{Integration, TaskCall};
 
 #[derive(Debug)]
 pub struct AwsSdk;
-
-static EVENTS: TaskEvents = TaskEvents {
-    scheduled: EventType::TaskScheduled,
-    started: EventType::TaskStarted,
-    succeeded: EventType::TaskSucceeded,
-    failed: EventType::TaskFailed,
-    timed_out: EventType::TaskTimedOut,
-};
 
 /// botocore's name of the service an `aws-sdk:` resource names.
 pub(super) fn model_for(sdk_name: &str) -> Option<&'static str> {
@@ -56,34 +47,7 @@ fn target(task: &TaskCall) -> Option<(&'static str, String)> {
 }
 
 impl Integration for AwsSdk {
-    fn events(&self) -> &'static TaskEvents {
-        &EVENTS
-    }
-
-    fn scheduled_details(&self, call: &TaskCall) -> EventDetails {
-        task_scheduled(call)
-    }
-
-    fn started_details(&self, call: &TaskCall, _worker_name: Option<&str>) -> EventDetails {
-        named(call).into()
-    }
-
-    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails {
-        task_output(call, output)
-    }
-
-    fn failed_details(
-        &self,
-        call: &TaskCall,
-        error: &Option<String>,
-        cause: &Option<String>,
-    ) -> EventDetails {
-        task_error(call, error, cause)
-    }
-
-    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails {
-        task_error(call, &Some(error.to_string()), &None)
-    }
+    super::task_family::task_family_details!();
 
     fn call(&self, task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {
         let (model, action) = target(task)?;

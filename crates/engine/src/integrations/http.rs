@@ -13,20 +13,10 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
 use super::calls::Outcome;
-use super::services::{named, task_error, task_output, task_scheduled};
-use super::{Integration, TaskCall, TaskEvents};
-use crate::history::{EventDetails, EventType};
+use super::{Integration, TaskCall};
 
 #[derive(Debug)]
 pub struct Http;
-
-static EVENTS: TaskEvents = TaskEvents {
-    scheduled: EventType::TaskScheduled,
-    started: EventType::TaskStarted,
-    succeeded: EventType::TaskSucceeded,
-    failed: EventType::TaskFailed,
-    timed_out: EventType::TaskTimedOut,
-};
 
 /// An HTTP Task waits at most this long for its answer, as on AWS.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -410,34 +400,7 @@ impl Http {
 }
 
 impl Integration for Http {
-    fn events(&self) -> &'static TaskEvents {
-        &EVENTS
-    }
-
-    fn scheduled_details(&self, call: &TaskCall) -> EventDetails {
-        task_scheduled(call)
-    }
-
-    fn started_details(&self, call: &TaskCall, _worker_name: Option<&str>) -> EventDetails {
-        named(call).into()
-    }
-
-    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails {
-        task_output(call, output)
-    }
-
-    fn failed_details(
-        &self,
-        call: &TaskCall,
-        error: &Option<String>,
-        cause: &Option<String>,
-    ) -> EventDetails {
-        task_error(call, error, cause)
-    }
-
-    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails {
-        task_error(call, &Some(error.to_string()), &None)
-    }
+    super::task_family::task_family_details!();
 
     fn run<'a>(
         &'a self,

@@ -14,6 +14,7 @@ mod http;
 mod jobs;
 mod lambda;
 mod services;
+mod task_family;
 
 use crate::history::{EventDetails, EventType};
 use asl::resource::{ResourceKind, TaskResource};

@@ -13,10 +13,8 @@ use serde_json::{Map, Value};
 use super::calls::{sorted, v1_error, with_metadata, Outcome};
 use super::jobs;
 use super::lambda::{function_error_name, invoke, invoked};
-use super::{Integration, TaskCall, TaskEvents};
-use crate::history::{
-    DataDetails, EventDetails, EventType, TaskError, TaskNamed, TaskOutput, TaskScheduled,
-};
+use super::task_family::named;
+use super::{Integration, TaskCall};
 
 /// One action of an optimized integration.
 struct Action {
@@ -159,78 +157,6 @@ pub(super) fn serves(
 #[derive(Debug)]
 pub struct ServiceTasks;
 
-static EVENTS: TaskEvents = TaskEvents {
-    scheduled: EventType::TaskScheduled,
-    started: EventType::TaskStarted,
-    succeeded: EventType::TaskSucceeded,
-    failed: EventType::TaskFailed,
-    timed_out: EventType::TaskTimedOut,
-};
-
-/// `resource` and `resourceType` of the Task* events: the action with its pattern, the service.
-pub(super) fn named(task: &TaskCall) -> TaskNamed {
-    let target = task.target();
-    let (resource_type, action) = match &target.kind {
-        ResourceKind::Service { service, action } => (service.clone(), action.clone()),
-        ResourceKind::AwsSdk { service, action } => (format!("aws-sdk:{service}"), action.clone()),
-        ResourceKind::Http => ("http".to_string(), "invoke".to_string()),
-        _ => (String::new(), task.resource.clone()),
-    };
-    TaskNamed {
-        resource: format!("{action}{}", target.pattern.suffix()),
-        resource_type,
-    }
-}
-
-pub(super) fn task_scheduled(task: &TaskCall) -> EventDetails {
-    let TaskNamed {
-        resource,
-        resource_type,
-    } = named(task);
-    TaskScheduled {
-        heartbeat_in_seconds: task.heartbeat_seconds,
-        parameters: task.input.clone(),
-        region: task.region.clone(),
-        resource,
-        resource_type,
-        task_credentials: task.credentials.clone(),
-        timeout_in_seconds: task.timeout_seconds,
-    }
-    .into()
-}
-
-pub(super) fn task_output(task: &TaskCall, output: &str) -> EventDetails {
-    let TaskNamed {
-        resource,
-        resource_type,
-    } = named(task);
-    TaskOutput {
-        output: output.to_string(),
-        output_details: DataDetails::default(),
-        resource,
-        resource_type,
-    }
-    .into()
-}
-
-pub(super) fn task_error(
-    task: &TaskCall,
-    error: &Option<String>,
-    cause: &Option<String>,
-) -> EventDetails {
-    let TaskNamed {
-        resource,
-        resource_type,
-    } = named(task);
-    TaskError {
-        cause: cause.clone(),
-        error: error.clone(),
-        resource,
-        resource_type,
-    }
-    .into()
-}
-
 /// Parameters the API takes as text but Step Functions lets one give as any JSON (an SQS
 /// message body, an SNS message, a child execution's input, an event's detail): their JSON text.
 fn text_members(model: &str, operation: &str, parameters: Value) -> Value {
@@ -352,34 +278,7 @@ impl ServiceTasks {
 }
 
 impl Integration for ServiceTasks {
-    fn events(&self) -> &'static TaskEvents {
-        &EVENTS
-    }
-
-    fn scheduled_details(&self, call: &TaskCall) -> EventDetails {
-        task_scheduled(call)
-    }
-
-    fn started_details(&self, call: &TaskCall, _worker_name: Option<&str>) -> EventDetails {
-        named(call).into()
-    }
-
-    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails {
-        task_output(call, output)
-    }
-
-    fn failed_details(
-        &self,
-        call: &TaskCall,
-        error: &Option<String>,
-        cause: &Option<String>,
-    ) -> EventDetails {
-        task_error(call, error, cause)
-    }
-
-    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails {
-        task_error(call, &Some(error.to_string()), &None)
-    }
+    super::task_family::task_family_details!();
 
     fn call(&self, task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {
         let (action, _) = action_of(task)?;
@@ -533,6 +432,7 @@ impl Integration for ServiceTasks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::TaskNamed;
 
     fn task(resource: &str, input: &str) -> TaskCall {
         TaskCall {
