@@ -40,6 +40,9 @@ pub struct Call {
     /// A role to assume for the call (STS AssumeRole with the chain's credentials); its
     /// credentials sign the call.
     pub role_arn: Option<String>,
+    /// Send a CRC32 checksum of the body where the operation takes one (`httpChecksum`), as
+    /// the current AWS SDKs do by default ("when supported").
+    pub checksums: bool,
 }
 
 /// What a service answered to a call that succeeded.
@@ -154,7 +157,10 @@ impl Client {
         let op = model
             .operation(&call.operation)
             .ok_or_else(|| Failure::Unknown(format!("operation {}", call.operation)))?;
-        let request = protocols::build(&model, op, &call.input).map_err(Failure::Invalid)?;
+        let mut request = protocols::build(&model, op, &call.input).map_err(Failure::Invalid)?;
+        if call.checksums {
+            protocols::add_checksum(op, &call.input, &mut request);
+        }
         let base = self.endpoints.url(&model, &call.region);
         let url = format!("{base}{}", request.path);
         let mut headers = request.headers;
@@ -244,6 +250,7 @@ impl Client {
             pascal_case: false,
             timeout: Some(Duration::from_secs(30)),
             role_arn: None,
+            checksums: false,
         };
         let reply = Box::pin(self.send(call)).await?;
         let c = &reply.output["Credentials"];

@@ -254,6 +254,41 @@ fn http_date(value: &Value) -> String {
         .unwrap_or(iso)
 }
 
+/// A CRC32 checksum of the body (`x-amz-checksum-crc32`, with `x-amz-sdk-checksum-algorithm`)
+/// for an operation that takes one, unless the caller chose an algorithm or gave a checksum.
+pub(crate) fn add_checksum(op: Operation, input: &Value, request: &mut HttpRequest) {
+    let Some(trait_) = op.def.get("httpChecksum") else {
+        return;
+    };
+    let algorithm_member = trait_.get("requestAlgorithmMember").and_then(Value::as_str);
+    let required = trait_
+        .get("requestChecksumRequired")
+        .and_then(Value::as_bool)
+        == Some(true);
+    if algorithm_member.is_none() && !required {
+        return;
+    }
+    let given = request.headers.iter().any(|(k, _)| {
+        let k = k.to_ascii_lowercase();
+        k.starts_with("x-amz-checksum-") || k == "x-amz-sdk-checksum-algorithm"
+    });
+    let chosen = algorithm_member.is_some_and(|m| input.get(m).is_some());
+    if given || chosen {
+        return;
+    }
+    use base64::Engine as _;
+    let crc = crc32fast::hash(&request.body).to_be_bytes();
+    request.headers.push((
+        "x-amz-checksum-crc32".into(),
+        base64::engine::general_purpose::STANDARD.encode(crc),
+    ));
+    if algorithm_member.is_some() {
+        request
+            .headers
+            .push(("x-amz-sdk-checksum-algorithm".into(), "CRC32".into()));
+    }
+}
+
 /// A successful answer read into the operation's result; with the request id the body named.
 pub(crate) fn parse(
     model: &ServiceModel,
@@ -541,6 +576,16 @@ mod tests {
             ("Content-Length".to_string(), "5".to_string()),
             ("ETag".to_string(), "\"e\"".to_string()),
         ];
+        let mut put = build(
+            &s3,
+            s3.operation("PutObject").unwrap(),
+            &json!({"Bucket": "b", "Key": "k", "Body": "hello"}),
+        )
+        .unwrap();
+        add_checksum(s3.operation("PutObject").unwrap(), &json!({}), &mut put);
+        assert!(put
+            .headers
+            .contains(&("x-amz-checksum-crc32".into(), "NhCmhg==".into())));
         let (out, _) = parse(&s3, op, 200, &headers, b"hello", true);
         assert_eq!(out["Body"], json!("hello"));
         assert_eq!(out["ContentLength"], json!(5));

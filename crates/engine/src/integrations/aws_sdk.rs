@@ -61,6 +61,7 @@ impl Integration for AwsSdk {
                 .timeout_seconds
                 .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
             role_arn: task.role_arn(),
+            checksums: true,
         }))
     }
 

@@ -118,6 +118,7 @@ impl Http {
             pascal_case: true,
             timeout: Some(Duration::from_secs(30)),
             role_arn: task.role_arn(),
+            checksums: false,
         };
         let connection = match caller.call(call).await {
             Ok(reply) => reply.output,
@@ -197,6 +198,7 @@ impl Http {
             pascal_case: true,
             timeout: Some(Duration::from_secs(30)),
             role_arn: task.role_arn(),
+            checksums: false,
         };
         match caller.call(call).await {
             Ok(reply) => reply

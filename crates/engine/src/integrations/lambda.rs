@@ -40,6 +40,7 @@ pub(super) fn invoke(
             .timeout_seconds
             .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
         role_arn: task.role_arn(),
+        checksums: false,
     }
 }
 

@@ -295,6 +295,7 @@ impl Integration for ServiceTasks {
                 .timeout_seconds
                 .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
             role_arn: task.role_arn(),
+            checksums: false,
         }))
     }
 
@@ -349,6 +350,7 @@ impl Integration for ServiceTasks {
                 pascal_case: true,
                 timeout: Some(std::time::Duration::from_secs(30)),
                 role_arn: task.role_arn(),
+                checksums: false,
             });
         }
         if action.model != "stepfunctions" {
@@ -363,6 +365,7 @@ impl Integration for ServiceTasks {
             pascal_case: true,
             timeout: Some(std::time::Duration::from_secs(30)),
             role_arn: task.role_arn(),
+            checksums: false,
         })
     }
 
