@@ -191,6 +191,24 @@ pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integrati
     }
 }
 
+/// The service model and operation whose output a Task's result is (an optimized action's, an
+/// `aws-sdk:` call's), for checking a mocked result; None for callbacks, activities, Lambda
+/// function ARNs and what no model describes.
+pub fn output_operation(resource: &TaskResource) -> Option<(&'static str, String)> {
+    match &resource.kind {
+        ResourceKind::Service { service, action } => {
+            services::output_operation(service, action, resource.pattern)
+                .map(|(m, op)| (m, op.to_string()))
+        }
+        ResourceKind::AwsSdk { service, action }
+            if resource.pattern == asl::resource::CallPattern::RequestResponse =>
+        {
+            Some((aws_sdk::model_for(service)?, action.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// What the store keeps of a task an execution asked for.
 pub fn offer(execution_arn: &str, request: TaskRequest) -> Option<store::Write> {
     integration_for(&request.call.target())?.offer(execution_arn, request)

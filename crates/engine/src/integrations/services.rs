@@ -142,6 +142,25 @@ fn action_of(task: &TaskCall) -> Option<(&'static Action, CallPattern)> {
         .map(|a| (a, target.pattern))
 }
 
+/// The model and operation whose output an optimized action answers with (a `.sync` child
+/// execution's is DescribeExecution's); None for callbacks and jobs this table does not know.
+pub(super) fn output_operation(
+    service: &str,
+    action: &str,
+    pattern: CallPattern,
+) -> Option<(&'static str, &'static str)> {
+    let a = ACTIONS
+        .iter()
+        .find(|a| a.service == service && a.action == action && a.patterns.contains(&pattern))?;
+    match pattern {
+        CallPattern::RequestResponse => Some((a.model, a.operation)),
+        CallPattern::Sync | CallPattern::Sync2 if a.model == "stepfunctions" => {
+            Some((a.model, "DescribeExecution"))
+        }
+        _ => None,
+    }
+}
+
 /// The integration of an optimized service action with this pattern, when this server has it.
 pub(super) fn serves(
     service: &str,
