@@ -68,6 +68,10 @@ fn wait_due(
         }
         WaitSpec::Timestamp(field) => {
             let v = evaluate_field(field, effective, context, ctx, "Timestamp")?;
+            if matches!(field, NumberField::Jsonata(_)) && !v.is_string() {
+                // A JSONata expression must give text, as for any typed field.
+                return Err(unexpected_result_type("Timestamp", "string", &v));
+            }
             let text = v.as_str().unwrap_or_default();
             match chrono::DateTime::parse_from_rfc3339(text) {
                 Ok(t) if text.contains('T') => {
@@ -162,5 +166,22 @@ mod tests {
             &exec,
             "The SecondsPath parameter references a negative value: $.s == -1",
         );
+    }
+
+    #[test]
+    fn a_jsonata_timestamp_that_is_not_text_is_a_query_evaluation_error() {
+        let exec = start(
+            json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {
+                "Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": true}}}),
+            json!({"t": 5}),
+        );
+        assert_eq!(
+            exec.error.as_deref(),
+            Some(asl::error::QUERY_EVALUATION_ERROR)
+        );
+        assert!(exec
+            .cause
+            .as_deref()
+            .is_some_and(|c| c.contains("field 'Timestamp' returned an unexpected result type. Expected 'string', but was 'number'")));
     }
 }
