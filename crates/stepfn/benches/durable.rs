@@ -138,26 +138,5 @@ async fn waiting(count: usize) {
 }
 
 fn main() {
-    let only = std::env::var("STEPFN_BENCH_ONLY").unwrap_or_default();
-    let executions = std::env::var("STEPFN_BENCH_EXECUTIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let waiting_count = std::env::var("STEPFN_BENCH_WAITING")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        if only.is_empty() || only == "throughput" {
-            throughput(executions).await;
-        }
-        if only.is_empty() || only == "waiting" {
-            waiting(waiting_count).await;
-        }
-    });
+    support::run_parts(20_000, 100_000, throughput, waiting);
 }

@@ -5,9 +5,7 @@ use asl::StatesError;
 use store::{ActivityTaskRecord, Write};
 
 use super::{Integration, Observe, TaskCall, TaskEvents, TaskRequest};
-use crate::history::{
-    ActivityScheduled, ActivityStarted, DataDetails, ErrorCause, EventDetails, EventType, Succeeded,
-};
+use crate::history::{ActivityScheduled, ActivityStarted, DataDetails, EventDetails, EventType};
 
 #[derive(Debug)]
 pub struct Activities;
@@ -64,23 +62,6 @@ impl Integration for Activities {
             worker_name: worker_name.map(str::to_string),
         }
         .into()
-    }
-
-    fn succeeded_details(&self, _call: &TaskCall, output: &str) -> EventDetails {
-        Succeeded::new(output.to_string()).into()
-    }
-
-    fn failed_details(
-        &self,
-        _call: &TaskCall,
-        error: &Option<String>,
-        cause: &Option<String>,
-    ) -> EventDetails {
-        ErrorCause::new(error.clone(), cause.clone()).into()
-    }
-
-    fn timed_out_details(&self, _call: &TaskCall, error: &str) -> EventDetails {
-        ErrorCause::new(Some(error.to_string()), None).into()
     }
 
     fn offer(&self, execution_arn: &str, request: TaskRequest) -> Option<Write> {

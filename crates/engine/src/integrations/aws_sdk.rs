@@ -52,16 +52,8 @@ impl Integration for AwsSdk {
     fn call(&self, task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {
         let (model, action) = target(task)?;
         Some(Ok(aws::Call {
-            service: model.into(),
-            operation: action,
-            input: task.parameters(),
-            region: task.region.clone(),
-            pascal_case: true,
-            timeout: task
-                .timeout_seconds
-                .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
-            role_arn: task.role_arn(),
             checksums: true,
+            ..task.service_call(model, &action, task.parameters())
         }))
     }
 

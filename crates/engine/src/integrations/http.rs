@@ -110,16 +110,7 @@ impl Http {
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .ok_or_else(|| runtime_error(format!("Invalid ConnectionArn: {connection_arn}")))?;
-        let call = aws::Call {
-            service: "events".into(),
-            operation: "DescribeConnection".into(),
-            input: json!({"Name": name}),
-            region: task.region.clone(),
-            pascal_case: true,
-            timeout: Some(Duration::from_secs(30)),
-            role_arn: task.role_arn(),
-            checksums: false,
-        };
+        let call = task.side_call("events", "DescribeConnection", json!({"Name": name}));
         let connection = match caller.call(call).await {
             Ok(reply) => reply.output,
             Err(failure) => return Err(super::calls::v1_error("events", &failure)),
@@ -190,16 +181,7 @@ impl Http {
 
     /// A connection's secret (its JSON; null when it cannot be read).
     async fn secret(&self, task: &TaskCall, caller: &dyn aws::Caller, arn: &str) -> Value {
-        let call = aws::Call {
-            service: "secretsmanager".into(),
-            operation: "GetSecretValue".into(),
-            input: json!({"SecretId": arn}),
-            region: task.region.clone(),
-            pascal_case: true,
-            timeout: Some(Duration::from_secs(30)),
-            role_arn: task.role_arn(),
-            checksums: false,
-        };
+        let call = task.side_call("secretsmanager", "GetSecretValue", json!({"SecretId": arn}));
         match caller.call(call).await {
             Ok(reply) => reply
                 .output

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::calls::{v1_error, Outcome};
 use super::{Integration, TaskCall, TaskEvents};
 use crate::history::DataDetails;
-use crate::history::{ErrorCause, EventDetails, EventType, LambdaFunctionScheduled, Succeeded};
+use crate::history::{EventDetails, EventType, LambdaFunctionScheduled};
 
 #[derive(Debug)]
 pub struct LambdaFunctions;
@@ -31,16 +31,8 @@ pub(super) fn invoke(
     extra.insert("FunctionName".into(), Value::String(function.to_string()));
     extra.insert("Payload".into(), Value::String(payload));
     aws::Call {
-        service: "lambda".into(),
-        operation: "Invoke".into(),
-        input: Value::Object(extra),
-        region: task.region.clone(),
         pascal_case: false,
-        timeout: task
-            .timeout_seconds
-            .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
-        role_arn: task.role_arn(),
-        checksums: false,
+        ..task.service_call("lambda", "Invoke", Value::Object(extra))
     }
 }
 
@@ -92,23 +84,6 @@ impl Integration for LambdaFunctions {
 
     fn started_details(&self, _call: &TaskCall, _worker_name: Option<&str>) -> EventDetails {
         EventDetails::None
-    }
-
-    fn succeeded_details(&self, _call: &TaskCall, output: &str) -> EventDetails {
-        Succeeded::new(output.to_string()).into()
-    }
-
-    fn failed_details(
-        &self,
-        _call: &TaskCall,
-        error: &Option<String>,
-        cause: &Option<String>,
-    ) -> EventDetails {
-        ErrorCause::new(error.clone(), cause.clone()).into()
-    }
-
-    fn timed_out_details(&self, _call: &TaskCall, error: &str) -> EventDetails {
-        ErrorCause::new(Some(error.to_string()), None).into()
     }
 
     fn call(&self, task: &TaskCall) -> Option<Result<aws::Call, Outcome>> {

@@ -77,6 +77,33 @@ impl TaskCall {
             .map(str::to_string)
     }
 
+    /// The call of a service's operation this task makes: in the execution's region, under
+    /// the role its `Credentials` name, the results in PascalCase, bounded by the task's
+    /// TimeoutSeconds and a little more (its timer ends the task first).
+    pub fn service_call(&self, service: &str, operation: &str, input: Value) -> aws::Call {
+        aws::Call {
+            service: service.to_string(),
+            operation: operation.to_string(),
+            input,
+            region: self.region.clone(),
+            pascal_case: true,
+            timeout: self
+                .timeout_seconds
+                .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
+            role_arn: self.role_arn(),
+            checksums: false,
+        }
+    }
+
+    /// A call made on the task's behalf besides its own (a poll of its job, a lookup it needs):
+    /// as [`TaskCall::service_call`], bounded by 30 seconds.
+    pub fn side_call(&self, service: &str, operation: &str, input: Value) -> aws::Call {
+        aws::Call {
+            timeout: Some(std::time::Duration::from_secs(30)),
+            ..self.service_call(service, operation, input)
+        }
+    }
+
     /// The effective input, parsed.
     pub fn parameters(&self) -> Value {
         serde_json::from_str(&self.input).unwrap_or(Value::Null)
@@ -112,14 +139,22 @@ pub trait Integration: std::fmt::Debug + Send + Sync {
     fn submitted_details(&self, call: &TaskCall, output: &str) -> EventDetails {
         self.succeeded_details(call, output)
     }
-    fn succeeded_details(&self, call: &TaskCall, output: &str) -> EventDetails;
+    /// The Activity* and LambdaFunction* families show the output alone; the Task* family
+    /// overrides these (`task_family`).
+    fn succeeded_details(&self, _call: &TaskCall, output: &str) -> EventDetails {
+        crate::history::Succeeded::new(output.to_string()).into()
+    }
     fn failed_details(
         &self,
-        call: &TaskCall,
+        _call: &TaskCall,
         error: &Option<String>,
         cause: &Option<String>,
-    ) -> EventDetails;
-    fn timed_out_details(&self, call: &TaskCall, error: &str) -> EventDetails;
+    ) -> EventDetails {
+        crate::history::ErrorCause::new(error.clone(), cause.clone()).into()
+    }
+    fn timed_out_details(&self, _call: &TaskCall, error: &str) -> EventDetails {
+        crate::history::ErrorCause::new(Some(error.to_string()), None).into()
+    }
     /// What the store keeps of a scheduled task so the world can take it up (activities).
     fn offer(&self, _execution_arn: &str, _request: TaskRequest) -> Option<store::Write> {
         None

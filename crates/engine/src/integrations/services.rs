@@ -304,18 +304,11 @@ impl Integration for ServiceTasks {
         if action.model == "lambda" {
             return Some(self.lambda_call(task));
         }
-        Some(Ok(aws::Call {
-            service: action.model.into(),
-            operation: action.operation.into(),
-            input: text_members(action.model, action.operation, task.parameters()),
-            region: task.region.clone(),
-            pascal_case: true,
-            timeout: task
-                .timeout_seconds
-                .map(|s| std::time::Duration::from_secs(s as u64 + 5)),
-            role_arn: task.role_arn(),
-            checksums: false,
-        }))
+        Some(Ok(task.service_call(
+            action.model,
+            action.operation,
+            text_members(action.model, action.operation, task.parameters()),
+        )))
     }
 
     fn answered(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Outcome {
@@ -361,31 +354,18 @@ impl Integration for ServiceTasks {
             return None;
         }
         if let Some(watch) = jobs::watch(action.model) {
-            return Some(aws::Call {
-                service: action.model.into(),
-                operation: watch.operation.into(),
-                input: (watch.input)(&task.parameters(), submitted)?,
-                region: task.region.clone(),
-                pascal_case: true,
-                timeout: Some(std::time::Duration::from_secs(30)),
-                role_arn: task.role_arn(),
-                checksums: false,
-            });
+            let input = (watch.input)(&task.parameters(), submitted)?;
+            return Some(task.side_call(action.model, watch.operation, input));
         }
         if action.model != "stepfunctions" {
             return None;
         }
         let arn = submitted.get("ExecutionArn")?.as_str()?;
-        Some(aws::Call {
-            service: "stepfunctions".into(),
-            operation: "DescribeExecution".into(),
-            input: serde_json::json!({"executionArn": arn}),
-            region: task.region.clone(),
-            pascal_case: true,
-            timeout: Some(std::time::Duration::from_secs(30)),
-            role_arn: task.role_arn(),
-            checksums: false,
-        })
+        Some(task.side_call(
+            "stepfunctions",
+            "DescribeExecution",
+            serde_json::json!({"executionArn": arn}),
+        ))
     }
 
     fn polled(&self, task: &TaskCall, answer: Result<aws::Reply, aws::Failure>) -> Option<Outcome> {

@@ -235,3 +235,39 @@ pub async fn wait_until_done(port: u16, machine: &str, timeout: Duration) -> Ins
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Runs a bench's two parts on a two-thread runtime: `throughput` with
+/// `STEPFN_BENCH_EXECUTIONS` (else `executions`) and `waiting` with `STEPFN_BENCH_WAITING`
+/// (else `waiting_count`); `STEPFN_BENCH_ONLY=throughput|waiting` runs one.
+pub fn run_parts<T, W>(
+    executions: usize,
+    waiting_count: usize,
+    throughput: impl FnOnce(usize) -> T,
+    waiting: impl FnOnce(usize) -> W,
+) where
+    T: std::future::Future<Output = ()>,
+    W: std::future::Future<Output = ()>,
+{
+    let only = std::env::var("STEPFN_BENCH_ONLY").unwrap_or_default();
+    let count = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let executions = count("STEPFN_BENCH_EXECUTIONS", executions);
+    let waiting_count = count("STEPFN_BENCH_WAITING", waiting_count);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        if only.is_empty() || only == "throughput" {
+            throughput(executions).await;
+        }
+        if only.is_empty() || only == "waiting" {
+            waiting(waiting_count).await;
+        }
+    });
+}
