@@ -167,7 +167,7 @@ impl Client {
         let s3_style = model.protocol() == "rest-xml";
         let creds = match &call.role_arn {
             Some(role) => Some(self.assumed(role, &call.region).await?),
-            None => self.credentials.get().await,
+            None => self.credentials.get(&call.region).await,
         };
         if let Some(creds) = creds {
             let added = signing::signature_headers(

@@ -56,8 +56,9 @@ impl CredentialSource {
     }
 
     /// The current credentials; None when the chain has none (requests then go unsigned, which
-    /// only local emulators accept).
-    pub async fn get(&self) -> Option<Credentials> {
+    /// only local emulators accept). `region` is where the chain's own calls (STS for web
+    /// identity or an assumed profile role) go, so that it need not look for one.
+    pub async fn get(&self, region: &str) -> Option<Credentials> {
         let mut cached = self.cached.lock().await;
         if let Some(c) = cached.as_ref().filter(|c| fresh(c)) {
             return Some(c.clone());
@@ -67,6 +68,7 @@ impl CredentialSource {
             .get_or_init(|| async {
                 Some(
                     aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                        .region(aws_config::Region::new(region.to_string()))
                         .build()
                         .await,
                 )
