@@ -15,28 +15,18 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{create_machine, start_many, wait_until_done, Connection, Server};
+use support::{chain, create_machine, start_many, wait_until_done, Connection, Server};
 
 const WAIT_SECONDS: i64 = 60;
 
 async fn throughput(count: usize) {
     let server = Server::start();
-    let mut states = serde_json::Map::new();
-    for i in 0..10 {
-        let mut s = json!({"Type": "Pass", "Parameters": {"step": i, "n.$": "$.n"}});
-        if i < 9 {
-            s["Next"] = json!(format!("P{}", i + 1));
-        } else {
-            s["End"] = json!(true);
-        }
-        states.insert(format!("P{i}"), s);
-    }
-    let machine = create_machine(
-        server.port,
-        "bench-pass10",
-        json!({"StartAt": "P0", "States": states}),
-    )
-    .await;
+    let definition = chain(
+        "P",
+        10,
+        |i| json!({"Type": "Pass", "Parameters": {"step": i, "n.$": "$.n"}}),
+    );
+    let machine = create_machine(server.port, "bench-pass10", definition).await;
     let t = Instant::now();
     let arns = start_many(server.port, &machine, count, "{\"n\": 1}").await;
     let started = t.elapsed();

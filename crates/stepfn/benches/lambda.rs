@@ -22,7 +22,7 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
-use support::{create_machine, start_many, wait_until_done, Connection, Server};
+use support::{chain, create_machine, start_many, wait_until_done, Connection, Server};
 
 #[derive(Default)]
 struct Counts {
@@ -78,24 +78,12 @@ async fn throughput(count: usize) {
     let counts = Arc::new(Counts::default());
     let echo = start_echo(counts.clone()).await;
     let server = server(&echo);
-    let mut states = serde_json::Map::new();
-    for i in 0..5 {
-        let mut s = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+    let definition = chain("L", 5, |_| {
+        json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": "echo", "Payload.$": "$"},
-            "OutputPath": "$.Payload"});
-        if i < 4 {
-            s["Next"] = json!(format!("L{}", i + 1));
-        } else {
-            s["End"] = json!(true);
-        }
-        states.insert(format!("L{i}"), s);
-    }
-    let machine = create_machine(
-        server.port,
-        "bench-lambda5",
-        json!({"StartAt": "L0", "States": states}),
-    )
-    .await;
+            "OutputPath": "$.Payload"})
+    });
+    let machine = create_machine(server.port, "bench-lambda5", definition).await;
     let t = Instant::now();
     let arns = start_many(server.port, &machine, count, "{\"n\": 1}").await;
     let done = wait_until_done(server.port, &machine, Duration::from_secs(600)).await;

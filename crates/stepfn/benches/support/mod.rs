@@ -271,3 +271,19 @@ pub fn run_parts<T, W>(
         }
     });
 }
+
+/// A definition of `count` states in a row, named `{prefix}0`, `{prefix}1`, …, each `state(i)`
+/// with its `Next` (the last one `End`).
+pub fn chain(prefix: &str, count: usize, state: impl Fn(usize) -> Value) -> Value {
+    let mut states = serde_json::Map::new();
+    for i in 0..count {
+        let mut s = state(i);
+        if i + 1 < count {
+            s["Next"] = json!(format!("{prefix}{}", i + 1));
+        } else {
+            s["End"] = json!(true);
+        }
+        states.insert(format!("{prefix}{i}"), s);
+    }
+    json!({"StartAt": format!("{prefix}0"), "States": states})
+}
