@@ -390,3 +390,45 @@ def test_the_http_task_calls_an_api_with_its_connections_authorization(sfn, fake
         assert described.get("error") == "States.Http.Socket", described
     finally:
         api.stop()
+
+
+def test_api_gateway_invoke_calls_the_api_signed_for_execute_api(sfn):
+    api = Endpoint()
+    try:
+        host = api.url.removeprefix("http://")
+        described, events_ = run(sfn, task("arn:aws:states:::apigateway:invoke", Parameters={
+            "ApiEndpoint": host, "Method": "POST", "Stage": "prod", "Path": "/bills",
+            "Headers": {"x-k": ["v1"]}, "QueryParameters": {"id.$": "States.Array($.id)"},
+            "RequestBody": {"name.$": "$.name", "gone": None}, "AuthType": "IAM_ROLE"}),
+            {"id": "7", "name": "n"})
+        assert described["status"] == "SUCCEEDED", described
+        out = json.loads(described["output"])
+        assert (out["StatusCode"], out["StatusText"]) == (200, "OK"), out
+        assert out["ResponseBody"] == {"got": {"method": "POST", "path": "/prod/bills?id=7"}}
+        assert out["Headers"]["content-type"] == ["application/json"]
+        sent = api.requests[-1]
+        assert json.loads(sent["body"]) == {"name": "n"}
+        assert sent["headers"]["x-k"] == "v1"
+        signature = {k.lower(): v for k, v in sent["headers"].items()}["authorization"]
+        assert "Credential=AKIDSTEPFNE2E/" in signature and "/us-east-1/execute-api/aws4_request" in signature
+        assert events_[2]["taskScheduledEventDetails"]["resourceType"] == "apigateway"
+
+        described, _ = run(sfn, task("arn:aws:states:::apigateway:invoke", Parameters={
+            "ApiEndpoint": host, "Method": "GET", "Path": "missing"}))
+        assert described.get("error") == "ApiGateway.404", described
+        assert json.loads(described["cause"]) == {"got": {"method": "GET", "path": "/missing"}}
+
+        definition = task("arn:aws:states:::apigateway:invoke.waitForTaskToken", Parameters={
+            "ApiEndpoint": host, "Method": "PUT", "Headers": {"TaskToken.$": "States.Array($$.Task.Token)"}})
+        arn = create_state_machine(sfn, json.dumps(definition))["stateMachineArn"]
+        started = sfn.start_execution(stateMachineArn=arn, input="{}")
+        deadline = time.time() + 10
+        while not any(r["method"] == "PUT" for r in api.requests) and time.time() < deadline:
+            time.sleep(0.05)
+        sent = next(r for r in api.requests if r["method"] == "PUT")["headers"]
+        token = {k.lower(): v for k, v in sent.items()}["tasktoken"]
+        sfn.send_task_success(taskToken=token, output='{"approved": true}')
+        described = wait_for_execution(sfn, started["executionArn"])
+        assert (described["status"], described.get("output")) == ("SUCCEEDED", '{"approved":true}'), described
+    finally:
+        api.stop()

@@ -90,6 +90,18 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub timeout: Duration,
+    /// Sign it with SigV4 (an API Gateway API with IAM authorization); unsigned when None.
+    pub signing: Option<HttpSigning>,
+}
+
+/// Who signs a plain HTTP request, for which service and region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpSigning {
+    /// The signing name (`execute-api`).
+    pub service: String,
+    pub region: String,
+    /// A role to assume whose credentials sign; the chain's when None.
+    pub role_arn: Option<String>,
 }
 
 /// What a plain HTTP request was answered.
@@ -108,7 +120,7 @@ pub trait Caller: Send + Sync {
         call: Call,
     ) -> Pin<Box<dyn Future<Output = Result<Reply, Failure>> + Send + 'a>>;
 
-    /// A plain HTTP request to any URL, unsigned (the HTTP Task).
+    /// A plain HTTP request to any URL (the HTTP Task, API Gateway), signed when it says so.
     fn send_http<'a>(
         &'a self,
         request: HttpRequest,
@@ -297,12 +309,33 @@ impl Caller for Client {
         Box::pin(async move {
             let method = reqwest::Method::from_bytes(request.method.as_bytes())
                 .map_err(|e| Failure::Invalid(e.to_string()))?;
+            let mut headers = request.headers;
+            if let Some(signing) = &request.signing {
+                let creds = match &signing.role_arn {
+                    Some(role) => Some(self.assumed(role, &signing.region).await?),
+                    None => self.credentials.get(&signing.region).await,
+                };
+                if let Some(creds) = creds {
+                    let added = signing::signature_headers(
+                        &creds,
+                        &signing.region,
+                        &signing.service,
+                        &request.method,
+                        &request.url,
+                        &headers,
+                        &request.body,
+                        false,
+                    )
+                    .map_err(Failure::Invalid)?;
+                    headers.extend(added);
+                }
+            }
             let mut builder = self
                 .http
                 .request(method, &request.url)
                 .timeout(request.timeout)
                 .body(request.body);
-            for (k, v) in &request.headers {
+            for (k, v) in &headers {
                 builder = builder.header(k, v);
             }
             let response = builder.send().await.map_err(|e| {

@@ -247,6 +247,7 @@ impl Http {
                 headers,
                 body: form(&pairs).into_bytes(),
                 timeout: HTTP_TIMEOUT,
+                signing: None,
             })
             .await
             .map_err(|e| Outcome::failed("States.Http.Socket", e.to_string()))?;
@@ -349,6 +350,7 @@ impl Http {
             headers,
             body,
             timeout: HTTP_TIMEOUT,
+            signing: None,
         };
         let response = match caller.send_http(request).await {
             Ok(r) => r,

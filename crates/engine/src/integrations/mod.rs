@@ -8,6 +8,7 @@
 //! a module of its own here and is named in [`integration_for`].
 
 pub mod activity;
+mod apigateway;
 mod aws_sdk;
 mod calls;
 mod http;
@@ -215,6 +216,17 @@ pub fn integration_for(resource: &TaskResource) -> Option<&'static dyn Integrati
             Some(&activity::Activities)
         }
         ResourceKind::LambdaFunction { .. } => Some(&lambda::LambdaFunctions),
+        ResourceKind::Service { service, action }
+            if service == "apigateway"
+                && action == "invoke"
+                && matches!(
+                    resource.pattern,
+                    asl::resource::CallPattern::RequestResponse
+                        | asl::resource::CallPattern::WaitForTaskToken
+                ) =>
+        {
+            Some(&apigateway::ApiGateway)
+        }
         ResourceKind::Service { service, action } => {
             services::serves(service, action, resource.pattern)
         }
@@ -292,6 +304,8 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:function:f",
             "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
             "arn:aws:states:::aws-sdk:dynamodb:getItem",
+            "arn:aws:states:::apigateway:invoke",
+            "arn:aws:states:::apigateway:invoke.waitForTaskToken",
         ] {
             let integration = integration_for(&TaskResource::parse(resource)).expect(resource);
             assert!(integration.starts_at_once(), "{resource}");
@@ -302,7 +316,7 @@ mod tests {
     #[test]
     fn other_resources_are_not_served() {
         for resource in [
-            "arn:aws:states:::apigateway:invoke",
+            "arn:aws:states:::apigateway:invoke.sync",
             "arn:aws:states:::http:invoke.sync",
             "arn:aws:states:::dynamodb:getItem.sync",
             "arn:aws:states:::aws-sdk:nosuchservice:doIt",
