@@ -432,3 +432,33 @@ def test_api_gateway_invoke_calls_the_api_signed_for_execute_api(sfn):
         assert (described["status"], described.get("output")) == ("SUCCEEDED", '{"approved":true}'), described
     finally:
         api.stop()
+
+
+def test_test_state_trace_shows_the_http_tasks_request_and_response(sfn, fake):
+    api = Endpoint()
+    try:
+        connection = fake.client("events").create_connection(
+            Name=unique("conn"), AuthorizationType="API_KEY",
+            AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "k-secret"}})["ConnectionArn"]
+        definition = json.dumps({"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": True, "Parameters": {
+            "ApiEndpoint": f"{api.url}/things", "Method": "POST", "Authentication": {"ConnectionArn": connection},
+            "Headers": {"definitionHeader": "h1"}, "QueryParameters": {"q": "1"}, "RequestBody": {"m": "hi"}}})
+        role = "arn:aws:iam::123456789012:role/stepfn-e2e-role"
+        hidden = sfn.test_state(definition=definition, roleArn=role, input="{}", inspectionLevel="TRACE")
+        assert hidden["status"] == "SUCCEEDED", hidden
+        request, response = hidden["inspectionData"]["request"], hidden["inspectionData"]["response"]
+        assert (request["protocol"], request["method"], request["url"]) == ("http", "POST", f"{api.url}/things?q=1")
+        assert request["headers"].startswith("[definitionHeader: h1, User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1, Range: bytes=0-262144")
+        assert "k-secret" not in request["headers"] and json.loads(request["body"]) == {"m": "hi"}
+        assert (response["statusCode"], response["statusMessage"]) == ("200", "OK"), response
+        assert json.loads(response["body"]) == {"got": {"method": "POST", "path": "/things?q=1"}}
+        assert "content-type: application/json" in response["headers"]
+        assert api.requests[-1]["headers"]["x-api-key"] == "k-secret"
+
+        revealed = sfn.test_state(definition=definition, roleArn=role, input="{}", inspectionLevel="TRACE",
+                                  revealSecrets=True)
+        assert "x-api-key: k-secret" in revealed["inspectionData"]["request"]["headers"], revealed
+        debug = sfn.test_state(definition=definition, roleArn=role, input="{}", inspectionLevel="DEBUG")
+        assert "request" not in debug["inspectionData"]
+    finally:
+        api.stop()

@@ -92,6 +92,9 @@ pub struct HttpRequest {
     pub timeout: Duration,
     /// Sign it with SigV4 (an API Gateway API with IAM authorization); unsigned when None.
     pub signing: Option<HttpSigning>,
+    /// The request as it may be shown to one not allowed to see its secrets (without the
+    /// authorization a connection adds); None when it has none.
+    pub redacted: Option<Box<HttpRequest>>,
 }
 
 /// Who signs a plain HTTP request, for which service and region.

@@ -212,6 +212,7 @@ fn request(task: &TaskCall) -> Result<aws::HttpRequest, Outcome> {
             .map(|s| Duration::from_secs(s as u64 + 5))
             .unwrap_or(DEFAULT_TIMEOUT),
         signing,
+        redacted: None,
     })
 }
 

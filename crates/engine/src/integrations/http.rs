@@ -21,6 +21,66 @@ pub struct Http;
 /// An HTTP Task waits at most this long for its answer, as on AWS.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The headers a Task may not set (a Task that sets one fails with `States.Runtime`), besides
+/// those beginning `x-forwarded-`, `x-amz-` and `x-amzn-`.
+const FORBIDDEN_HEADERS: [&str; 32] = [
+    "a-im",
+    "accept-charset",
+    "accept-datetime",
+    "accept-encoding",
+    "authorization",
+    "cache-control",
+    "connection",
+    "content-encoding",
+    "content-md5",
+    "date",
+    "expect",
+    "forwarded",
+    "from",
+    "host",
+    "http2-settings",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "max-forwards",
+    "origin",
+    "pragma",
+    "proxy-authorization",
+    "referer",
+    "server",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "warning",
+];
+
+fn forbidden_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    FORBIDDEN_HEADERS.contains(&lower.as_str())
+        || ["x-forwarded-", "x-amz-", "x-amzn-"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+}
+
+/// The pairs of `base` whose key `over` does not have, then all of `over`: a connection's
+/// parameters win over the Task's of the same key.
+fn overridden(
+    base: Vec<(String, String)>,
+    over: Vec<(String, String)>,
+    same: impl Fn(&str, &str) -> bool,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = base
+        .into_iter()
+        .filter(|(k, _)| !over.iter().any(|(o, _)| same(k, o)))
+        .collect();
+    out.extend(over);
+    out
+}
+
 fn runtime_error(message: impl Into<String>) -> Outcome {
     Outcome::failed(asl::error::RUNTIME, message.into())
 }
@@ -248,6 +308,7 @@ impl Http {
                 body: form(&pairs).into_bytes(),
                 timeout: HTTP_TIMEOUT,
                 signing: None,
+                redacted: None,
             })
             .await
             .map_err(|e| Outcome::failed("States.Http.Socket", e.to_string()))?;
@@ -284,74 +345,16 @@ impl Http {
             Ok(a) => a,
             Err(outcome) => return outcome,
         };
-        let array_format = params
-            .pointer("/Transform/RequestEncodingOptions/ArrayFormat")
-            .and_then(Value::as_str)
-            .unwrap_or("INDICES");
-        let mut query = Vec::new();
-        if let Some(q) = params.get("QueryParameters") {
-            encode_pairs("", q, array_format, &mut query);
-        }
-        query.extend(auth.query);
-        let url = if query.is_empty() {
-            endpoint.to_string()
-        } else {
-            let sep = if endpoint.contains('?') { '&' } else { '?' };
-            format!("{endpoint}{sep}{}", form(&query))
+        let mut request = match http_request(task, &params, endpoint, method, auth) {
+            Ok(r) => r,
+            Err(outcome) => return outcome,
         };
-        let mut headers: Vec<(String, String)> = params
-            .get("Headers")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), scalar(v)))
-            .collect();
-        headers.extend(auth.headers);
-        let url_encoded = params
-            .pointer("/Transform/RequestBodyEncoding")
-            .and_then(Value::as_str)
-            == Some("URL_ENCODED");
-        let mut body = params.get("RequestBody").cloned();
-        if !auth.body.is_empty() {
-            let mut merged = match body.take() {
-                Some(Value::Object(m)) => m,
-                _ => Map::new(),
-            };
-            merged.extend(auth.body);
-            body = Some(Value::Object(merged));
-        }
-        let has_header = |h: &[(String, String)], name: &str| {
-            h.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
-        };
-        let body = match body {
-            None => Vec::new(),
-            Some(value) if url_encoded => {
-                let mut pairs = Vec::new();
-                encode_pairs("", &value, array_format, &mut pairs);
-                if !has_header(&headers, "content-type") {
-                    headers.push((
-                        "Content-Type".into(),
-                        "application/x-www-form-urlencoded".into(),
-                    ));
-                }
-                form(&pairs).into_bytes()
+        // What a trace may show: the request without the connection's authorization.
+        if let Ok(shown) = http_request(task, &params, endpoint, method, Authorization::default()) {
+            if shown != request {
+                request.redacted = Some(Box::new(shown));
             }
-            Some(Value::String(text)) => text.into_bytes(),
-            Some(value) => {
-                if !has_header(&headers, "content-type") {
-                    headers.push(("Content-Type".into(), "application/json".into()));
-                }
-                value.to_string().into_bytes()
-            }
-        };
-        let request = aws::HttpRequest {
-            method: method.to_string(),
-            url,
-            headers,
-            body,
-            timeout: HTTP_TIMEOUT,
-            signing: None,
-        };
+        }
         let response = match caller.send_http(request).await {
             Ok(r) => r,
             Err(aws::Failure::Invalid(message)) => return runtime_error(message),
@@ -383,6 +386,106 @@ impl Http {
             )
         }
     }
+}
+
+/// The request the Task's parameters and the connection's authorization make.
+fn http_request(
+    task: &TaskCall,
+    params: &Value,
+    endpoint: &str,
+    method: &str,
+    auth: Authorization,
+) -> Result<aws::HttpRequest, Outcome> {
+    let array_format = params
+        .pointer("/Transform/RequestEncodingOptions/ArrayFormat")
+        .and_then(Value::as_str)
+        .unwrap_or("INDICES");
+    let mut query = Vec::new();
+    if let Some(q) = params.get("QueryParameters") {
+        encode_pairs("", q, array_format, &mut query);
+    }
+    let query = overridden(query, auth.query, |a, b| a == b);
+    let url = if query.is_empty() {
+        endpoint.to_string()
+    } else {
+        let sep = if endpoint.contains('?') { '&' } else { '?' };
+        format!("{endpoint}{sep}{}", form(&query))
+    };
+    let headers: Vec<(String, String)> = params
+        .get("Headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), scalar(v)))
+        .collect();
+    if let Some((name, _)) = headers.iter().find(|(k, _)| forbidden_header(k)) {
+        return Err(runtime_error(format!(
+            "The header '{name}' is not allowed in an HTTP Task's Headers"
+        )));
+    }
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    // What Step Functions sets itself: who calls, and the part of the answer it reads.
+    let own = vec![
+        (
+            "User-Agent".to_string(),
+            format!("Amazon|StepFunctions|HttpInvoke|{}", task.region),
+        ),
+        ("Range".to_string(), "bytes=0-262144".to_string()),
+    ];
+    let mut headers = overridden(overridden(headers, auth.headers, same), own, same);
+    let url_encoded = params
+        .pointer("/Transform/RequestBodyEncoding")
+        .and_then(Value::as_str)
+        == Some("URL_ENCODED");
+    let mut body = params.get("RequestBody").cloned();
+    if !auth.body.is_empty() {
+        let mut merged = match body.take() {
+                Some(Value::Object(m)) => m,
+                Some(Value::String(_)) => {
+                    return Err(runtime_error(
+                        "The RequestBody is a string and the connection has body parameters: they cannot be merged",
+                    ))
+                }
+                _ => Map::new(),
+            };
+        merged.extend(auth.body);
+        body = Some(Value::Object(merged));
+    }
+    let has_header =
+        |h: &[(String, String)], name: &str| h.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    let body = match body {
+        None => Vec::new(),
+        Some(value) if url_encoded => {
+            let mut pairs = Vec::new();
+            encode_pairs("", &value, array_format, &mut pairs);
+            if !has_header(&headers, "content-type") {
+                headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+            }
+            form(&pairs).into_bytes()
+        }
+        Some(Value::String(text)) => text.into_bytes(),
+        Some(value) => {
+            if !has_header(&headers, "content-type") {
+                headers.push((
+                    "Content-Type".into(),
+                    "application/json; charset=UTF-8".into(),
+                ));
+            }
+            value.to_string().into_bytes()
+        }
+    };
+    Ok(aws::HttpRequest {
+        method: method.to_string(),
+        url,
+        headers,
+        body,
+        timeout: HTTP_TIMEOUT,
+        signing: None,
+        redacted: None,
+    })
 }
 
 impl Integration for Http {

@@ -200,6 +200,30 @@ pub fn test_state(
             }),
     };
     let state = located.state.clone();
+    // TRACE shows an HTTP Task's request and response: its calls go through a recorder.
+    let http_task =
+        matches!(&state.kind, StateKind::Task(spec) if spec.target.kind == ResourceKind::Http);
+    let tracing = match &surroundings.caller {
+        Some(inner) if http_task && request.inspection_level == InspectionLevel::Trace => {
+            Some(Arc::new(Tracing {
+                inner: inner.clone(),
+                reveal_secrets: request.reveal_secrets,
+                exchange: std::sync::Mutex::new(Map::new()),
+            }))
+        }
+        _ => None,
+    };
+    let traced;
+    let surroundings = match &tracing {
+        Some(t) => {
+            traced = Surroundings {
+                caller: Some(t.clone() as Arc<dyn aws::Caller>),
+                ..surroundings.clone()
+            };
+            &traced
+        }
+        None => surroundings,
+    };
     let mut inspection = Inspection::default();
     let mut isolated = Isolated::new(
         located.machine,
@@ -218,14 +242,92 @@ pub fn test_state(
         };
         test.run(&mut ctx, run)
     };
-    Ok(respond(
+    let mut result = respond(
         outcome,
         &state,
         request.inspection_level,
         &input,
         variables,
         inspection,
-    ))
+    );
+    if let (Some(t), Some(data)) = (&tracing, result.inspection_data.as_mut()) {
+        if let Ok(mut exchange) = t.exchange.lock() {
+            data.append(&mut exchange);
+        }
+    }
+    Ok(result)
+}
+
+/// A caller that keeps the last plain HTTP request it sent and what came back, as TRACE shows
+/// them: the request without the connection's secrets unless `revealSecrets`.
+struct Tracing {
+    inner: Arc<dyn aws::Caller>,
+    reveal_secrets: bool,
+    exchange: std::sync::Mutex<Map<String, Value>>,
+}
+
+/// Headers as TRACE shows them: `[name: value, name: value]`.
+fn trace_headers(headers: &[(String, String)]) -> String {
+    let pairs: Vec<String> = headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    format!("[{}]", pairs.join(", "))
+}
+
+impl aws::Caller for Tracing {
+    fn call<'a>(
+        &'a self,
+        call: aws::Call,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<aws::Reply, aws::Failure>> + Send + 'a>,
+    > {
+        self.inner.call(call)
+    }
+
+    fn send_http<'a>(
+        &'a self,
+        request: aws::HttpRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<aws::HttpResponse, aws::Failure>> + Send + 'a>,
+    > {
+        Box::pin(async move {
+            let shown = match &request.redacted {
+                Some(redacted) if !self.reveal_secrets => (**redacted).clone(),
+                _ => request.clone(),
+            };
+            let protocol = shown
+                .url
+                .split_once("://")
+                .map(|(scheme, _)| scheme.to_ascii_lowercase())
+                .unwrap_or_default();
+            let mut exchange = Map::new();
+            exchange.insert(
+                "request".into(),
+                json!({
+                    "protocol": protocol,
+                    "method": shown.method,
+                    "url": shown.url,
+                    "headers": trace_headers(&shown.headers),
+                    "body": String::from_utf8_lossy(&shown.body),
+                }),
+            );
+            let answer = self.inner.send_http(request).await;
+            if let Ok(response) = &answer {
+                exchange.insert(
+                    "response".into(),
+                    json!({
+                        "protocol": protocol,
+                        "statusCode": response.status.to_string(),
+                        "statusMessage": response.reason,
+                        "headers": trace_headers(&response.headers),
+                        "body": String::from_utf8_lossy(&response.body),
+                    }),
+                );
+            }
+            if let Ok(mut kept) = self.exchange.lock() {
+                *kept = exchange;
+            }
+            answer
+        })
+    }
 }
 
 /// The state under test, and the block (machine, branch or item processor) it belongs to.
