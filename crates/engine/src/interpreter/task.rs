@@ -458,14 +458,14 @@ mod tests {
     fn an_unsupported_resource_fails_as_the_runtime_says() {
         let exec = start(
             json!({"StartAt": "T", "States": {"T": {
-                "Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke", "End": true}}}),
+                "Type": "Task", "Resource": "arn:aws:states:::databrew:startJobRun", "End": true}}}),
             json!({}),
         );
         assert_eq!(exec.status, Status::Failed);
         assert_eq!(exec.error.as_deref(), Some(asl::error::RUNTIME));
         assert_eq!(
             exec.cause.as_deref(),
-            Some("The resource 'arn:aws:states:::apigateway:invoke' of state 'T' is not supported by this server yet")
+            Some("The resource 'arn:aws:states:::databrew:startJobRun' of state 'T' is not supported by this server yet")
         );
     }
 
