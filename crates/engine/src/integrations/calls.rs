@@ -4,7 +4,7 @@
 //! integrations (`DynamoDB.ResourceNotFoundException`, cause `… (Service: AmazonDynamoDBv2;
 //! Status Code: 400; Error Code: …; Request ID: …; Proxy: null)`), as the SDK for Java 2 names
 //! it for `aws-sdk:*` (`DynamoDb.ResourceNotFoundException`, cause `… (Service: DynamoDb,
-//! Status Code: 400, Request ID: …)`).
+//! Status Code: 400, Request ID: …) (SDK Attempt Count: 1)`).
 
 use serde_json::{Map, Value};
 
@@ -201,10 +201,12 @@ pub(super) fn v2_error(model: &str, failure: &aws::Failure) -> Outcome {
             let extended = aws::header(headers, "x-amz-id-2")
                 .map(|id| format!(", Extended Request ID: {id}"))
                 .unwrap_or_default();
+            // The SDK counts the attempts it made (one: Step Functions does not retry these);
+            // recordings of 2023 predate the count, those of 2025 show it.
             Outcome::failed(
                 format!("{service}.{exception}"),
                 format!(
-                    "{} (Service: {service}, Status Code: {status}, Request ID: {}{extended})",
+                    "{} (Service: {service}, Status Code: {status}, Request ID: {}{extended}) (SDK Attempt Count: 1)",
                     message.as_deref().unwrap_or(""),
                     request_id.as_deref().unwrap_or("")
                 ),
@@ -281,7 +283,7 @@ mod tests {
             v2_error("s3", &failure(404, "NoSuchBucket", "The specified bucket does not exist")),
             Outcome::failed(
                 "S3.NoSuchBucketException",
-                "The specified bucket does not exist (Service: S3, Status Code: 404, Request ID: r-1)"
+                "The specified bucket does not exist (Service: S3, Status Code: 404, Request ID: r-1) (SDK Attempt Count: 1)"
             )
         );
         assert_eq!(
@@ -291,7 +293,7 @@ mod tests {
             ),
             Outcome::failed(
                 "SecretsManager.SecretsManagerException",
-                "Invalid name. (Service: SecretsManager, Status Code: 400, Request ID: r-1)"
+                "Invalid name. (Service: SecretsManager, Status Code: 400, Request ID: r-1) (SDK Attempt Count: 1)"
             )
         );
     }

@@ -389,7 +389,9 @@ impl Integration for ServiceTasks {
         if status == "RUNNING" || status == "PENDING_REDRIVE" {
             return None;
         }
-        const SHOWN: [&str; 12] = [
+        // The redrive members are there since executions can be redriven (recordings older
+        // than that, of 2023, do not show them).
+        const SHOWN: [&str; 15] = [
             "Cause",
             "Error",
             "ExecutionArn",
@@ -398,6 +400,9 @@ impl Integration for ServiceTasks {
             "Name",
             "Output",
             "OutputDetails",
+            "RedriveCount",
+            "RedriveStatus",
+            "RedriveStatusReason",
             "StartDate",
             "StateMachineArn",
             "Status",
@@ -489,7 +494,7 @@ mod tests {
         assert_eq!(
             ServiceTasks.polled(&t, Ok(reply("SUCCEEDED"))),
             Some(Outcome::Succeeded(
-                r#"{"ExecutionArn":"e","Output":{"x":1},"StartDate":1500,"Status":"SUCCEEDED"}"#
+                r#"{"ExecutionArn":"e","Output":{"x":1},"RedriveCount":0,"StartDate":1500,"Status":"SUCCEEDED"}"#
                     .into()
             ))
         );
