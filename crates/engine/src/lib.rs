@@ -7,6 +7,7 @@ extern crate self as engine;
 pub mod history;
 pub mod integrations;
 pub mod interpreter;
+pub mod mocks;
 pub mod service;
 pub mod tasks;
 pub mod test_state;

@@ -626,6 +626,7 @@ fn a_state_machine_with_running_executions_is_deleting_until_they_end() {
         version_arn: None,
         alias_arn: None,
         revision_id: None,
+        mocks: None,
     };
     store::Store::insert_execution(store.as_ref(), execution.clone()).unwrap();
     svc.delete_state_machine(REGION, &arn).unwrap();

@@ -50,6 +50,11 @@ enum Command {
         /// node takes them over when their lease runs out.
         #[arg(long, env = "STEPFN_NODE_ID")]
         node_id: Option<String>,
+        /// A mock configuration in Step Functions Local's format: executions started on
+        /// `<stateMachineArn>#<TestCase>` answer its mocked Task states with its responses.
+        /// Read again when the file changes.
+        #[arg(long, env = "SFN_MOCK_CONFIG")]
+        mock_config: Option<PathBuf>,
     },
     /// Run one state machine locally, without a server, and print its output.
     Run {
@@ -92,7 +97,16 @@ fn main() -> Result<()> {
             wait_time_scale,
             store,
             node_id,
-        } => serve(listen, account_id, region, wait_time_scale, &store, node_id),
+            mock_config,
+        } => serve(
+            listen,
+            account_id,
+            region,
+            wait_time_scale,
+            &store,
+            node_id,
+            mock_config,
+        ),
         Command::Run {
             definition,
             input,
@@ -146,7 +160,14 @@ fn serve(
     wait_time_scale: f64,
     store_spec: &str,
     node_id: Option<String>,
+    mock_config: Option<PathBuf>,
 ) -> Result<()> {
+    let mocks = match mock_config.filter(|p| !p.as_os_str().is_empty()) {
+        Some(path) => Some(
+            service::mock_config::MockConfigFile::open(&path).map_err(|e| anyhow::anyhow!(e))?,
+        ),
+        None => None,
+    };
     let store = open_store(store_spec, node_id)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Calls that wait for the store run on blocking threads. The store's writer commits
@@ -166,6 +187,9 @@ fn serve(
             clock,
         );
         service.set_caller(aws::Client::from_env());
+        if let Some(mocks) = mocks {
+            service.set_mock_config(mocks);
+        }
         tokio::spawn(service.clone().run_timers());
         let resumed = {
             let service = service.clone();
@@ -257,6 +281,7 @@ fn run(
         express: machine_type == "EXPRESS",
         version_arn: None,
         alias_arn: None,
+        mocks: None,
     });
     let live = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -49,6 +49,9 @@ pub struct ExecutionRecord {
     pub alias_arn: Option<String>,
     /// The state machine revision the execution runs.
     pub revision_id: Option<String>,
+    /// The mock test case it runs (the engine's `MockCase`, as JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mocks: Option<Value>,
 }
 
 /// What RedriveExecution has done to an execution.

@@ -138,6 +138,7 @@ pub fn execution(machine_arn: &str, name: &str) -> ExecutionRecord {
         version_arn: None,
         alias_arn: None,
         revision_id: None,
+        mocks: None,
     }
 }
 

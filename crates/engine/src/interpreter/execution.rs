@@ -86,6 +86,7 @@ impl Execution {
             first_input_text: None,
             resolver: None,
             task_requests: Vec::new(),
+            mock_invocations: Default::default(),
         }
     }
 

@@ -25,6 +25,8 @@ pub struct ExecutionInfo {
     pub version_arn: Option<String>,
     /// The alias StartExecution named.
     pub alias_arn: Option<String>,
+    /// The mock test case the execution runs (`<stateMachineArn>#<TestCase>`).
+    pub mocks: Option<Arc<crate::mocks::MockCase>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

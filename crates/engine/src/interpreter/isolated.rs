@@ -60,6 +60,7 @@ impl Isolated {
             express: true,
             version_arn: None,
             alias_arn: None,
+            mocks: None,
         };
         Isolated {
             frames: vec![frame],

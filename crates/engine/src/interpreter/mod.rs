@@ -90,4 +90,6 @@ pub struct Execution {
     resolver: Option<Arc<dyn TaskResolver>>,
     /// Tasks asked for since the last `take_task_requests`.
     task_requests: Vec<crate::integrations::TaskRequest>,
+    /// How many times each mocked Task state has scheduled its task (a replay counts again).
+    mock_invocations: std::collections::HashMap<String, u32>,
 }

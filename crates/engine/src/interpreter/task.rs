@@ -15,6 +15,7 @@ use super::work::Work;
 use super::{Execution, Signal};
 use crate::history::EventType;
 use crate::integrations::{integration_for, Integration, TaskCall, TaskRequest, TaskResolver};
+use crate::mocks::MockResult;
 
 pub(super) fn evaluate(ctx: &mut Ctx, at: &At, spec: &TaskSpec) -> Result<Work, StatesError> {
     let (run, state, context) = (at.run, at.state, &at.context);
@@ -230,6 +231,22 @@ impl Execution {
         Some((run, integration, call))
     }
 
+    /// The mocked answer of this scheduling of a Task state, when the execution's test case
+    /// mocks the state: Err when the test case gives no answer for this invocation.
+    fn mocked(&mut self, state: &str) -> Option<Result<MockResult, String>> {
+        let case = self.info.mocks.clone()?;
+        let response = case.states.get(state)?;
+        let count = self.mock_invocations.entry(state.to_string()).or_insert(0);
+        let n = *count;
+        *count += 1;
+        Some(response.for_invocation(n).cloned().ok_or_else(|| {
+            format!(
+                "The mock test case '{}' has no mocked response for invocation {n} of the state '{state}'",
+                case.test_case
+            )
+        }))
+    }
+
     pub(super) fn schedule_task(
         &mut self,
         f: u32,
@@ -237,13 +254,21 @@ impl Execution {
         integration: &'static dyn Integration,
         call: TaskCall,
     ) {
+        let mocked = match self.mocked(&run.state.name) {
+            Some(Err(message)) => {
+                self.state_failed(f, run, StatesError::runtime(message));
+                return;
+            }
+            Some(Ok(result)) => Some(result),
+            None => None,
+        };
         let scheduled_id = self.emit(f, integration.events().scheduled, |_| {
             integration.scheduled_details(&call)
         });
 
         let token = crate::tasks::make_token(&self.info.execution_arn, f, scheduled_id);
         let timeout_due = call.timeout_seconds.map(|t| self.now_ms + t * 1000);
-        if let Some(due_ms) = timeout_due {
+        if let (Some(due_ms), None) = (timeout_due, &mocked) {
             self.timers.push(TimerRequest { frame: f, due_ms });
         }
         let request = TaskRequest {
@@ -251,6 +276,9 @@ impl Execution {
             token,
             call,
         };
+        if let Some(result) = mocked {
+            return self.answer_mocked(f, run, integration, request, result);
+        }
         self.task_requests.push(request.clone());
         run.phase = Phase::Task(Box::new(TaskWait {
             request,
@@ -265,6 +293,42 @@ impl Execution {
         if integration.starts_at_once() {
             // A call this server makes starts as it is scheduled.
             self.task_started(f, None);
+        }
+    }
+
+    /// A mocked task: it starts, (for `.waitForTaskToken` and `.sync`, is submitted,) and
+    /// ends with the mocked answer, no call made and no worker asked.
+    fn answer_mocked(
+        &mut self,
+        f: u32,
+        mut run: Box<Running>,
+        integration: &'static dyn Integration,
+        request: TaskRequest,
+        result: MockResult,
+    ) {
+        let (token, pattern) = (request.token.clone(), request.call.target().pattern);
+        run.phase = Phase::Task(Box::new(TaskWait {
+            request,
+            integration,
+            started: false,
+            timeout_due: None,
+            heartbeat_due: None,
+            submitted: None,
+            early: None,
+        }));
+        self.frames[f as usize].step = Step::Run(run);
+        self.task_started(f, None);
+        match result {
+            MockResult::Return(value) => {
+                let output = compact(&value);
+                if pattern != CallPattern::RequestResponse {
+                    self.task_submitted(f, output.clone());
+                }
+                self.task_succeeded(f, token, output);
+            }
+            MockResult::Throw { error, cause } => {
+                self.task_failed(f, token, Some(error), Some(cause))
+            }
         }
     }
 
@@ -533,6 +597,47 @@ mod tests {
         let types = event_types(&exec);
         let submitted = types.iter().position(|t| *t == "TaskSubmitted").unwrap();
         assert_eq!(types[submitted + 1], "TaskSucceeded");
+    }
+
+    #[test]
+    fn mocked_tasks_answer_by_invocation_without_calls_and_replay_the_same() {
+        let definition = json!({"StartAt": "M", "States": {"M": {
+            "Type": "Map", "MaxConcurrency": 1, "End": true,
+            "ItemProcessor": {"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f"},
+                "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "IntervalSeconds": 1}],
+                "OutputPath": "$.n", "End": true}}}}}});
+        let config = crate::mocks::MockConfig::parse(
+            r#"{"StateMachines": {"m": {"TestCases": {"C": {"T": "R"}}}},
+                "MockedResponses": {"R": {
+                  "0": {"Throw": {"Error": "Lambda.TooManyRequestsException", "Cause": "slow"}},
+                  "1": {"Return": {"n": 1}}, "2": {"Return": {"n": 2}}}}}"#,
+        )
+        .unwrap();
+        let mut info = (*crate::interpreter::test_support::info()).clone();
+        info.mocks = Some(Arc::new(config.case("m", "C").unwrap()));
+        let info = Arc::new(info);
+        let machine = Arc::new(asl::model::parse_definition(&definition.to_string()).unwrap());
+        let mut exec = Execution::start_with_resolver(
+            info.clone(),
+            machine.clone(),
+            "[1, 2]",
+            json!([1, 2]),
+            true,
+            None,
+        );
+        let mut pending = Vec::new();
+        while crate::interpreter::test_support::fire_next(&mut exec, &mut pending) {}
+        assert!(exec.take_task_requests().is_empty(), "no call is made");
+        assert_eq!(exec.status, Status::Succeeded);
+        assert_eq!(exec.output, Some(json!([1, 2])));
+        let types = event_types(&exec);
+        assert_eq!(types.iter().filter(|t| **t == "TaskFailed").count(), 1);
+        assert_eq!(types.iter().filter(|t| **t == "TaskSucceeded").count(), 2);
+        let rebuilt = Execution::replay(info, machine, exec.events.clone()).expect("replays");
+        assert_eq!(rebuilt.events.len(), exec.events.len());
+        assert_eq!(rebuilt.status, Status::Succeeded);
     }
 
     #[test]

@@ -5,6 +5,6 @@
 mod shared;
 
 pub(super) use shared::{
-    after_activity_task, assert_failed_with, assert_succeeded, details, event_types, info,
-    run_timers, start, through_one_state,
+    after_activity_task, assert_failed_with, assert_succeeded, details, event_types, fire_next,
+    info, run_timers, start, through_one_state,
 };

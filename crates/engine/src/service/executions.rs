@@ -10,11 +10,13 @@ use serde_json::Value;
 use store::ExecutionRecord;
 
 use super::arns::{invalid_arn_prefix, parse_state_machine_arn, StateMachineQualifier, StatesArn};
+use super::mock_config::split_test_case;
 use super::runtime::NewExecution;
 use super::status::{machine_type_of, ExecutionKinds};
 use super::{ErrorCode, ExecutionTarget, Result, Service, ServiceError, StartExecution};
 use crate::history::HistoryEvent;
 use crate::interpreter::{ExecutionInfo, Status, PAYLOAD_LIMIT_BYTES};
+use crate::mocks::MockCase;
 
 impl Service {
     /// What an execution of `target` starts from: its ARN, input and compiled definition.
@@ -23,6 +25,7 @@ impl Service {
         req: &StartExecution,
         target: &ExecutionTarget,
         express_arn: bool,
+        mocks: Option<Arc<MockCase>>,
     ) -> Result<NewExecution> {
         let machine = target.state_machine.clone();
         let input_text = req.input.clone().unwrap_or_else(|| "{}".to_string());
@@ -66,6 +69,7 @@ impl Service {
             express: express_arn,
             version_arn: target.version_arn.clone(),
             alias_arn: target.alias_arn.clone(),
+            mocks,
         });
         Ok(NewExecution {
             info,
@@ -100,13 +104,39 @@ impl Service {
             version_arn: target.version_arn.clone(),
             alias_arn: target.alias_arn.clone(),
             revision_id: target.revision_id.clone(),
+            mocks: info
+                .mocks
+                .as_ref()
+                .and_then(|case| serde_json::to_value(case.as_ref()).ok()),
         }
+    }
+
+    /// The state machine a StartExecution names and, after a `#`, the mock test case it runs.
+    fn target_and_mocks(
+        &self,
+        req: &StartExecution,
+    ) -> Result<(ExecutionTarget, Option<Arc<MockCase>>)> {
+        let (arn, test_case) = split_test_case(&req.state_machine_arn);
+        let target = self.resolve_execution_target(&req.region, arn)?;
+        let Some(test_case) = test_case else {
+            return Ok((target, None));
+        };
+        let Some(file) = self.mocks.get() else {
+            return Err(ServiceError::new(
+                ErrorCode::ValidationException,
+                format!(
+                    "The state machine ARN names the test case '{test_case}', but no mock configuration was given (SFN_MOCK_CONFIG or --mock-config)"
+                ),
+            ));
+        };
+        let case = file.case(&target.state_machine.name, test_case)?;
+        Ok((target, Some(Arc::new(case))))
     }
 
     /// StartExecution: a STANDARD execution is committed to the store before this returns and
     /// then driven in the background; an EXPRESS one runs in memory.
     pub fn start_execution(self: &Arc<Self>, req: StartExecution) -> Result<ExecutionRecord> {
-        let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
+        let (target, mocks) = self.target_and_mocks(&req)?;
         let machine = target.state_machine.clone();
         let express = machine_type_of(&machine.machine_type) == MachineType::Express;
         if !express {
@@ -127,7 +157,7 @@ impl Service {
                 }
             }
         }
-        let new = self.prepare(&req, &target, express)?;
+        let new = self.prepare(&req, &target, express, mocks)?;
         let record = Self::record_for(
             &target,
             &new.info,
@@ -155,7 +185,7 @@ impl Service {
 
     /// StartSyncExecution: runs an EXPRESS execution to its end.
     pub async fn start_sync_execution(&self, req: StartExecution) -> Result<ExecutionRecord> {
-        let target = self.resolve_execution_target(&req.region, &req.state_machine_arn)?;
+        let (target, mocks) = self.target_and_mocks(&req)?;
         let machine = &target.state_machine;
         if machine_type_of(&machine.machine_type) != MachineType::Express {
             return Err(ServiceError::new(
@@ -163,7 +193,7 @@ impl Service {
                 "This operation is not supported by this type of state machine",
             ));
         }
-        let new = self.prepare(&req, &target, true)?;
+        let new = self.prepare(&req, &target, true, mocks)?;
         let record = Self::record_for(&target, &new.info, new.input_text.clone(), req.trace_header);
         Ok(self.runtime.run_express(record, new).await)
     }

@@ -16,6 +16,7 @@ pub mod configuration;
 mod error;
 mod executions;
 mod map_runs;
+pub mod mock_config;
 mod redrive;
 mod runtime;
 pub mod status;
@@ -85,6 +86,8 @@ pub struct Service {
     catalog: Arc<Catalog>,
     /// Running executions, timers, activity tasks, leases, signals, EXPRESS records.
     runtime: Arc<Runtime>,
+    /// The mock configuration executions on `<stateMachineArn>#<TestCase>` run with.
+    mocks: std::sync::OnceLock<mock_config::MockConfigFile>,
 }
 
 impl Service {
@@ -94,7 +97,14 @@ impl Service {
             runtime: Runtime::new(store, clock, catalog.clone()),
             catalog,
             config,
+            mocks: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Sets the mock configuration (Step Functions Local's format) that executions started on
+    /// `<stateMachineArn>#<TestCase>` run with. Set once, before executions start.
+    pub fn set_mock_config(&self, file: mock_config::MockConfigFile) {
+        let _ = self.mocks.set(file);
     }
 
     pub fn now_ms(&self) -> i64 {

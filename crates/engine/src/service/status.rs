@@ -161,6 +161,7 @@ mod tests {
             version_arn: None,
             alias_arn: None,
             revision_id: None,
+            mocks: None,
         }
     }
 

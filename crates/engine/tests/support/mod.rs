@@ -23,6 +23,7 @@ pub fn info() -> Arc<ExecutionInfo> {
         express: false,
         version_arn: None,
         alias_arn: None,
+        mocks: None,
     })
 }
 

@@ -36,6 +36,11 @@ impl Runtime {
             express: false,
             version_arn: record.version_arn.clone(),
             alias_arn: record.alias_arn.clone(),
+            mocks: record
+                .mocks
+                .as_ref()
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .map(Arc::new),
         })
     }
 
