@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use engine::interpreter::{Execution, ExecutionInfo, Status};
-use engine::service::{self, Clock, Config, Service, SystemClock};
+use engine::service::{self, Clock, Config, Service, SystemClock, VirtualClock};
 
 // Executions allocate many small JSON values: mimalloc makes the Pass-state benchmark ~30% faster
 // than the system allocator (see the README's benchmark section).
@@ -38,9 +38,14 @@ enum Command {
         /// Region used when a request does not name one.
         #[arg(long, default_value = "us-east-1", env = "AWS_DEFAULT_REGION")]
         region: String,
-        /// Multiplies every Wait and retry back-off (0.01 makes a minute last 0.6 s).
+        /// Multiplies every Wait, retry back-off, task timeout and heartbeat timeout (0.01 makes
+        /// a minute last 0.6 s).
         #[arg(long, default_value_t = 1.0, env = "WAIT_TIME_SCALE")]
         wait_time_scale: f64,
+        /// `system` (the wall clock) or `virtual`: when every execution waits only on time
+        /// (Wait states, retry back-offs), time jumps to the next deadline.
+        #[arg(long, default_value = "system", env = "STEPFN_CLOCK", value_parser = ["system", "virtual"])]
+        clock: String,
         /// Where everything is kept: `sqlite:PATH` (one file), `postgres://…` (several nodes
         /// may share the database) or `memory` (nothing is kept).
         #[arg(long, default_value = "sqlite:stepfn.db", env = "STEPFN_STORE")]
@@ -71,6 +76,9 @@ enum Command {
         machine_type: String,
         #[arg(long, default_value_t = 1.0, env = "WAIT_TIME_SCALE")]
         wait_time_scale: f64,
+        /// `system` or `virtual` (time jumps to the next deadline when only time is awaited).
+        #[arg(long, default_value = "system", env = "STEPFN_CLOCK", value_parser = ["system", "virtual"])]
+        clock: String,
     },
     /// Validate a definition and print AWS-style diagnostics.
     Validate {
@@ -95,6 +103,7 @@ fn main() -> Result<()> {
             account_id,
             region,
             wait_time_scale,
+            clock,
             store,
             node_id,
             mock_config,
@@ -102,7 +111,7 @@ fn main() -> Result<()> {
             listen,
             account_id,
             region,
-            wait_time_scale,
+            make_clock(&clock, wait_time_scale),
             &store,
             node_id,
             mock_config,
@@ -113,17 +122,26 @@ fn main() -> Result<()> {
             input_file,
             machine_type,
             wait_time_scale,
+            clock,
         } => run(
             definition,
             input,
             input_file,
             &machine_type,
-            wait_time_scale,
+            make_clock(&clock, wait_time_scale),
         ),
         Command::Validate {
             definition,
             machine_type,
         } => validate(definition, &machine_type),
+    }
+}
+
+/// The clock `--clock` names.
+fn make_clock(kind: &str, wait_time_scale: f64) -> Arc<dyn Clock> {
+    match kind {
+        "virtual" => Arc::new(VirtualClock::default()),
+        _ => Arc::new(SystemClock { wait_time_scale }),
     }
 }
 
@@ -157,7 +175,7 @@ fn serve(
     listen: String,
     account_id: String,
     region: String,
-    wait_time_scale: f64,
+    clock: Arc<dyn Clock>,
     store_spec: &str,
     node_id: Option<String>,
     mock_config: Option<PathBuf>,
@@ -177,7 +195,6 @@ fn serve(
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock { wait_time_scale });
         let service = Service::new(
             Config {
                 account_id,
@@ -246,7 +263,7 @@ fn run(
     input: Option<String>,
     input_file: Option<PathBuf>,
     machine_type: &str,
-    wait_time_scale: f64,
+    clock: Arc<dyn Clock>,
 ) -> Result<()> {
     let (text, diagnostics) = read_and_validate(&definition, machine_type)?;
     if diagnostics
@@ -268,7 +285,6 @@ fn run(
     };
     let input: serde_json::Value =
         serde_json::from_str(&input_text).context("the input is not valid JSON")?;
-    let clock = SystemClock { wait_time_scale };
     let name = uuid::Uuid::new_v4().to_string();
     let info = Arc::new(ExecutionInfo {
         execution_arn: format!("arn:aws:states:us-east-1:123456789012:execution:local:{name}"),
@@ -298,7 +314,7 @@ fn run(
         };
         let mut exec = Execution::start(info, machine, &input_text, input, live);
         show_events(&mut exec);
-        service::drive_to_end(&mut exec, &clock, aws::Client::from_env()).await;
+        service::drive_to_end(&mut exec, clock.as_ref(), aws::Client::from_env()).await;
         show_events(&mut exec);
         exec
     });

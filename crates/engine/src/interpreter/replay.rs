@@ -70,7 +70,10 @@ impl Execution {
                     Step::Run(run)
                         if matches!(run.phase, Phase::Waiting { .. } | Phase::Backoff { .. }) =>
                     {
-                        Some(Signal::TimerFired { frame: event.frame })
+                        Some(Signal::TimerFired {
+                            frame: event.frame,
+                            due_ms: None,
+                        })
                     }
                     _ => None,
                 }

@@ -14,8 +14,14 @@ use crate::history::{ErrorCause, EventType, ExecutionRedriven};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "signal")]
 pub enum Signal {
-    /// A Wait state's or a retry back-off's timer for this frame fired.
-    TimerFired { frame: u32 },
+    /// A Wait state's or a retry back-off's timer for this frame fired, or a task's timeout or
+    /// heartbeat timeout; `due_ms` is the deadline it was set for (a timer the runtime fires
+    /// early, its waits shortened by `WAIT_TIME_SCALE`, still ends the task it was set for).
+    TimerFired {
+        frame: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due_ms: Option<i64>,
+    },
     /// StopExecution.
     Stop {
         error: Option<String>,
@@ -149,14 +155,15 @@ impl Execution {
         let signal = match signal {
             Signal::TimerFired {
                 frame: EXECUTION_TIMEOUT_FRAME,
+                ..
             } => Signal::TimedOut,
             other => other,
         };
         match signal {
-            Signal::TimerFired { frame } if self.task_wait(frame).is_some() => {
-                self.task_timer_fired(frame)
+            Signal::TimerFired { frame, due_ms } if self.task_wait(frame).is_some() => {
+                self.task_timer_fired(frame, due_ms)
             }
-            Signal::TimerFired { frame } => {
+            Signal::TimerFired { frame, .. } => {
                 let waiting = self.frames.get(frame as usize).is_some_and(|f| {
                     matches!(&f.step, Step::Run(r) if matches!(r.phase, Phase::Waiting { .. } | Phase::Backoff { .. }))
                 });

@@ -190,6 +190,22 @@ impl Execution {
         waits > 0
     }
 
+    /// Whether nothing but time moves the execution now: it has ended, or every state it is in
+    /// waits on a timer (Wait, retry back-off) or on its branches and iterations; none waits
+    /// on a task.
+    pub fn waits_only_on_time(&self) -> bool {
+        if self.status != Status::Running {
+            return true;
+        }
+        if !self.work.is_empty() {
+            return false;
+        }
+        self.frames.iter().all(|frame| match &frame.step {
+            Step::Run(run) => !matches!(run.phase, Phase::Task(_)),
+            _ => true,
+        })
+    }
+
     /// Whether `frame` still waits on the call of the task named by `token`.
     pub fn awaits_call(&self, frame: u32, token: &str) -> bool {
         self.task_status(frame, token).is_some()
@@ -472,13 +488,14 @@ impl Execution {
     }
 
     /// A timer of the task this frame waits on fired: its timeout or heartbeat timeout, when
-    /// that has passed.
-    pub(super) fn task_timer_fired(&mut self, frame: u32) {
+    /// that has passed or the timer was set for it (`due_ms`; an older heartbeat's is stale).
+    pub(super) fn task_timer_fired(&mut self, frame: u32, due_ms: Option<i64>) {
         let now = self.now_ms;
+        let reached = |due: Option<i64>| due.is_some_and(|d| d <= now || Some(d) == due_ms);
         let expired = self.task_wait(frame).and_then(|w| {
-            if w.timeout_due.is_some_and(|d| d <= now) {
+            if reached(w.timeout_due) {
                 Some(false)
-            } else if w.started && w.heartbeat_due.is_some_and(|d| d <= now) {
+            } else if w.started && reached(w.heartbeat_due) {
                 Some(true)
             } else {
                 None

@@ -42,11 +42,47 @@ use store::{
 
 use runtime::Runtime;
 
-/// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`).
+/// The wall clock, possibly with waits shortened (`WAIT_TIME_SCALE`), or a virtual one.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;
     /// How long to really sleep for a wait of `ms` milliseconds of execution time.
     fn scaled(&self, ms: i64) -> Duration;
+    /// Whether time may jump ahead to the next deadline when nothing but time is awaited.
+    fn jumps(&self) -> bool {
+        false
+    }
+    /// Makes it at least `ms` (a clock that jumps; the wall clock cannot be moved).
+    fn advance_to(&self, ms: i64) {
+        let _ = ms;
+    }
+}
+
+/// Virtual time (`--clock virtual`): the wall clock plus the jumps made so far. When every
+/// execution waits only on time (Waits, retry back-offs, timeouts), the runtime jumps it to the
+/// next deadline, so a day-long Wait ends at once and the history shows the day.
+#[derive(Default)]
+pub struct VirtualClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for VirtualClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+            + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn scaled(&self, ms: i64) -> Duration {
+        Duration::from_millis(ms.max(0) as u64)
+    }
+    fn jumps(&self) -> bool {
+        true
+    }
+    fn advance_to(&self, ms: i64) {
+        let behind = ms - self.now_ms();
+        if behind > 0 {
+            self.offset_ms
+                .fetch_add(behind, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
 }
 
 pub struct SystemClock {

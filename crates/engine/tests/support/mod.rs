@@ -59,7 +59,10 @@ pub fn fire_next(exec: &mut Execution, pending: &mut Vec<TimerRequest>) -> bool 
     }
     let timer = pending.remove(0);
     exec.set_now(timer.due_ms);
-    exec.deliver(Signal::TimerFired { frame: timer.frame });
+    exec.deliver(Signal::TimerFired {
+        frame: timer.frame,
+        due_ms: Some(timer.due_ms),
+    });
     true
 }
 

@@ -82,6 +82,10 @@ pub async fn drive_to_end(exec: &mut Execution, clock: &dyn Clock, caller: Arc<d
         if next_timer.is_none() && outstanding == 0 {
             return;
         }
+        if let (Some(due), true, 0) = (next_timer, clock.jumps(), outstanding) {
+            // Virtual time: nothing but its timers is awaited, so time jumps to the next.
+            clock.advance_to(due);
+        }
         let sleep = match next_timer {
             Some(due) => clock.scaled((due - clock.now_ms()).max(0)),
             None => std::time::Duration::from_secs(24 * 3600),
@@ -98,7 +102,10 @@ pub async fn drive_to_end(exec: &mut Execution, clock: &dyn Clock, caller: Arc<d
             _ = tokio::time::sleep(sleep), if next_timer.is_some() => {
                 let Some(Reverse((due, frame))) = timers.pop() else { continue };
                 exec.set_now(clock.now_ms().max(due));
-                exec.deliver(Signal::TimerFired { frame });
+                exec.deliver(Signal::TimerFired {
+                    frame,
+                    due_ms: Some(due),
+                });
             }
         }
     }

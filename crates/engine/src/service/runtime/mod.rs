@@ -74,6 +74,8 @@ pub(crate) struct Runtime {
     handle: OnceLock<tokio::runtime::Handle>,
     /// This runtime, for the calls it spawns.
     me: Weak<Runtime>,
+    /// Fired timers not yet delivered (a clock that jumps waits for them).
+    firing: std::sync::atomic::AtomicUsize,
 }
 
 impl Runtime {
@@ -94,6 +96,7 @@ impl Runtime {
             caller: OnceLock::new(),
             handle: OnceLock::new(),
             me: me.clone(),
+            firing: Default::default(),
         })
     }
 

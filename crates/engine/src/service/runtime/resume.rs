@@ -51,6 +51,10 @@ impl Runtime {
         // Only STANDARD executions are durable, so the history is the store's.
         let events = self.events(&record.arn, false)?;
         let recorded = events.len();
+        // Virtual time never runs back behind what an execution recorded.
+        if let Some(last) = events.last() {
+            self.clock.advance_to(last.timestamp_ms);
+        }
         let mut exec = if events.is_empty() {
             // Started but nothing recorded yet: it starts now, as it would have.
             let input: Value = serde_json::from_str(&record.input).unwrap_or(Value::Null);
