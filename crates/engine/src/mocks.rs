@@ -38,6 +38,12 @@ pub struct MockedResponse {
 }
 
 impl MockedResponse {
+    /// Reads one mocked response (`{"0": {"Return": …}, "1-2": {"Throw": …}}`); `at` names
+    /// it in the error.
+    pub fn parse(value: &Value, at: &str) -> Result<MockedResponse, String> {
+        mocked_response(value, at)
+    }
+
     /// The answer of the invocation numbered `n` (from 0); None when the file gives none.
     pub fn for_invocation(&self, n: u32) -> Option<&MockResult> {
         self.ranges

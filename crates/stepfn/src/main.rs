@@ -4,6 +4,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod testing;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use engine::interpreter::{Execution, ExecutionInfo, Status};
@@ -80,6 +82,19 @@ enum Command {
         #[arg(long, default_value = "system", env = "STEPFN_CLOCK", value_parser = ["system", "virtual"])]
         clock: String,
     },
+    /// Run the cases of test files (JSON or YAML) in this process, on the virtual clock, with
+    /// mocked integrations; print each result and the coverage; exit 1 when a case fails.
+    Test {
+        /// Test files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the results as JUnit XML to this file.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Write the coverage as JSON to this file.
+        #[arg(long)]
+        coverage_json: Option<PathBuf>,
+    },
     /// Validate a definition and print AWS-style diagnostics.
     Validate {
         definition: PathBuf,
@@ -134,6 +149,17 @@ fn main() -> Result<()> {
             definition,
             machine_type,
         } => validate(definition, &machine_type),
+        Command::Test {
+            files,
+            junit,
+            coverage_json,
+        } => {
+            if testing::run(&files, junit.as_deref(), coverage_json.as_deref())? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub(super) fn evaluate(
 ) -> Result<Work, StatesError> {
     let (run, state, context, jsonata) = (at.run, at.state, &at.context, at.jsonata);
     let effective = effective_input(ctx, run, state, context, jsonata)?;
-    for branch in choices {
+    for (index, branch) in choices.iter().enumerate() {
         let matched = match &branch.condition {
             ChoiceCondition::Rule(rule) => {
                 let vars = ctx.vars();
@@ -37,6 +37,7 @@ pub(super) fn evaluate(
             }
         };
         if matched {
+            ctx.chosen_rule = Some(index);
             return choice_exit(
                 ctx,
                 run,

@@ -106,6 +106,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) resolver: Option<&'a dyn TaskResolver>,
     /// The id the frame's next event gets (0 in hidden frames).
     pub(super) next_event_id: u64,
+    /// The index of the rule a Choice state's evaluation matched.
+    pub(super) chosen_rule: Option<usize>,
 }
 
 impl<'a> Ctx<'a> {

@@ -9,6 +9,7 @@ use asl::StatesError;
 use serde_json::{Map, Value};
 
 use super::context::{Ctx, RecordingEnv};
+use super::coverage::Mark;
 use super::data_flow::{compact, exceeds_payload_limit, result_exit};
 use super::evaluate::evaluate_state;
 use super::events::{entered_type, evaluation_location, exited_type};
@@ -87,6 +88,7 @@ impl Execution {
             resolver: None,
             task_requests: Vec::new(),
             mock_invocations: Default::default(),
+            coverage: None,
         }
     }
 
@@ -272,6 +274,7 @@ impl Execution {
             },
             supplied: None,
             inspection: None,
+            chosen_rule: None,
             resolver: self.resolver.as_deref(),
             next_event_id: if self.frames[f as usize].hidden {
                 0
@@ -282,10 +285,21 @@ impl Execution {
     }
 
     pub(super) fn execute(&mut self, f: u32, mut run: Box<Running>) {
-        let work = {
+        self.mark(|| Mark::State(run.state.name.clone()));
+        let (work, chosen_rule) = {
             let mut ctx = self.ctx(f);
-            evaluate_state(&mut ctx, &run)
+            let work = evaluate_state(&mut ctx, &run);
+            (work, ctx.chosen_rule)
         };
+        if self.covers()
+            && matches!(run.state.kind, StateKind::Choice { .. })
+            && matches!(work, Work::Exit { .. })
+        {
+            self.mark(|| Mark::Choice {
+                state: run.state.name.clone(),
+                rule: chosen_rule,
+            });
+        }
         match work {
             Work::Exit {
                 output,

@@ -93,6 +93,7 @@ impl Isolated {
             inspection: Some(inspection),
             resolver: None,
             next_event_id: 0,
+            chosen_rule: None,
         };
         (ctx, &mut self.run)
     }

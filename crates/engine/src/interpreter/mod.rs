@@ -11,6 +11,7 @@ mod at;
 mod children;
 mod choice;
 mod context;
+mod coverage;
 mod data_flow;
 mod evaluate;
 mod events;
@@ -42,6 +43,7 @@ use frame::Frame;
 
 pub use crate::integrations::TaskResolver;
 pub use context::format_timestamp;
+pub use coverage::Mark;
 pub use data_flow::{exceeds_payload_limit, PAYLOAD_LIMIT_BYTES};
 pub use events::ReplayError;
 pub use execution::HISTORY_EVENT_LIMIT;
@@ -92,4 +94,6 @@ pub struct Execution {
     task_requests: Vec<crate::integrations::TaskRequest>,
     /// How many times each mocked Task state has scheduled its task (a replay counts again).
     mock_invocations: std::collections::HashMap<String, u32>,
+    /// What the execution exercised, when collected (`stepfn test`).
+    coverage: Option<Vec<Mark>>,
 }

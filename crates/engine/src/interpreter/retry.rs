@@ -6,6 +6,7 @@ use asl::{Environment, StatesError};
 use serde_json::{json, Map, Value};
 
 use super::context::Ctx;
+use super::coverage::Mark;
 use super::data_flow::{apply_result_path, evaluate_assign, states_of};
 use super::frame::{Phase, Running, Step, TimerRequest};
 use super::Execution;
@@ -30,6 +31,10 @@ impl Execution {
         if let Some((i, retrier)) = matching_retrier_as(&state, &err.error, terminal_limit) {
             let attempts = run.retry_counts[i];
             if attempts < retrier.max_attempts {
+                self.mark(|| Mark::Retry {
+                    state: state.name.clone(),
+                    retrier: i,
+                });
                 run.retry_counts[i] += 1;
                 let mut delay = backoff_seconds(retrier, attempts);
                 if retrier.jitter_full {
@@ -51,7 +56,11 @@ impl Execution {
         if let Some(t) = failed_type {
             self.emit(f, t, |_| EventDetails::None);
         }
-        if let Some((_, catcher)) = matching_catcher_as(&state, &err.error, terminal_limit) {
+        if let Some((index, catcher)) = matching_catcher_as(&state, &err.error, terminal_limit) {
+            self.mark(|| Mark::Catch {
+                state: state.name.clone(),
+                catcher: index,
+            });
             let catcher = catcher.clone();
             let error_output = json!({"Error": err.error, "Cause": err.cause});
             let work = {
