@@ -11,7 +11,7 @@ use crate::{
     Write,
 };
 
-#[derive(Default, Clone)]
+#[derive(Default)]
 struct Tables {
     executions: Vec<ExecutionRecord>,
     execution_index: HashMap<String, usize>,
@@ -106,18 +106,53 @@ impl MemoryStore {
     }
 }
 
+impl Tables {
+    /// Whether the whole batch can be applied: the error the first write that cannot would
+    /// give, counting what the writes before it in the batch do. Checked before anything is
+    /// changed, so a batch is all or nothing without copying the tables.
+    fn check(&self, writes: &[Write]) -> Result<()> {
+        let mut inserted = std::collections::HashSet::new();
+        let mut appended: HashMap<&str, u64> = HashMap::new();
+        for write in writes {
+            match write {
+                Write::InsertExecution(record)
+                    if self.execution_index.contains_key(&record.arn)
+                        || !inserted.insert(record.arn.as_str()) =>
+                {
+                    return Err(StoreError::AlreadyExists);
+                }
+                Write::UpdateExecution(record)
+                    if !self.execution_index.contains_key(&record.arn)
+                        && !inserted.contains(record.arn.as_str()) =>
+                {
+                    return Err(StoreError::NotFound);
+                }
+                Write::AppendEvents {
+                    execution_arn,
+                    first_seq,
+                    events,
+                } => {
+                    let stored = self.events.get(execution_arn).map_or(0, |e| e.len() as u64);
+                    let before = appended.entry(execution_arn.as_str()).or_insert(stored);
+                    if *first_seq <= *before {
+                        return Err(StoreError::Conflict);
+                    }
+                    *before += events.len() as u64;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Store for MemoryStore {
     fn write(&self, writes: Vec<Write>) -> Result<()> {
         let mut t = self.write_lock();
-        if let [single] = writes.as_slice() {
-            // One write fails without changing anything: no copy needed.
-            return t.apply(single.clone());
-        }
-        let mut copy = t.clone();
+        t.check(&writes)?;
         for w in writes {
-            copy.apply(w)?;
+            t.apply(w)?;
         }
-        *t = copy;
         Ok(())
     }
 
