@@ -180,11 +180,7 @@ impl Client {
         let url = format!("{base}{}", request.path);
         let mut headers = request.headers;
         let s3_style = model.protocol() == "rest-xml";
-        let creds = match &call.role_arn {
-            Some(role) => Some(self.assumed(role, &call.region).await?),
-            None => self.credentials.get(&call.region).await,
-        };
-        if let Some(creds) = creds {
+        if let Some(creds) = self.signer(call.role_arn.as_deref(), &call.region).await? {
             let added = signing::signature_headers(
                 &creds,
                 &call.region,
@@ -248,6 +244,19 @@ impl Client {
 }
 
 impl Client {
+    /// The credentials that sign a call: the role's when one is named, else the chain's (None:
+    /// the call goes unsigned).
+    async fn signer(
+        &self,
+        role: Option<&str>,
+        region: &str,
+    ) -> Result<Option<aws_credential_types::Credentials>, Failure> {
+        Ok(match role {
+            Some(role) => Some(self.assumed(role, region).await?),
+            None => self.credentials.get(region).await,
+        })
+    }
+
     /// The credentials of a role (STS AssumeRole, kept until shortly before they expire).
     async fn assumed(
         &self,
@@ -314,11 +323,8 @@ impl Caller for Client {
                 .map_err(|e| Failure::Invalid(e.to_string()))?;
             let mut headers = request.headers;
             if let Some(signing) = &request.signing {
-                let creds = match &signing.role_arn {
-                    Some(role) => Some(self.assumed(role, &signing.region).await?),
-                    None => self.credentials.get(&signing.region).await,
-                };
-                if let Some(creds) = creds {
+                let signer = self.signer(signing.role_arn.as_deref(), &signing.region);
+                if let Some(creds) = signer.await? {
                     let added = signing::signature_headers(
                         &creds,
                         &signing.region,

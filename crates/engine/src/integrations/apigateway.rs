@@ -86,7 +86,8 @@ fn url(params: &Value, endpoint: &str) -> Result<String, Outcome> {
         endpoint.to_string()
     } else {
         let host = endpoint.split(['/', ':']).next().unwrap_or("");
-        let local = host == "localhost" || host.starts_with("127.") || host == "[";
+        let local =
+            host == "localhost" || host.starts_with("127.") || endpoint.starts_with("[::1]");
         format!("{}://{endpoint}", if local { "http" } else { "https" })
     };
     let mut url = base.trim_end_matches('/').to_string();

@@ -283,8 +283,12 @@ impl Execution {
         });
 
         let token = crate::tasks::make_token(&self.info.execution_arn, f, scheduled_id);
-        let timeout_due = call.timeout_seconds.map(|t| self.now_ms + t * 1000);
-        if let (Some(due_ms), None) = (timeout_due, &mocked) {
+        // A mocked task ends now: it has no timeout to wait for and asks nobody.
+        let timeout_due = match mocked {
+            Some(_) => None,
+            None => call.timeout_seconds.map(|t| self.now_ms + t * 1000),
+        };
+        if let Some(due_ms) = timeout_due {
             self.timers.push(TimerRequest { frame: f, due_ms });
         }
         let request = TaskRequest {
@@ -292,10 +296,10 @@ impl Execution {
             token,
             call,
         };
-        if let Some(result) = mocked {
-            return self.answer_mocked(f, run, integration, request, result);
+        if mocked.is_none() {
+            self.task_requests.push(request.clone());
         }
-        self.task_requests.push(request.clone());
+        let (token, pattern) = (request.token.clone(), request.call.target().pattern);
         run.phase = Phase::Task(Box::new(TaskWait {
             request,
             integration,
@@ -306,7 +310,9 @@ impl Execution {
             early: None,
         }));
         self.frames[f as usize].step = Step::Run(run);
-        if integration.starts_at_once() {
+        if let Some(result) = mocked {
+            self.answer_mocked(f, token, pattern, result);
+        } else if integration.starts_at_once() {
             // A call this server makes starts as it is scheduled.
             self.task_started(f, None);
         }
@@ -314,25 +320,7 @@ impl Execution {
 
     /// A mocked task: it starts, (for `.waitForTaskToken` and `.sync`, is submitted,) and
     /// ends with the mocked answer, no call made and no worker asked.
-    fn answer_mocked(
-        &mut self,
-        f: u32,
-        mut run: Box<Running>,
-        integration: &'static dyn Integration,
-        request: TaskRequest,
-        result: MockResult,
-    ) {
-        let (token, pattern) = (request.token.clone(), request.call.target().pattern);
-        run.phase = Phase::Task(Box::new(TaskWait {
-            request,
-            integration,
-            started: false,
-            timeout_due: None,
-            heartbeat_due: None,
-            submitted: None,
-            early: None,
-        }));
-        self.frames[f as usize].step = Step::Run(run);
+    fn answer_mocked(&mut self, f: u32, token: String, pattern: CallPattern, result: MockResult) {
         self.task_started(f, None);
         match result {
             MockResult::Return(value) => {
