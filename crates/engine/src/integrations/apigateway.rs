@@ -10,8 +10,6 @@
 //! HTTPS. For APIs served locally (an emulator, a test double) it may carry its scheme
 //! (`http://127.0.0.1:4566`); a loopback host without one is called over plain HTTP.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -259,19 +257,7 @@ impl ApiGateway {
 }
 
 impl Integration for ApiGateway {
-    super::task_family::task_family_details!();
-
-    fn run<'a>(
-        &'a self,
-        task: &'a TaskCall,
-        caller: &'a dyn aws::Caller,
-    ) -> Option<Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>> {
-        Some(Box::pin(self.invoke(task, caller)))
-    }
-
-    fn limit_name(&self, _task: &TaskCall) -> String {
-        "apigateway".into()
-    }
+    super::task_family::invoking_task_family!("apigateway");
 }
 
 #[cfg(test)]

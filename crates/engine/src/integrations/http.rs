@@ -5,8 +5,6 @@
 //! is `{Headers, ResponseBody, StatusCode, StatusText}`; a status that is not 2xx fails the task
 //! with `States.Http.StatusCode.NNN`, a request that gets no answer with `States.Http.Socket`.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -489,19 +487,7 @@ fn http_request(
 }
 
 impl Integration for Http {
-    super::task_family::task_family_details!();
-
-    fn run<'a>(
-        &'a self,
-        task: &'a TaskCall,
-        caller: &'a dyn aws::Caller,
-    ) -> Option<Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>> {
-        Some(Box::pin(self.invoke(task, caller)))
-    }
-
-    fn limit_name(&self, _task: &TaskCall) -> String {
-        "http".into()
-    }
+    super::task_family::invoking_task_family!("http");
 }
 
 #[cfg(test)]

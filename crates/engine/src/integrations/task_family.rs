@@ -132,3 +132,30 @@ macro_rules! task_family_details {
 }
 
 pub(super) use task_family_details;
+
+/// The `Integration` methods of a Task* integration that makes its own requests rather than one
+/// AWS call (`async fn invoke(&self, task, caller) -> Outcome`), a result over the payload limit
+/// named `$name`.
+macro_rules! invoking_task_family {
+    ($name:literal) => {
+        $crate::integrations::task_family::task_family_details!();
+
+        fn run<'a>(
+            &'a self,
+            task: &'a $crate::integrations::TaskCall,
+            caller: &'a dyn aws::Caller,
+        ) -> Option<
+            std::pin::Pin<
+                Box<dyn std::future::Future<Output = $crate::integrations::Outcome> + Send + 'a>,
+            >,
+        > {
+            Some(Box::pin(self.invoke(task, caller)))
+        }
+
+        fn limit_name(&self, _task: &$crate::integrations::TaskCall) -> String {
+            $name.into()
+        }
+    };
+}
+
+pub(super) use invoking_task_family;
