@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::calls::{client_error, Outcome};
 use super::{Integration, TaskCall};
@@ -217,30 +217,11 @@ fn request(task: &TaskCall) -> Result<aws::HttpRequest, Outcome> {
 
 /// What the API answered, as the task's result or its failure.
 fn answered(response: aws::HttpResponse) -> Outcome {
-    let text = String::from_utf8_lossy(&response.body).into_owned();
     if !(200..300).contains(&response.status) {
+        let text = String::from_utf8_lossy(&response.body).into_owned();
         return Outcome::failed(format!("ApiGateway.{}", response.status), text);
     }
-    let mut headers = Map::new();
-    for (name, value) in &response.headers {
-        match headers.get_mut(name) {
-            Some(Value::Array(list)) => list.push(Value::String(value.clone())),
-            _ => {
-                headers.insert(name.clone(), json!([value]));
-            }
-        }
-    }
-    let body = if text.is_empty() {
-        Value::String(text)
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    Outcome::succeeded(&json!({
-        "Headers": headers,
-        "ResponseBody": body,
-        "StatusCode": response.status,
-        "StatusText": response.reason,
-    }))
+    Outcome::succeeded(&super::http::response_output(&response))
 }
 
 impl ApiGateway {
@@ -263,6 +244,7 @@ impl Integration for ApiGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn task(input: Value) -> TaskCall {
         TaskCall {

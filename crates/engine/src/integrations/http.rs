@@ -358,23 +358,7 @@ impl Http {
             Err(aws::Failure::Invalid(message)) => return runtime_error(message),
             Err(e) => return Outcome::failed("States.Http.Socket", e.to_string()),
         };
-        let mut shown = Map::new();
-        for (name, value) in &response.headers {
-            match shown.get_mut(name) {
-                Some(Value::Array(values)) => values.push(Value::String(value.clone())),
-                _ => {
-                    shown.insert(name.clone(), json!([value]));
-                }
-            }
-        }
-        let text = String::from_utf8_lossy(&response.body).into_owned();
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        let output = json!({
-            "Headers": shown,
-            "ResponseBody": body,
-            "StatusCode": response.status,
-            "StatusText": response.reason,
-        });
+        let output = response_output(&response);
         if (200..300).contains(&response.status) {
             Outcome::succeeded(&output)
         } else {
@@ -384,6 +368,28 @@ impl Http {
             )
         }
     }
+}
+
+/// An HTTP answer as the HTTP Task and API Gateway show it: `{Headers, ResponseBody, StatusCode,
+/// StatusText}`, each header's values in a list, the body parsed when it is JSON.
+pub(super) fn response_output(response: &aws::HttpResponse) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &response.headers {
+        match headers.get_mut(name) {
+            Some(Value::Array(values)) => values.push(Value::String(value.clone())),
+            _ => {
+                headers.insert(name.clone(), json!([value]));
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&response.body).into_owned();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    json!({
+        "Headers": headers,
+        "ResponseBody": body,
+        "StatusCode": response.status,
+        "StatusText": response.reason,
+    })
 }
 
 /// The request the Task's parameters and the connection's authorization make.
