@@ -35,6 +35,15 @@ def sfn_unvalidated(server):
     return server.unvalidated_client()
 
 
+@pytest.fixture(scope="module")
+def fake():
+    """The fake AWS services of `fake_aws.py` (moto and a Lambda endpoint), one per test module."""
+    fake_aws = pytest.importorskip("fake_aws", reason="moto is not installed (tests/e2e/requirements.txt)")
+    f = fake_aws.FakeAws()
+    yield f
+    f.stop()
+
+
 @pytest.fixture
 def fresh_server():
     """Starts servers of the test's own: `fresh_server(wait_time_scale=0.01, env={...})`."""

@@ -33,13 +33,6 @@ def server_env(fake, port: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fake():
-    f = fake_aws.FakeAws()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def integ(fake):
     port = free_port()
     s = Server(env=server_env(fake, port), port=port)

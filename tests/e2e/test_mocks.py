@@ -78,13 +78,6 @@ OTHER_MACHINES = {
 
 
 @pytest.fixture(scope="module")
-def fake():
-    f = fake_aws.FakeAws()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def mocked(fake, tmp_path_factory):
     path = tmp_path_factory.mktemp("mocks") / "MockConfigFile.json"
     path.write_text(json.dumps(doc_config(OTHER_MACHINES)))
